@@ -1,0 +1,34 @@
+//! `hookkit`: the core library behind the hookkit hook binaries for Claude Code.
+//!
+//! Every tool call an agent makes passes through these binaries, so the library is built to be
+//! correct, to fail safe and to start fast.
+//!
+//! # Sections
+//!
+//! - [`protocol`]: the hook wire protocol: typed inputs for every event, reply builders.
+//! - [`runner`]: the one runner every binary uses; reads stdin, answers once, fails safe.
+//! - [`permission`]: Claude Code's permission-rule syntax.
+//! - [`shell`]: reading shell command lines into the simple commands they run.
+//! - [`classify`]: the built-in risk classifier.
+//! - [`secrets`]: finding and masking secrets.
+//! - [`audit`]: the append-only, hash-chained audit trail.
+//! - [`env`]: the environment variables hookkit reads.
+//! - [`Error`]: the one error type.
+#![warn(missing_docs)]
+
+pub mod audit;
+pub mod classify;
+pub mod env;
+mod error;
+pub mod gate;
+pub mod permission;
+pub mod protocol;
+pub mod runner;
+pub mod secrets;
+pub mod shell;
+
+pub use error::{Error, Result};
+pub use runner::{FailureDecision, HookSpec, Outcome, run_hook};
+
+/// The hookkit version, recorded in audit records.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
