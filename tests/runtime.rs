@@ -13,7 +13,11 @@ fn captures() -> Vec<String> {
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| std::path::Path::new(n).extension().is_some_and(|e| e == "json"))
+        .filter(|n| {
+            std::path::Path::new(n)
+                .extension()
+                .is_some_and(|e| e == "json")
+        })
         .collect();
     names.sort();
     assert!(

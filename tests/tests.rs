@@ -6,7 +6,10 @@
 )]
 
 /// The builder that runs binaries in a sandbox.
-#[allow(dead_code, reason = "each test module uses a different part of the builder")]
+#[allow(
+    dead_code,
+    reason = "each test module uses a different part of the builder"
+)]
 mod util;
 
 /// The hook runtime: protocol answers to every real payload, and every failure path.

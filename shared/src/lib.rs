@@ -7,6 +7,7 @@
 //!
 //! - [`protocol`]: the hook wire protocol: typed inputs for every event, reply builders.
 //! - [`runner`]: the one runner every binary uses; reads stdin, answers once, fails safe.
+//! - [`config`]: finding and reading the layered policy files.
 //! - [`permission`]: Claude Code's permission-rule syntax.
 //! - [`shell`]: reading shell command lines into the simple commands they run.
 //! - [`classify`]: the built-in risk classifier.
@@ -18,6 +19,7 @@
 
 pub mod audit;
 pub mod classify;
+pub mod config;
 pub mod env;
 mod error;
 pub mod gate;
