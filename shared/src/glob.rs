@@ -160,6 +160,8 @@ fn tokens(segment: &str) -> std::result::Result<Vec<Token>, String> {
 fn match_segments(pattern: &[Segment], path: &[&str]) -> bool {
     match pattern.split_first() {
         None => path.is_empty(),
+        // A trailing `**` means "everything inside": at least one segment.
+        Some((Segment::AnyDepth, [])) => !path.is_empty(),
         Some((Segment::AnyDepth, rest)) => {
             (0..=path.len()).any(|skip| match_segments(rest, &path[skip..]))
         }
