@@ -11,6 +11,8 @@
 //! - [`jq`]: jq conditions over a hook input.
 //! - [`glob`]: gitignore-style path globs.
 //! - [`permission`]: Claude Code's permission-rule syntax.
+//! - [`policy`]: the gate's policy: layered settings and rules, matched with Claude Code's semantics.
+//! - [`state`]: per-session state shared by parallel hook processes (the denial streak).
 //! - [`shell`]: reading shell command lines into the simple commands they run.
 //! - [`classify`]: the built-in risk classifier.
 //! - [`secrets`]: finding and masking secrets.
@@ -28,10 +30,12 @@ pub mod gate;
 pub mod glob;
 pub mod jq;
 pub mod permission;
+pub mod policy;
 pub mod protocol;
 pub mod runner;
 pub mod secrets;
 pub mod shell;
+pub mod state;
 
 pub use error::{Error, Result};
 pub use runner::{FailureDecision, HookSpec, Outcome, run_hook};
