@@ -8,6 +8,7 @@
 //!    command gets an opinion and the strictest wins: deny > ask > no opinion > allow.
 //! 3. Modes: the policy's `mode` and the session's `permission_mode` adjust the result.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use serde_json::Value;
@@ -366,14 +367,15 @@ fn with_trace(mut verdict: Verdict, trace: Vec<String>) -> Verdict {
 fn describe_command(command: &Command) -> String {
     let mut line = format!("command: {}", command.text);
     if !command.wrappers.is_empty() {
-        line.push_str(&format!(
+        let _ = write!(
+            line,
             " (wrappers {} removed: runs `{}`)",
             command.wrappers.join(", "),
             command.effective.join(" ")
-        ));
+        );
     }
     if let Origin::Nested(how) = &command.origin {
-        line.push_str(&format!(" (nested in {how})"));
+        let _ = write!(line, " (nested in {how})");
     }
     line
 }

@@ -222,10 +222,13 @@ fn record(
         return;
     }
     let mut record = Record::from_input(BINARY, input);
-    record.decision = decision.to_owned();
+    decision.clone_into(&mut record.decision);
     record.rule_id.clone_from(&verdict.rule_id);
     record.rule_source.clone_from(&verdict.rule_source);
     record.reason = Some(verdict.reason.clone());
     record.latency = started.elapsed();
     let _ = audit::append(&audit_log_path(policy, options), &record);
 }
+
+#[cfg(test)]
+mod tests;

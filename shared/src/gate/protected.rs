@@ -67,7 +67,7 @@ impl ProtectedPaths {
             }
         }
         for (text, pattern) in &self.extra {
-            if pattern.matches(path, anchors)? {
+            if pattern.matches(path, anchors, false)? {
                 return Ok(Some(text.clone()));
             }
         }

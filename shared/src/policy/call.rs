@@ -22,6 +22,8 @@ pub struct CallFacts<'a> {
     pub home: Option<&'a Path>,
     /// For file tools: the path, absolute and normalised (the cwd for a search without one).
     pub file_path: Option<PathBuf>,
+    /// The call searches below `file_path` (Glob, Grep) rather than naming one file.
+    pub searches: bool,
 }
 
 impl<'a> CallFacts<'a> {
@@ -44,6 +46,7 @@ impl<'a> CallFacts<'a> {
             cwd,
             home,
             file_path,
+            searches: matches!(call.name.as_str(), "Glob" | "Grep"),
         }
     }
 

@@ -16,6 +16,9 @@ use std::sync::OnceLock;
 
 use crate::glob::Pattern;
 
+/// A path component no real file has, standing for "anything inside this directory".
+const INSIDE: &str = "\u{1}";
+
 /// Where a path pattern is anchored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Anchor {
@@ -89,7 +92,14 @@ impl PathPattern {
     }
 
     /// Whether `path` (absolute and normalised) is matched, or is inside a matched directory.
-    pub(crate) fn matches(&self, path: &Path, anchors: Anchors<'_>) -> crate::Result<bool> {
+    /// With `searched_dir`, `path` is a directory a search reads below, so a pattern that
+    /// matches what is inside it (`src/**` for `src`) matches too.
+    pub(crate) fn matches(
+        &self,
+        path: &Path,
+        anchors: Anchors<'_>,
+        searched_dir: bool,
+    ) -> crate::Result<bool> {
         let mut base = match &self.anchor {
             Anchor::Root => PathBuf::from("/"),
             Anchor::Home => match anchors.home {
@@ -109,13 +119,17 @@ impl PathPattern {
             return Ok(!self.dir_only || relative.components().next().is_some());
         }
         let pattern = self.pattern()?;
-        let parts: Vec<&str> = relative
+        let mut parts: Vec<&str> = relative
             .components()
             .filter_map(|c| match c {
                 Component::Normal(part) => part.to_str(),
                 _ => None,
             })
             .collect();
+        if searched_dir {
+            // Stands for any entry below the directory: matches `*` and `**`, no literal name.
+            parts.push(INSIDE);
+        }
         // Directories only: the last component (the file itself) is not a candidate.
         let candidates = if self.dir_only {
             parts.len().saturating_sub(1)
@@ -169,7 +183,7 @@ mod tests {
             home: Some(Path::new("/home/me")),
         };
         PathPattern::new(pattern, Path::new("/settings"))
-            .matches(&normalise(Path::new(path), anchors.cwd), anchors)
+            .matches(&normalise(Path::new(path), anchors.cwd), anchors, false)
             .unwrap()
     }
 

@@ -124,7 +124,7 @@ impl PermissionMatcher {
         Ok(match &self.content {
             Content::Any => true,
             Content::Path(pattern) => match &facts.file_path {
-                Some(path) => pattern.matches(path, facts.anchors())?,
+                Some(path) => pattern.matches(path, facts.anchors(), facts.searches)?,
                 None => false,
             },
             Content::Domain(domain) => match facts.view {

@@ -138,7 +138,7 @@ impl TableRule {
             };
             let mut any = false;
             for pattern in &self.paths {
-                if pattern.matches(path, facts.anchors())? {
+                if pattern.matches(path, facts.anchors(), facts.searches)? {
                     any = true;
                     break;
                 }

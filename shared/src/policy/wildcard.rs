@@ -28,9 +28,8 @@ impl Wildcard {
 
     /// Whether `text` matches the whole pattern.
     pub(crate) fn matches(&self, text: &str) -> bool {
-        let (first, rest) = match self.pieces.split_first() {
-            Some(split) => split,
-            None => return text.is_empty(),
+        let Some((first, rest)) = self.pieces.split_first() else {
+            return text.is_empty();
         };
         let Some((last, middle)) = rest.split_last() else {
             return text == first;
