@@ -14,3 +14,6 @@ mod util;
 
 /// The hook runtime: protocol answers to every real payload, and every failure path.
 mod runtime;
+
+/// `pretooluse-gate`: decisions, layering, modes, escalation, events, explain and replay.
+mod gate;

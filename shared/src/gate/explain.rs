@@ -120,8 +120,12 @@ pub fn explain(options: &Options, input: &HookInput) -> Result<Explanation> {
     })
 }
 
-/// What a call does, in one line: the command, path, URL or input.
+/// What a call does, in one line: the command, path, URL or input, with secrets masked.
 pub fn subject(call: &ToolCall) -> String {
+    crate::secrets::redact(&raw_subject(call))
+}
+
+fn raw_subject(call: &ToolCall) -> String {
     match call.view() {
         Ok(ToolView::Bash(bash)) => bash.command,
         Ok(ToolView::File { path, .. }) => path,
