@@ -75,15 +75,17 @@ Examples:
   pretooluse-gate --policy ci.toml replay session.jsonl --json";
 
 fn main() -> ExitCode {
+    // Hook mode without arguments is what runs on every tool call: skip the argument parser.
+    if std::env::args_os().len() == 1 {
+        return hook(&Options::from_env());
+    }
     let cli = Cli::parse();
     let options = Options {
         policy: cli.policy,
         log: cli.log,
     };
     match cli.command {
-        None => run_hook(&HookSpec::new("pretooluse-gate"), |input| {
-            gate::handle(input, &options)
-        }),
+        None => hook(&options),
         Some(command) => match run(command, &options) {
             Ok(code) => code,
             Err(error) => {
@@ -92,6 +94,12 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+fn hook(options: &Options) -> ExitCode {
+    run_hook(&HookSpec::new("pretooluse-gate"), |input| {
+        gate::handle(input, options)
+    })
 }
 
 fn run(command: Command, options: &Options) -> hookkit::Result<ExitCode> {

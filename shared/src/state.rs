@@ -1,12 +1,12 @@
 //! Per-session state shared by parallel hook processes: the gate's denial streak.
 //!
-//! Claude Code runs hooks in parallel, so every update takes an exclusive lock (std
-//! `File::lock`) on a per-session lock file, then replaces the data file atomically (write a
-//! temporary file, rename it over). A state problem never decides anything on its own: callers
-//! treat an error as "no escalation".
+//! Claude Code runs hooks in parallel, so every update is a read-modify-write of the session's
+//! file under an exclusive lock on it (std `File::lock`): no update is lost and nobody reads a
+//! half-written value. A state problem never decides anything on its own: callers treat an
+//! error as "no escalation", and an unreadable value counts as no streak.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use crate::{Error, Result, env};
@@ -33,35 +33,30 @@ impl DenialStreak {
 
     /// Counts one more denial for the session and returns the streak including it.
     pub fn record_denial(&self, session_id: &str) -> Result<u32> {
-        let _lock = self.lock(session_id)?;
-        let data = self.data_path(session_id);
-        let current = match fs::read_to_string(&data) {
-            Ok(text) => text.trim().parse::<u32>().unwrap_or(0),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
-            Err(e) => return Err(Error::io("reading state file", data, e)),
-        };
-        let next = current.saturating_add(1);
-        let temp = data.with_extension(format!("tmp{}", std::process::id()));
-        File::create(&temp)
-            .and_then(|mut f| f.write_all(next.to_string().as_bytes()))
-            .map_err(|e| Error::io("writing state file", &temp, e))?;
-        fs::rename(&temp, &data).map_err(|e| Error::io("replacing state file", &data, e))?;
+        let (mut file, path) = self.open_locked(session_id)?;
+        let mut text = String::new();
+        file.read_to_string(&mut text)
+            .map_err(|e| Error::io("reading state file", &path, e))?;
+        let next = text.trim().parse::<u32>().unwrap_or(0).saturating_add(1);
+        // Rewritten in place under the lock: a rename over the old file would make ext4 flush
+        // it (auto_da_alloc), which costs milliseconds on every denial.
+        file.seek(SeekFrom::Start(0))
+            .and_then(|_| file.write_all(next.to_string().as_bytes()))
+            .and_then(|()| file.set_len(u64::from(next.ilog10() + 1)))
+            .map_err(|e| Error::io("writing state file", &path, e))?;
         Ok(next)
     }
 
     /// Ends the session's streak. Cheap when there is none: one `stat`, no lock.
     pub fn reset(&self, session_id: &str) -> Result<()> {
-        let data = self.data_path(session_id);
-        if !data.exists() {
-            return Ok(());
+        let path = self.data_path(session_id);
+        match fs::metadata(&path) {
+            Ok(meta) if meta.len() > 0 => {}
+            _ => return Ok(()),
         }
-        let _lock = self.lock(session_id)?;
-        match fs::remove_file(&data) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                Err(Error::io("removing state file", data, e))
-            }
-            _ => Ok(()),
-        }
+        let (file, path) = self.open_locked(session_id)?;
+        file.set_len(0)
+            .map_err(|e| Error::io("resetting state file", path, e))
     }
 
     /// The current streak, without changing it.
@@ -72,19 +67,21 @@ impl DenialStreak {
             .unwrap_or(0)
     }
 
-    fn lock(&self, session_id: &str) -> Result<File> {
+    /// Opens the session's file and takes its exclusive lock; the lock ends with the handle.
+    fn open_locked(&self, session_id: &str) -> Result<(File, PathBuf)> {
         fs::create_dir_all(&self.dir)
             .map_err(|e| Error::io("creating state directory", &self.dir, e))?;
-        let path = self.dir.join(format!("{}.lock", file_stem(session_id)));
+        let path = self.data_path(session_id);
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
+            .read(true)
             .write(true)
             .open(&path)
-            .map_err(|e| Error::io("opening state lock", &path, e))?;
+            .map_err(|e| Error::io("opening state file", &path, e))?;
         file.lock()
             .map_err(|e| Error::io("locking state file", &path, e))?;
-        Ok(file)
+        Ok((file, path))
     }
 
     fn data_path(&self, session_id: &str) -> PathBuf {

@@ -48,6 +48,19 @@ pub struct Options {
     pub log: Option<PathBuf>,
 }
 
+impl Options {
+    /// The options of a hook run without arguments: the explicit policy comes from
+    /// `HOOKKIT_POLICY` (read by discovery), the log from `HOOKKIT_AUDIT_LOG`.
+    pub fn from_env() -> Self {
+        Self {
+            policy: None,
+            log: std::env::var_os(env::AUDIT_LOG)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+        }
+    }
+}
+
 /// Decides one hook input.
 pub fn handle(input: &HookInput, options: &Options) -> Result<Outcome> {
     let started = Instant::now();
