@@ -47,23 +47,22 @@ names=(git-status rm-rf write mcp)
 if command -v hyperfine >/dev/null && hyperfine --help | grep -q -- '--input'; then
   how="hyperfine -N --input"
 else
-  how="loop timer (bench/gate/timer.rs; hyperfine without --input)"
+  how="loop timer (bench/gate/timer.rs, runs interleaved; hyperfine here has no --input)"
 fi
 
-median_ms() { # binary payload -> median milliseconds per call
+medians_ms() { # payload -> "gate floor" median milliseconds per call
   if [[ "$how" == hyperfine* ]]; then
-    hyperfine --runs "$runs" --warmup 20 -N --input "$2" --export-json "$work/h.json" "$1" >/dev/null 2>&1
-    python3 -c 'import json,sys; print("%.3f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$work/h.json"
+    hyperfine --runs "$runs" --warmup 20 -N --input "$1" --export-json "$work/h.json" "$gate" "$floor" >/dev/null 2>&1
+    python3 -c 'import json,sys; print(" ".join("%.3f" % (r["median"]*1000) for r in json.load(open(sys.argv[1]))["results"]))' "$work/h.json"
   else
-    "$timer" "$runs" "$2" "$1"
+    "$timer" "$runs" "$1" "$gate" "$floor"
   fi
 }
 
 echo "median wall time per call, $runs runs each, measured with $how"
 printf '%-12s %12s %12s %8s\n' payload "gate (ms)" "floor (ms)" ratio
 for name in "${names[@]}"; do
-  g=$(median_ms "$gate" "$work/$name.json")
-  f=$(median_ms "$floor" "$work/$name.json")
+  read -r g f < <(medians_ms "$work/$name.json")
   printf '%-12s %12s %12s %8s\n' "$name" "$g" "$f" "$(python3 -c "print('%.2fx' % ($g / $f))")"
 done
 echo "decisions:"

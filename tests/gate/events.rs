@@ -47,6 +47,18 @@ fn permission_request_denies_allows_or_leaves_the_prompt() {
 }
 
 #[test]
+fn permission_request_denies_high_risk_even_when_pretooluse_would_ask() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "project/.claude/hookkit.toml",
+        "[gate]\nhigh_risk = \"ask\"\n",
+    );
+    assert_eq!(sandbox.hook(GATE).bash("rm -rf /").run().decision(), "ask");
+    let reply = permission_request(&sandbox, "rm -rf /");
+    assert_eq!(reply["hookSpecificOutput"]["decision"]["behavior"], "deny");
+}
+
+#[test]
 fn a_prompt_with_a_secret_is_blocked_without_echoing_it() {
     let sandbox = Sandbox::new();
     let secret = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";

@@ -5,8 +5,8 @@
 //! - `PreToolUse`: the full pipeline ([`evaluate`]), then the denial streak (after
 //!   `escalate_after` consecutive denials in a session the gate asks instead, so that a person
 //!   sees what the agent keeps trying), then the audit trail;
-//! - `PermissionRequest`: deny what the gate denies, allow only what it would allow, otherwise
-//!   no opinion (the prompt is shown);
+//! - `PermissionRequest`: deny what the gate denies and anything high risk, allow only what it
+//!   would allow, otherwise no opinion (the prompt is shown);
 //! - `UserPromptSubmit`: block a prompt that carries a secret, without echoing it.
 //!
 //! Every other event gets `{}`. The policy's `on_error` becomes the runner's failure decision
@@ -169,9 +169,15 @@ fn permission_request(
         verdict.opinion.as_str(),
         started,
     );
+    // High risk is refused here even with `high_risk = "ask"`: the prompt this event stands
+    // for is the last chance to stop it, and headless runs have nobody to answer it.
+    let high = verdict.basis == Basis::Classifier && verdict.risk == Some(Risk::High);
     Ok(match verdict.opinion {
         Opinion::Deny => {
             Reply::permission_request_deny(&input.event_name, &verdict.reply_text(), false)
+        }
+        Opinion::Ask if high => {
+            Reply::permission_request_deny(&input.event_name, &verdict.message, false)
         }
         Opinion::Allow => Reply::permission_request_allow(&input.event_name),
         Opinion::Ask | Opinion::None => Reply::no_opinion(),
