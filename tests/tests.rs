@@ -14,3 +14,9 @@ mod util;
 
 /// The hook runtime: protocol answers to every real payload, and every failure path.
 mod runtime;
+
+/// `permission-denied-logger` as a hook: retry policy, the record, never blocking.
+mod logger;
+
+/// The audit trail: concurrency, tampering, rotation, and the verify/report/tail outputs.
+mod audit;

@@ -21,7 +21,7 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(64);
-    for byte in digest.iter() {
+    for byte in &digest {
         hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
         hex.push(char::from(DIGITS[usize::from(byte & 0xf)]));
     }
@@ -76,9 +76,9 @@ pub(crate) fn read_link(line: &[u8]) -> Option<Link<'_>> {
     if !sealed {
         return None;
     }
-    let link: Link<'_> = serde_json::from_slice(line).ok()?;
+    let parsed: Link<'_> = serde_json::from_slice(line).ok()?;
     let well_formed = |h: &str| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit());
-    (well_formed(&link.hash) && well_formed(&link.prev)).then_some(link)
+    (well_formed(&parsed.hash) && well_formed(&parsed.prev)).then_some(parsed)
 }
 
 #[cfg(test)]
@@ -90,8 +90,8 @@ mod tests {
         let body = format!(r#"{{"decision":"deny","seq":1,"prev":"{GENESIS}"}}"#);
         let (line, hash) = seal(&body);
         let line = line.trim_end().as_bytes();
-        let link = read_link(line).unwrap();
-        assert_eq!((link.seq, link.hash.as_ref()), (1, hash.as_str()));
+        let parsed = read_link(line).unwrap();
+        assert_eq!((parsed.seq, parsed.hash.as_ref()), (1, hash.as_str()));
         assert!(hash_matches(line, &hash));
         let altered = String::from_utf8(line.to_vec())
             .unwrap()

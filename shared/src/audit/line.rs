@@ -134,16 +134,14 @@ pub fn summarise_input(tool: Option<&str>, input: &Value) -> String {
 
 /// At most `limit` characters, ending in `…` when cut.
 fn cap(text: &str, limit: usize) -> String {
-    match text.char_indices().nth(limit) {
-        None => text.to_owned(),
-        Some(_) => {
-            let keep = text
-                .char_indices()
-                .nth(limit - 1)
-                .map_or(text.len(), |(at, _)| at);
-            format!("{}…", &text[..keep])
-        }
+    if text.char_indices().nth(limit).is_none() {
+        return text.to_owned();
     }
+    let keep = text
+        .char_indices()
+        .nth(limit - 1)
+        .map_or(text.len(), |(at, _)| at);
+    format!("{}…", &text[..keep])
 }
 
 /// JSON with object keys sorted and no whitespace, so that the same input always hashes the

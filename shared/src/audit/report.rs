@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::Path;
 
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
@@ -196,6 +196,7 @@ pub fn build(path: &Path, filter: &Filter) -> Result<Report> {
             if ends_before {
                 continue;
             }
+            file.seek(SeekFrom::Start(0)).map_err(read_err)?;
         }
         let mut reader = BufReader::with_capacity(1 << 20, file);
         loop {
@@ -360,7 +361,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

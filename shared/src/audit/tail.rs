@@ -60,7 +60,7 @@ fn last_lines_of(file: &mut File, n: usize) -> io::Result<Vec<Vec<u8>>> {
     let len = file.metadata()?.len();
     let mut start = len;
     let mut tail: Vec<u8> = Vec::new();
-    while start > 0 && bytecount(&tail, b'\n') <= n {
+    while start > 0 && newlines(&tail) <= n {
         let from = start.saturating_sub(CHUNK);
         let mut chunk = vec![0; usize::try_from(start - from).unwrap_or(usize::MAX)];
         file.seek(SeekFrom::Start(from))?;
@@ -87,8 +87,8 @@ pub(crate) fn last_line_of(file: &mut File) -> io::Result<Option<Vec<u8>>> {
     Ok(last_lines_of(file, 1)?.pop())
 }
 
-fn bytecount(bytes: &[u8], needle: u8) -> usize {
-    bytes.iter().filter(|&&b| b == needle).count()
+fn newlines(bytes: &[u8]) -> usize {
+    bytes.split(|&b| b == b'\n').count() - 1
 }
 
 /// One record as people read it: time, decision, tool and input, then the reason, then where
@@ -175,4 +175,33 @@ fn replaced(file: &File, path: &Path) -> bool {
 #[cfg(not(unix))]
 fn replaced(_file: &File, _path: &Path) -> bool {
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LINE: &[u8] = br#"{"time":"2026-11-21T10:00:00.000001Z","binary":"b","event":"PreToolUse","session_id":"0123456789","tool":"Bash","input":"ls","decision":"deny","reason":"r","seq":3}"#;
+
+    #[test]
+    fn colour_only_when_asked_for() {
+        let plain = render(LINE, Style::detect(false));
+        assert_eq!(
+            plain,
+            "2026-11-21 10:00:00 deny    Bash  ls\n    r\n    b PreToolUse, session 01234567, seq 3\n"
+        );
+        let coloured = render(LINE, Style { color: true });
+        assert!(
+            coloured.contains("\x1b[1;31mdeny   \x1b[0m"),
+            "{coloured:?}"
+        );
+    }
+
+    #[test]
+    fn a_line_that_is_not_a_record_is_shown_as_such() {
+        assert_eq!(
+            render(b"garbage", Style::default()),
+            "not a record: garbage\n"
+        );
+    }
 }

@@ -175,26 +175,16 @@ pub fn verify(path: &Path, head: Option<&Head>) -> Result<Verdict> {
             message: "no such log".into(),
         });
     }
-    let mut expected: Option<(u64, String)> = None;
-    let mut records = 0;
-    let mut torn_skipped = 0;
-    // A line that is not a record, forgiven only if the next record flags a torn write.
-    let mut garbage: Option<Break> = None;
-    // seq jumped ahead: removal, unless the next record is the one that was expected.
-    let mut jumped: Option<Break> = None;
-    let mut head_seen = head.is_none();
+    let mut walk = Walk::new(head);
     let mut buf = Vec::with_capacity(1024);
     for file_path in &files {
-        let file =
-            File::open(file_path).map_err(|e| Error::io("reading audit log", file_path, e))?;
-        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let read_err = |e| Error::io("reading audit log", file_path, e);
+        let mut reader =
+            BufReader::with_capacity(1 << 20, File::open(file_path).map_err(read_err)?);
         let mut number = 0;
         loop {
             buf.clear();
-            let read = reader
-                .read_until(b'\n', &mut buf)
-                .map_err(|e| Error::io("reading audit log", file_path, e))?;
-            if read == 0 {
+            if reader.read_until(b'\n', &mut buf).map_err(read_err)? == 0 {
                 break;
             }
             number += 1;
@@ -202,85 +192,120 @@ pub fn verify(path: &Path, head: Option<&Head>) -> Result<Verdict> {
                 file: file_path,
                 line: number,
             };
-            let terminated = buf.last() == Some(&b'\n');
-            let line = if terminated {
-                &buf[..buf.len() - 1]
-            } else {
-                &buf[..]
-            };
-            let Some(link) = read_link(line) else {
-                if garbage.is_none() {
-                    let problem = if terminated {
-                        Problem::NotARecord
-                    } else {
-                        Problem::Torn
-                    };
-                    garbage = Some(here.at(None, problem));
-                }
-                continue;
-            };
-            if !hash_matches(line, &link.hash) {
-                return Ok(Verdict::Broken(here.at(Some(link.seq), Problem::Altered)));
+            if let Some(broken) = walk.line(&here, &buf) {
+                return Ok(Verdict::Broken(broken));
             }
-            if let Some(gap) = garbage.take() {
-                if !link.after_torn {
-                    return Ok(Verdict::Broken(gap));
-                }
-                torn_skipped += 1;
-            }
-            if let Some(jump) = jumped.take() {
-                let Problem::Removed { expected: wanted } = jump.problem else {
-                    return Ok(Verdict::Broken(jump));
-                };
-                let problem = if link.seq == wanted {
-                    Problem::Reordered { expected: wanted }
-                } else {
-                    jump.problem.clone()
-                };
-                return Ok(Verdict::Broken(Break { problem, ..jump }));
-            }
-            let seq = link.seq;
-            match &expected {
-                None if link.prev != GENESIS => {
-                    return Ok(Verdict::Broken(here.at(Some(seq), Problem::MissingStart)));
-                }
-                None => {}
-                Some((want, prev)) if seq == *want && link.prev == *prev => {}
-                Some((want, _)) if seq > *want => {
-                    jumped = Some(here.at(Some(seq), Problem::Removed { expected: *want }));
-                }
-                Some((want, _)) if seq < *want => {
-                    return Ok(Verdict::Broken(
-                        here.at(Some(seq), Problem::Reordered { expected: *want }),
-                    ));
-                }
-                Some(_) => return Ok(Verdict::Broken(here.at(Some(seq), Problem::Relinked))),
-            }
-            if let Some(h) = head.filter(|h| h.seq == seq) {
-                head_seen = h.hash == link.hash;
-            }
-            records += 1;
-            expected = Some((seq + 1, link.hash.into_owned()));
         }
     }
     let last_file = files.last().map_or(path, PathBuf::as_path);
-    if let Some(broken) = jumped.or(garbage) {
-        return Ok(Verdict::Broken(broken));
+    Ok(walk.finish(last_file, files.clone()))
+}
+
+/// The state of a walk along the chain.
+struct Walk<'h> {
+    /// The `seq` and `prev` the next record must have; `None` before the first.
+    expected: Option<(u64, String)>,
+    records: u64,
+    torn_skipped: u64,
+    /// A line that is not a record, forgiven only if the next record flags a torn write.
+    garbage: Option<Break>,
+    /// `seq` jumped ahead: a removal, unless the next record is the one expected here.
+    jumped: Option<Break>,
+    head: Option<&'h Head>,
+    head_seen: bool,
+}
+
+impl<'h> Walk<'h> {
+    fn new(head: Option<&'h Head>) -> Self {
+        Self {
+            expected: None,
+            records: 0,
+            torn_skipped: 0,
+            garbage: None,
+            jumped: None,
+            head,
+            head_seen: head.is_none(),
+        }
     }
-    if let (Some(h), false) = (head, head_seen) {
-        return Ok(Verdict::Broken(Break {
-            file: last_file.to_path_buf(),
-            line: 0,
-            seq: None,
-            problem: Problem::HeadMissing { seq: h.seq },
-        }));
+
+    /// Checks one line (with its newline, if it has one); returns the first break.
+    fn line(&mut self, here: &Position<'_>, bytes: &[u8]) -> Option<Break> {
+        let terminated = bytes.last() == Some(&b'\n');
+        let line = if terminated {
+            &bytes[..bytes.len() - 1]
+        } else {
+            bytes
+        };
+        let Some(record) = read_link(line) else {
+            if self.garbage.is_none() {
+                let problem = if terminated {
+                    Problem::NotARecord
+                } else {
+                    Problem::Torn
+                };
+                self.garbage = Some(here.at(None, problem));
+            }
+            return None;
+        };
+        let seq = record.seq;
+        if !hash_matches(line, &record.hash) {
+            return Some(here.at(Some(seq), Problem::Altered));
+        }
+        if let Some(gap) = self.garbage.take() {
+            if !record.after_torn {
+                return Some(gap);
+            }
+            self.torn_skipped += 1;
+        }
+        if let Some(jump) = self.jumped.take() {
+            // The record after a jump decides: the one that was expected means a swap.
+            let problem = match jump.problem {
+                Problem::Removed { expected } if seq == expected => Problem::Reordered { expected },
+                other => other,
+            };
+            return Some(Break { problem, ..jump });
+        }
+        match &self.expected {
+            None if record.prev != GENESIS => {
+                return Some(here.at(Some(seq), Problem::MissingStart));
+            }
+            None => {}
+            Some((want, prev)) if seq == *want && record.prev == *prev => {}
+            Some((want, _)) if seq > *want => {
+                self.jumped = Some(here.at(Some(seq), Problem::Removed { expected: *want }));
+            }
+            Some((want, _)) if seq < *want => {
+                return Some(here.at(Some(seq), Problem::Reordered { expected: *want }));
+            }
+            Some(_) => return Some(here.at(Some(seq), Problem::Relinked)),
+        }
+        if let Some(h) = self.head.filter(|h| h.seq == seq) {
+            self.head_seen = h.hash == record.hash;
+        }
+        self.records += 1;
+        self.expected = Some((seq + 1, record.hash.into_owned()));
+        None
     }
-    let (next, head_hash) = expected.unwrap_or((1, GENESIS.to_owned()));
-    Ok(Verdict::Intact(Summary {
-        records,
-        files,
-        last_seq: next - 1,
-        head: head_hash,
-        torn_skipped,
-    }))
+
+    fn finish(self, last_file: &Path, files: Vec<PathBuf>) -> Verdict {
+        if let Some(broken) = self.jumped.or(self.garbage) {
+            return Verdict::Broken(broken);
+        }
+        if let (Some(h), false) = (self.head, self.head_seen) {
+            return Verdict::Broken(Break {
+                file: last_file.to_path_buf(),
+                line: 0,
+                seq: None,
+                problem: Problem::HeadMissing { seq: h.seq },
+            });
+        }
+        let (next, head) = self.expected.unwrap_or((1, GENESIS.to_owned()));
+        Verdict::Intact(Summary {
+            records: self.records,
+            files,
+            last_seq: next - 1,
+            head,
+            torn_skipped: self.torn_skipped,
+        })
+    }
 }

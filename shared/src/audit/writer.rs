@@ -110,24 +110,52 @@ pub(crate) fn rotated_path(path: &Path, n: usize) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The numbers of the rotated files `<log>.<n>` that exist, highest (oldest) first. Gaps are
+/// kept as they are, so that `verify` can report a rotated file that went missing.
+fn rotated_numbers(path: &Path) -> Vec<usize> {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Vec::new();
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let prefix = format!("{}.", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut numbers: Vec<usize> = entries
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let file_name = entry.file_name();
+            let n = file_name.to_str()?.strip_prefix(&prefix)?;
+            // Only plain numbers: `<log>.1`, not `<log>.1.gz` or `<log>.01`.
+            (!n.starts_with('0'))
+                .then(|| n.parse::<usize>().ok())
+                .flatten()
+        })
+        .collect();
+    numbers.sort_unstable_by(|a, b| b.cmp(a));
+    numbers
+}
+
 /// The log's files, oldest first: `<log>.N`, ..., `<log>.1`, then `<log>` when it exists.
 pub fn rotated_files(path: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = (1..)
+    let mut files: Vec<PathBuf> = rotated_numbers(path)
+        .into_iter()
         .map(|n| rotated_path(path, n))
-        .take_while(|p| p.exists())
         .collect();
-    files.reverse();
     if path.exists() {
         files.push(path.to_path_buf());
     }
     files
 }
 
-/// Shifts `<log>.n` to `<log>.n+1` (highest first) and renames the log to `<log>.1`. Runs
-/// under the current log's lock, so rotations never overlap.
+/// Shifts every `<log>.n` to `<log>.n+1` (highest first) and renames the log to `<log>.1`.
+/// Runs under the current log's lock, so rotations never overlap.
 fn rotate(path: &Path) -> io::Result<()> {
-    let highest = (1..).take_while(|&n| rotated_path(path, n).exists()).last();
-    for n in (1..=highest.unwrap_or(0)).rev() {
+    for n in rotated_numbers(path) {
         std::fs::rename(rotated_path(path, n), rotated_path(path, n + 1))?;
     }
     std::fs::rename(path, rotated_path(path, 1))
