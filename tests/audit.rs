@@ -13,6 +13,10 @@ use crate::util::{Run, Sandbox, fixture_path};
 
 /// Environment variable that turns [`append_worker`] into a helper process.
 const WORKER_LOG: &str = "HOOKKIT_TEST_APPEND_WORKER_LOG";
+/// The rotation size the helper appends with.
+const WORKER_MAX_BYTES: &str = "HOOKKIT_TEST_APPEND_WORKER_MAX_BYTES";
+/// How many records the helper appends.
+const WORKER_COUNT: &str = "HOOKKIT_TEST_APPEND_WORKER_COUNT";
 const PROCESSES: usize = 64;
 const APPENDS_PER_PROCESS: usize = 100;
 
@@ -47,23 +51,32 @@ fn verify(sandbox: &Sandbox, log: &Path, extra: &[&str]) -> Run {
         .run()
 }
 
-/// Runs as a helper process only: appends [`APPENDS_PER_PROCESS`] records to the log named by
-/// [`WORKER_LOG`], as fast as it can.
+/// Runs as a helper process only: appends records to the log named by [`WORKER_LOG`] as fast
+/// as it can, through the library's one-call append.
 #[test]
-#[ignore = "helper process of concurrent_appends_stay_whole_and_chained"]
+#[ignore = "helper process of the concurrency tests"]
 fn append_worker() {
     let Some(log) = std::env::var_os(WORKER_LOG) else {
         return;
     };
-    append_records(Path::new(&log), APPENDS_PER_PROCESS);
+    let number = |key: &str, default: u64| {
+        std::env::var(key)
+            .ok()
+            .map_or(default, |v| v.parse().unwrap())
+    };
+    let trail = Trail {
+        path: PathBuf::from(log),
+        max_bytes: number(WORKER_MAX_BYTES, audit::DEFAULT_MAX_BYTES),
+    };
+    for i in 0..number(WORKER_COUNT, APPENDS_PER_PROCESS as u64) {
+        trail.append(&record(usize::try_from(i).unwrap())).unwrap();
+    }
 }
 
-#[test]
-fn concurrent_appends_stay_whole_and_chained() {
-    let sandbox = Sandbox::new();
-    let log = sandbox.root().join("logs/concurrent.jsonl");
+/// Starts `processes` helper processes appending `count` records each, and waits for them.
+fn run_workers(log: &Path, processes: usize, count: usize, max_bytes: u64) {
     let this_test_binary = std::env::current_exe().unwrap();
-    let workers: Vec<_> = (0..PROCESSES)
+    let workers: Vec<_> = (0..processes)
         .map(|_| {
             Command::new(&this_test_binary)
                 .args([
@@ -72,7 +85,9 @@ fn concurrent_appends_stay_whole_and_chained() {
                     "--ignored",
                     "--test-threads=1",
                 ])
-                .env(WORKER_LOG, &log)
+                .env(WORKER_LOG, log)
+                .env(WORKER_COUNT, count.to_string())
+                .env(WORKER_MAX_BYTES, max_bytes.to_string())
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
                 .spawn()
@@ -87,6 +102,18 @@ fn concurrent_appends_stay_whole_and_chained() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+#[test]
+fn concurrent_appends_stay_whole_and_chained() {
+    let sandbox = Sandbox::new();
+    let log = sandbox.root().join("logs/concurrent.jsonl");
+    run_workers(
+        &log,
+        PROCESSES,
+        APPENDS_PER_PROCESS,
+        audit::DEFAULT_MAX_BYTES,
+    );
     let text = std::fs::read_to_string(&log).unwrap();
     let total = PROCESSES * APPENDS_PER_PROCESS;
     let mut seqs: Vec<u64> = text
@@ -102,6 +129,18 @@ fn concurrent_appends_stay_whole_and_chained() {
     verify(&sandbox, &log, &[])
         .code(0)
         .stdout_contains(&format!("ok: {total} records in 1 file"));
+}
+
+#[test]
+fn concurrent_appends_across_rotations_stay_chained() {
+    let sandbox = Sandbox::new();
+    let log = sandbox.root().join("rotating/concurrent.jsonl");
+    run_workers(&log, 16, 50, 20_000);
+    let files = audit::rotated_files(&log);
+    assert!(files.len() >= 10, "{files:?}");
+    verify(&sandbox, &log, &[])
+        .code(0)
+        .stdout_contains(&format!("ok: 800 records in {} files", files.len()));
 }
 
 #[test]
