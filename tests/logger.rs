@@ -288,3 +288,21 @@ fn long_inputs_are_capped() {
     assert_eq!(input.chars().count(), 500);
     assert!(input.ends_with('…'));
 }
+
+#[test]
+fn a_log_held_locked_by_another_process_still_gets_an_answer() {
+    let sandbox = Sandbox::new();
+    let log = sandbox.root().join("locked.jsonl");
+    let holder = std::fs::File::create(&log).unwrap();
+    holder.lock().unwrap();
+    let run = sandbox
+        .hook(LOGGER)
+        .args(["--log".as_ref(), log.as_os_str()])
+        .payload(denied_bash("npm publish"))
+        .run()
+        .code(0)
+        .stderr_contains("another process held the lock");
+    assert!(retry_of(&run.protocol_reply()));
+    drop(holder);
+    assert_eq!(std::fs::metadata(&log).unwrap().len(), 0);
+}

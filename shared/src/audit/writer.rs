@@ -1,9 +1,10 @@
 //! Appending: lock, find the previous hash at the end of the file, write one whole line, and
 //! rotate by size.
 
-use std::fs::{File, OpenOptions};
+use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use super::Record;
 use super::chain::{GENESIS, read_link};
@@ -12,6 +13,9 @@ use crate::{Error, Result};
 
 /// How many times an append starts over because another process rotated the log under it.
 const ATTEMPTS: usize = 16;
+/// How long an append waits for the lock before giving up: a hook must answer in time even
+/// if another process holds the log (the runner's deadline is 2 s).
+const LOCK_PATIENCE: Duration = Duration::from_millis(1500);
 /// The first window read from the end of the log when looking for the last record.
 const TAIL_WINDOW: u64 = 16 * 1024;
 
@@ -25,7 +29,7 @@ pub(crate) fn append(path: &Path, max_bytes: u64, record: &Record) -> Result<()>
     create_parent(path).map_err(|e| fail("creating its directory", e))?;
     for _ in 0..ATTEMPTS {
         let mut file = open_for_append(path).map_err(|e| fail("opening", e))?;
-        file.lock().map_err(|e| fail("locking", e))?;
+        lock_within(&file, LOCK_PATIENCE).map_err(|e| fail("locking", e))?;
         // Another process may have rotated the log between our open and our lock: then our
         // handle points at `<log>.1`, and we start over on the new file.
         if !still_current(&file, path).map_err(|e| fail("checking", e))? {
@@ -63,6 +67,31 @@ pub(crate) fn append(path: &Path, max_bytes: u64, record: &Record) -> Result<()>
         path: path.to_path_buf(),
         message: format!("the log was rotated under this append {ATTEMPTS} times in a row"),
     })
+}
+
+/// Takes the exclusive lock, polling with a growing pause, for at most `patience`.
+fn lock_within(file: &File, patience: Duration) -> io::Result<()> {
+    let started = Instant::now();
+    let mut pause = Duration::from_micros(50);
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(TryLockError::WouldBlock) if started.elapsed() < patience => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(1));
+            }
+            Err(TryLockError::WouldBlock) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::WouldBlock,
+                    format!(
+                        "another process held the lock for over {} ms",
+                        patience.as_millis()
+                    ),
+                ));
+            }
+            Err(TryLockError::Error(e)) => return Err(e),
+        }
+    }
 }
 
 fn create_parent(path: &Path) -> io::Result<()> {
