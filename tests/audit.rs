@@ -466,3 +466,56 @@ fn tail_reads_back_into_rotated_files() {
         .collect();
     assert_eq!(seqs, ["6", "7", "8", "9", "10", "11", "12"]);
 }
+
+#[test]
+fn reading_a_missing_log_is_an_error() {
+    let sandbox = Sandbox::new();
+    for command in ["verify", "report", "tail"] {
+        sandbox
+            .hook(LOGGER)
+            .args([command])
+            .run()
+            .code(1)
+            .stderr_contains("no such log");
+    }
+}
+
+#[test]
+fn tail_follow_prints_records_as_they_come() {
+    use std::io::BufRead;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let sandbox = Sandbox::new();
+    let log = sandbox.root().join("follow.jsonl");
+    append_records(&log, 1);
+    let mut child = Command::new(LOGGER)
+        .args(["tail", "-n", "1", "-f", "--log"])
+        .arg(&log)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (lines, received) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if lines.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let wait_for = |needle: &str| loop {
+        let line = received
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|e| panic!("no line with {needle:?}: {e}"));
+        if line.contains(needle) {
+            break;
+        }
+    };
+    wait_for("seq 1");
+    audit::append(&log, &record(1)).unwrap();
+    wait_for("seq 2");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

@@ -514,14 +514,16 @@ fn word_at(text: &str, start: usize) -> Range<usize> {
 fn mysql_password_arguments(text: &str, lower: &str, found: &mut Vec<Candidate>) {
     let bytes = text.as_bytes();
     for at in occurrences(lower, " -p") {
-        let line_start = lower[..at].rfind('\n').map_or(0, |n| n + 1);
-        let line = &lower[line_start..at];
-        let is_mysql = ["mysql", "mysqldump", "mysqladmin", "mariadb"]
+        // The line so far, looked at only a few KiB back so that a huge line stays linear.
+        let window = &lower.as_bytes()[at.saturating_sub(4096)..at];
+        let line = window
             .iter()
-            .any(|client| {
-                line.split_whitespace()
-                    .any(|w| w.rsplit('/').next() == Some(client))
-            });
+            .rposition(|&b| b == b'\n')
+            .map_or(window, |n| &window[n + 1..]);
+        let is_mysql = line.split(u8::is_ascii_whitespace).any(|word| {
+            let program = word.rsplit(|&b| b == b'/').next().unwrap_or_default();
+            [&b"mysql"[..], b"mysqldump", b"mysqladmin", b"mariadb"].contains(&program)
+        });
         let value_start = at + 3;
         if !is_mysql
             || matches!(
@@ -913,6 +915,35 @@ mod tests {
         let text =
             "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
         assert_eq!(redact(text), "[REDACTED:private-key]");
+    }
+
+    #[test]
+    fn multibyte_text_never_splits_a_character() {
+        for text in [
+            "é=é",
+            "ÉTÉ_TOKEN=é",
+            "--é",
+            "--password=é",
+            " -pé mysql",
+            "mysql -pé",
+            "mysql -p",
+            "https://é:é@é",
+            "ftp://:@",
+            "-----BEGIN é PRIVATE KEY-----",
+            "Authorization:é",
+            "\"password\":\"é\\",
+            "aws_secret_access_key=é",
+            "sk-",
+            "eyJé.eyJ",
+            "=",
+            "",
+        ] {
+            let _ = redact(text);
+        }
+        assert_eq!(
+            redact("mot de passe: PASSWORD=été"),
+            "mot de passe: PASSWORD=[REDACTED:secret-assignment]"
+        );
     }
 
     #[test]

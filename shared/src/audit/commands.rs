@@ -4,10 +4,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::Trail;
 use super::report::{self, Filter};
 use super::tail::{self, Style};
 use super::verify::{Head, Verdict, verify};
+use super::{Trail, rotated_files};
 use crate::config::Discovery;
 use crate::{Error, Result, env};
 
@@ -55,6 +55,18 @@ pub fn run_verify(trail: &Trail, head: Option<&Head>, out: &mut dyn Write) -> Re
     }
 }
 
+/// An error when the trail has no file at all: a wrong `--log` should not read as "nothing
+/// happened".
+fn require_log(trail: &Trail) -> Result<()> {
+    if rotated_files(&trail.path).is_empty() {
+        return Err(Error::Audit {
+            path: trail.path.clone(),
+            message: "no such log (nothing recorded yet, or a wrong --log)".into(),
+        });
+    }
+    Ok(())
+}
+
 /// `report`: a table for people or JSON for scripts.
 pub fn run_report(
     trail: &Trail,
@@ -63,6 +75,7 @@ pub fn run_report(
     style: Style,
     out: &mut dyn Write,
 ) -> Result<()> {
+    require_log(trail)?;
     let report = report::build(&trail.path, filter)?;
     if json {
         let text =
@@ -82,6 +95,7 @@ pub fn run_tail(
     style: Style,
     out: &mut dyn Write,
 ) -> Result<()> {
+    require_log(trail)?;
     for line in tail::last_lines(&trail.path, n)? {
         out.write_all(tail::render(&line, style).as_bytes())
             .map_err(write_err)?;
