@@ -18,10 +18,13 @@ const SEAL_LEN: usize = HASH_MEMBER.len() + 64 + 2;
 
 /// Lower-case hex of a SHA-256 digest of `bytes`.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(64);
-    for byte in &digest {
+    for byte in digest {
         hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
         hex.push(char::from(DIGITS[usize::from(byte & 0xf)]));
     }
@@ -59,11 +62,10 @@ pub(crate) struct Link<'a> {
 
 /// Whether a sealed line (one [`read_link`] accepted) hashes to `hash`.
 pub(crate) fn hash_matches(line: &[u8], hash: &str) -> bool {
-    let body_len = line.len() - SEAL_LEN;
-    let mut body = Vec::with_capacity(body_len + 1);
-    body.extend_from_slice(&line[..body_len]);
-    body.push(b'}');
-    sha256_hex(&body) == hash
+    let mut hasher = Sha256::new();
+    hasher.update(&line[..line.len() - SEAL_LEN]);
+    hasher.update(b"}");
+    hex(&hasher.finalize()) == hash
 }
 
 /// Reads the chain members of a line (without its newline) when it is a sealed record; does
