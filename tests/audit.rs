@@ -524,10 +524,10 @@ fn tail_follow_prints_records_as_they_come() {
 fn a_record_longer_than_the_tail_window_still_chains() {
     let sandbox = Sandbox::new();
     let log = sandbox.root().join("long.jsonl");
-    let mut long = record(0);
-    long.cwd = "/very/long/path".repeat(5_000);
+    let mut oversized = record(0);
+    oversized.cwd = "/very/long/path".repeat(5_000);
     audit::append(&log, &record(1)).unwrap();
-    audit::append(&log, &long).unwrap();
+    audit::append(&log, &oversized).unwrap();
     audit::append(&log, &record(2)).unwrap();
     verify(&sandbox, &log, &[])
         .code(0)
