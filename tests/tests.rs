@@ -17,3 +17,9 @@ mod runtime;
 
 /// `pretooluse-gate`: decisions, layering, modes, escalation, events, explain and replay.
 mod gate;
+
+/// `permission-denied-logger` as a hook: retry policy, the record, never blocking.
+mod logger;
+
+/// The audit trail: concurrency, tampering, rotation, and the verify/report/tail outputs.
+mod audit;

@@ -17,6 +17,7 @@
 //! - [`classify`]: the built-in risk classifier.
 //! - [`secrets`]: finding and masking secrets.
 //! - [`audit`]: the append-only, hash-chained audit trail.
+//! - [`denied`]: the PermissionDenied hook: record the classifier's denial, answer retry.
 //! - [`env`]: the environment variables hookkit reads.
 //! - [`Error`]: the one error type.
 #![warn(missing_docs)]
@@ -24,6 +25,7 @@
 pub mod audit;
 pub mod classify;
 pub mod config;
+pub mod denied;
 pub mod env;
 mod error;
 pub mod gate;
