@@ -15,6 +15,7 @@
 //! - [`classify`]: the built-in risk classifier.
 //! - [`secrets`]: finding and masking secrets.
 //! - [`audit`]: the append-only, hash-chained audit trail.
+//! - [`review`]: the review queue of `defer-for-review`: defer, review, resume.
 //! - [`env`]: the environment variables hookkit reads.
 //! - [`Error`]: the one error type.
 #![warn(missing_docs)]
@@ -29,6 +30,7 @@ pub mod glob;
 pub mod jq;
 pub mod permission;
 pub mod protocol;
+pub mod review;
 pub mod runner;
 pub mod secrets;
 pub mod shell;
