@@ -14,3 +14,6 @@ mod util;
 
 /// The hook runtime: protocol answers to every real payload, and every failure path.
 mod runtime;
+
+/// `defer-for-review`: defer, review, resume, with nothing lost.
+mod review;

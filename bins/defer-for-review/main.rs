@@ -147,29 +147,17 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let overrides = Overrides {
-        policy: cli.policy,
-        queue: cli.queue,
-        tools: cli.hook.tools,
-        risk: cli
-            .hook
-            .risk
-            .as_deref()
-            .map(Overrides::parse_risks)
-            .transpose()?,
-        paths: cli.hook.paths,
-        when: cli.hook.when,
-        headless: (cli.hook.headless || cli.hook.interactive).then_some(cli.hook.headless),
-        endpoint: cli.hook.approval_endpoint,
-    };
     let Some(command) = cli.command else {
         let spec = HookSpec {
             deadline: HOOK_DEADLINE,
             ..HookSpec::new(hook::BINARY)
         };
-        return Ok(run_hook(&spec, |input| hook::handle(input, &overrides)));
+        // Bad flag values are answered through the runner too: a hook must never fail open.
+        return Ok(run_hook(&spec, |input| {
+            hook::handle(input, &overrides(cli.hook, cli.queue, cli.policy)?)
+        }));
     };
-    let desk = Desk::open(&overrides)?;
+    let desk = Desk::open(&overrides(cli.hook, cli.queue, cli.policy)?)?;
     let mut out = std::io::stdout().lock();
     match command {
         Command::List { all, json } => desk.list(&mut out, all, json)?,
@@ -205,6 +193,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn overrides(hook: HookArgs, queue: Option<PathBuf>, policy: Option<PathBuf>) -> Result<Overrides> {
+    Ok(Overrides {
+        policy,
+        queue,
+        tools: hook.tools,
+        risk: hook
+            .risk
+            .as_deref()
+            .map(Overrides::parse_risks)
+            .transpose()?,
+        paths: hook.paths,
+        when: hook.when,
+        headless: (hook.headless || hook.interactive).then_some(hook.headless),
+        endpoint: hook.approval_endpoint,
+    })
 }
 
 impl Pick {

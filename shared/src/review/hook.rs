@@ -139,6 +139,9 @@ impl Hook<'_> {
                     rule: format!("review.denied:{}", item.id),
                 })
             }
+            Status::Pending | Status::Approved if item.input_sha256 != hash => {
+                self.changed_input(item, &hash)
+            }
             Status::Pending if !self.headless => Ok(Decision {
                 answer: PermissionDecision::Ask,
                 reason: format!("Review {} is still pending: {}", item.id, item.reason),
@@ -153,7 +156,6 @@ impl Hook<'_> {
                     rule: format!("review.pending:{}", item.id),
                 })
             }
-            Status::Approved if item.input_sha256 != hash => self.changed_input(item, &hash),
             Status::Approved if item.approval_expired(self.now) => self.expired(item, scan),
             Status::Approved => {
                 item.last_answer = "allow".into();
@@ -185,16 +187,19 @@ impl Hook<'_> {
         }
     }
 
-    /// An approved call came back with other input: deny it and queue the new input.
+    /// A queued call came back with other input than the one queued (Claude Code re-sends
+    /// the same input, so this is an edited transcript or a bug): deny it and queue the new
+    /// input, so that a person sees what changed and no approval covers it.
     fn changed_input(&self, mut item: Item, hash: &str) -> Result<Decision> {
         let trigger = Trigger {
             rule: item.rule.clone(),
             risk: item.risk,
             reason: format!(
-                "its input changed after review {} approved it (approved input hash \
-                         {}, now {})",
+                "its input changed after it was queued as review {} ({}; queued input hash \
+                 {}, now {})",
                 item.id,
-                &item.input_sha256[..item.input_sha256.len().min(12)],
+                item.status.as_str(),
+                item.input_sha256.get(..12).unwrap_or(&item.input_sha256),
                 &hash[..12]
             ),
         };
@@ -205,9 +210,9 @@ impl Hook<'_> {
         Ok(Decision {
             answer: PermissionDecision::Deny,
             reason: format!(
-                "Not run: this call's input differs from the input a person approved in \
-                         review {}. The changed call is queued for review as {}; do not retry \
-                         it until a person has approved it.",
+                "Not run: this call's input differs from the input queued for review {}, \
+                 so no review covers it. The changed call is queued for review as {}; do not \
+                 retry it until a person has approved it.",
                 item.id, new.id
             ),
             rule: format!("review.changed:{}", item.id),
@@ -355,7 +360,7 @@ impl Hook<'_> {
             input_sha256: input_sha256(&self.call.name, &self.call.input),
             rule: trigger.rule.clone(),
             risk: trigger.risk,
-            reason: trigger.reason.clone(),
+            reason: crate::secrets::redact(&trigger.reason),
             queued_at: stamp(self.now),
             last_answer: last_answer.to_owned(),
             decided_by: None,

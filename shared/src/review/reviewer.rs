@@ -239,7 +239,7 @@ impl Desk {
                 .filter_map(|(k, v)| v.clone().map(|v| (k, v))),
         );
         for (key, value) in lines {
-            writeln!(out, "{:<16}{value}", format!("{key}:")).map_err(write_error)?;
+            writeln!(out, "{:<18}{value}", format!("{key}:")).map_err(write_error)?;
         }
         writeln!(out, "input (secrets redacted):").map_err(write_error)?;
         for line in input.lines() {

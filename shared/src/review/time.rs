@@ -1,4 +1,4 @@
-//! Timestamps (RFC 3339, UTC, whole seconds) and the short durations reviewers type.
+//! Timestamps (RFC 3339, UTC, milliseconds) and the short durations reviewers type.
 
 use std::time::Duration;
 
@@ -6,9 +6,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::{Error, Result};
 
-/// A timestamp as the queue stores it: `2026-11-21T10:42:32Z`.
+/// A timestamp as the queue stores it: `2026-11-21T10:42:32.125Z` (milliseconds, so that
+/// items queued within one second still sort in queue order).
 pub(crate) fn stamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 /// Reads a stored timestamp; `None` when it is not RFC 3339.
@@ -81,7 +82,7 @@ mod tests {
         assert_eq!(format_age(Duration::from_secs(3599)), "59m");
         assert_eq!(format_age(Duration::from_hours(2)), "2h");
         let now = parse_stamp("2026-11-21T10:42:32Z").unwrap();
-        assert_eq!(stamp(now), "2026-11-21T10:42:32Z");
+        assert_eq!(stamp(now), "2026-11-21T10:42:32.000Z");
         assert!(parse_stamp("yesterday").is_none());
     }
 }
