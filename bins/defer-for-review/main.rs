@@ -110,6 +110,9 @@ enum Command {
         /// The Claude Code program
         #[arg(long, default_value = "claude", value_name = "PROGRAM")]
         claude: String,
+        /// More arguments for claude, after `--` (such as `--output-format json`)
+        #[arg(last = true, value_name = "ARGS")]
+        extra: Vec<String>,
     },
 }
 
@@ -183,13 +186,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             desk.deny(&mut out, &pick.target(), &reviewer_name(reviewer)?, &reason)?;
         }
-        Command::Resume { pick, exec, claude } => {
-            return Ok(ExitCode::from(desk.resume(
-                &mut out,
-                &pick.target(),
-                &claude,
-                exec,
-            )?));
+        Command::Resume {
+            pick,
+            exec,
+            claude,
+            extra,
+        } => {
+            let code = desk.resume(&mut out, &pick.target(), &claude, &extra, exec)?;
+            return Ok(ExitCode::from(code));
         }
     }
     Ok(ExitCode::SUCCESS)

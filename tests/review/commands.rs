@@ -159,12 +159,26 @@ fn resume_exec_runs_claude_and_passes_its_exit_code_through() {
         .unwrap()
         .to_owned();
     let fake_path = fake.display().to_string();
-    reviewer(&sandbox, &["resume", &id, "--exec", "--claude", &fake_path]).code(3);
-    let args = std::fs::read_to_string(sandbox.root().join("bin/args")).unwrap();
+    let args = ["resume", &id, "--exec", "--claude", &fake_path];
+    reviewer(&sandbox, &args).code(3);
+    let seen = std::fs::read_to_string(sandbox.root().join("bin/args")).unwrap();
     assert_eq!(
-        args,
+        seen,
         "-p\n--resume\nef2b9a22-ced5-44f0-9071-951a7fad02a5\n--permission-mode\ndefault\n"
     );
+    let with_extra = [
+        "resume",
+        &id,
+        "--exec",
+        "--claude",
+        &fake_path,
+        "--",
+        "--output-format",
+        "json",
+    ];
+    reviewer(&sandbox, &with_extra).code(3);
+    let seen = std::fs::read_to_string(sandbox.root().join("bin/args")).unwrap();
+    assert!(seen.ends_with("default\n--output-format\njson\n"), "{seen}");
 }
 
 #[test]

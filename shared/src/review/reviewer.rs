@@ -54,17 +54,19 @@ impl Desk {
         })
     }
 
-    /// `resume`: prints the command that resumes the item's session, or with `exec` runs it
-    /// (the process's stdio passed through) and returns its exit code.
+    /// `resume`: prints the command that resumes the item's session (with `extra` arguments
+    /// appended), or with `exec` runs it (stdio passed through) and returns its exit code.
     pub fn resume(
         &self,
         out: &mut dyn Write,
         target: &Target,
         claude: &str,
+        extra: &[String],
         exec: bool,
     ) -> Result<u8> {
         let item = self.item(target)?;
-        let words = resume_command(&item, claude);
+        let mut words = resume_command(&item, claude);
+        words.extend(extra.iter().cloned());
         if !exec {
             let line: Vec<String> = words.iter().map(|w| quote(w)).collect();
             writeln!(out, "{}", line.join(" ")).map_err(write_error)?;
