@@ -36,7 +36,9 @@ fn serve(status: &str, body: &str, delay: Duration) -> Service {
         let mut length = 0;
         loop {
             let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
+            if reader.read_line(&mut line).is_err() {
+                return;
+            }
             let line = line.trim_end();
             if line.is_empty() {
                 break;
@@ -48,7 +50,9 @@ fn serve(status: &str, body: &str, delay: Duration) -> Service {
             }
         }
         let mut request_body = vec![0; length];
-        reader.read_exact(&mut request_body).unwrap();
+        if reader.read_exact(&mut request_body).is_err() {
+            return;
+        }
         let _ = tx.send(serde_json::from_slice(&request_body).unwrap_or(Value::Null));
         std::thread::sleep(delay);
         let mut stream = reader.into_inner();
@@ -202,6 +206,45 @@ fn an_unreachable_service_defers() {
         .bash("rm -rf build")
         .run();
     assert_eq!(run.decision(), "defer");
+}
+
+#[test]
+fn an_unreadable_queue_is_not_overruled_by_the_service() {
+    let sandbox = Sandbox::new();
+    sandbox.write("project/.claude/reviews/0badf0.json", "garbage");
+    let service = serve("200 OK", r#"{"approve": true}"#, Duration::ZERO);
+    let run = headless(&sandbox)
+        .args(["--approval-endpoint", &service.url])
+        .bash("rm -rf build")
+        .run();
+    assert_eq!(run.decision(), "deny");
+    assert!(run.reason().contains("0badf0.json"), "{}", run.reason());
+    assert!(
+        service
+            .request
+            .recv_timeout(Duration::from_millis(200))
+            .is_err(),
+        "the service was not asked"
+    );
+}
+
+#[test]
+fn a_failed_tls_handshake_defers() {
+    // A plain-TCP server behind an https:// URL: the TLS client must fail, and fail safe.
+    let service = serve("200 OK", r#"{"approve": true}"#, Duration::ZERO);
+    let url = service.url.replace("http://", "https://");
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "project/.claude/hookkit.toml",
+        "[review]\nendpoint_timeout_ms = 500\n",
+    );
+    let run = headless(&sandbox)
+        .args(["--approval-endpoint", &url])
+        .bash("rm -rf build")
+        .run();
+    assert_eq!(run.decision(), "defer", "{}", run.stderr());
+    assert!(run.stderr().contains("no answer"), "{}", run.stderr());
+    assert_eq!(items(&queue_dir(&sandbox))[0]["status"], "pending");
 }
 
 #[test]

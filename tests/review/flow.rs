@@ -368,3 +368,13 @@ fn queue_location_flag_and_environment() {
     assert_eq!(items(&flag).len(), 1);
     assert!(items(&queue_dir(&sandbox)).is_empty());
 }
+
+#[test]
+fn a_call_without_a_tool_use_id_is_asked_not_deferred() {
+    let sandbox = Sandbox::new();
+    let mut call = bash_call("", "rm -rf build");
+    call.as_object_mut().unwrap().remove("tool_use_id");
+    let run = headless(&sandbox).payload(call).run();
+    assert_eq!(run.decision(), "ask");
+    assert!(items(&queue_dir(&sandbox)).is_empty());
+}

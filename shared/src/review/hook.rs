@@ -87,25 +87,30 @@ impl Hook<'_> {
             let scan = self.queue.scan()?;
             match scan.current_for(self.tool_use_id) {
                 Some(item) => self.resume(item.clone(), &scan)?,
-                None => return self.decide_new(),
+                None => return self.decide_new(&scan),
             }
         } else {
-            return self.decide_new();
+            return self.decide_new(&scan);
         };
         Ok(self.answer(&decision))
     }
 
     /// A call with no queue item: does it need review, and who gives it?
-    fn decide_new(&self) -> Result<Reply> {
+    fn decide_new(&self, scan: &Scan) -> Result<Reply> {
         let Some(trigger) = self.settings.trigger(self.input, self.call)? else {
             return Ok(Reply::no_opinion());
         };
-        if !self.headless {
+        if !self.headless || self.tool_use_id.is_empty() {
+            // Interactive sessions ignore `defer`; a call without an id could never be resumed.
             return Ok(self.answer(&Decision {
                 answer: PermissionDecision::Ask,
                 reason: format!("Needs review: {}", trigger.reason),
                 rule: trigger.rule,
             }));
+        }
+        if let Some(decision) = unreadable_queue(scan) {
+            // The unreadable file may be this call's own denial: ask nobody else.
+            return Ok(self.answer(&decision));
         }
         if let Some(decision) = self.ask_service(&trigger)? {
             return Ok(self.answer(&decision));
@@ -243,18 +248,8 @@ impl Hook<'_> {
     /// With the session lock held: defer the call as a new pending item, unless the session
     /// already has an undecided deferral or the queue cannot be read in full.
     fn enqueue(&self, trigger: &Trigger, scan: &Scan, replaces: Option<&str>) -> Result<Decision> {
-        if let Some(bad) = scan.unreadable.first() {
-            return Ok(Decision {
-                answer: PermissionDecision::Deny,
-                reason: format!(
-                    "Not run: the review queue file `{}` is unreadable ({}); it may hold an \
-                     undecided review, so no call of this session can wait for review. Ask the \
-                     user to fix or remove the file, then retry.",
-                    bad.path.display(),
-                    bad.error
-                ),
-                rule: "review.queue-unreadable".into(),
-            });
+        if let Some(decision) = unreadable_queue(scan) {
+            return Ok(decision);
         }
         if let Some(waiting) =
             scan.waiting_in_session(&self.input.common.session_id, self.tool_use_id)
@@ -382,6 +377,23 @@ impl Hook<'_> {
         record(&self.audit_log, &entry);
         Reply::permission(&self.input.event_name, decision.answer, &decision.reason)
     }
+}
+
+/// A deny naming the first unreadable queue file, if there is one: it may hold an undecided
+/// deferral of this session, or this very call's denial.
+fn unreadable_queue(scan: &Scan) -> Option<Decision> {
+    let bad = scan.unreadable.first()?;
+    Some(Decision {
+        answer: PermissionDecision::Deny,
+        reason: format!(
+            "Not run: the review queue file `{}` is unreadable ({}); it may hold an undecided \
+             review, so no call can wait for review until it is fixed. Ask the user to fix or \
+             remove the file, then retry.",
+            bad.path.display(),
+            bad.error
+        ),
+        rule: "review.queue-unreadable".into(),
+    })
 }
 
 fn defer_reason(item: &Item, queue: &Queue) -> String {

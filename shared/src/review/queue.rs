@@ -230,6 +230,11 @@ impl Queue {
     /// Finds an item by its id or a unique prefix of it (at least 3 characters).
     pub fn find(&self, id: &str) -> Result<Item> {
         let id = id.trim();
+        if !is_id(id) {
+            return Err(Error::Review(format!(
+                "`{id}` is not an item id (letters and digits, as `list` shows them)"
+            )));
+        }
         let exact = self.path_of(id);
         if exact.is_file() {
             return read_item(&exact, id)
@@ -339,10 +344,15 @@ impl Queue {
     }
 }
 
+/// Whether a text can be an item id: what keeps ids (and so file names) inside the queue.
+fn is_id(text: &str) -> bool {
+    !text.is_empty() && text.len() <= 64 && text.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
 fn read_item(path: &Path, stem: &str) -> std::result::Result<Item, String> {
     let text = fs::read_to_string(path).map_err(|e| e.to_string())?;
     let item: Item = serde_json::from_str(&text).map_err(|e| format!("not a review item: {e}"))?;
-    if item.id != stem {
+    if item.id != stem || !is_id(&item.id) {
         return Err(format!(
             "its id `{}` does not match the file name `{stem}.json`",
             item.id
@@ -419,6 +429,8 @@ mod tests {
         );
         let err = queue.find("abc123").unwrap_err().to_string();
         assert!(err.contains("abc123.json"), "{err}");
+        let err = queue.find("../../etc/passwd").unwrap_err().to_string();
+        assert!(err.contains("not an item id"), "{err}");
     }
 
     #[test]

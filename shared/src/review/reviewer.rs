@@ -45,7 +45,16 @@ impl Desk {
     pub fn open(overrides: &Overrides) -> Result<Self> {
         let cwd = std::env::current_dir()
             .map_err(|e| Error::io("reading the current directory", ".", e))?;
-        let project = env::project_dir(&cwd);
+        // Without CLAUDE_PROJECT_DIR, the nearest directory up from here with a queue, so that
+        // a reviewer in a subdirectory finds the project's queue.
+        let project = if std::env::var_os(env::PROJECT_DIR).is_some_and(|d| !d.is_empty()) {
+            env::project_dir(&cwd)
+        } else {
+            cwd.ancestors()
+                .find(|dir| dir.join(".claude").join("reviews").is_dir())
+                .unwrap_or(&cwd)
+                .to_path_buf()
+        };
         let settings = Settings::load(&project, overrides)?;
         Ok(Self {
             queue: Queue::new(settings.queue_dir),
