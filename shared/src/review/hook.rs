@@ -80,26 +80,39 @@ struct Decision {
 
 impl Hook<'_> {
     fn decide(&self) -> Result<Reply> {
+        let trigger = self.settings.trigger(self.input, self.call)?;
+        // Most calls need no review and were never queued: answer them without reading the
+        // whole queue.
+        if trigger.is_none() && !self.queue.may_hold(self.tool_use_id) {
+            return Ok(Reply::no_opinion());
+        }
+        if self.tool_use_id.is_empty() {
+            return Ok(match trigger {
+                Some(trigger) => self.decide_new(trigger, &Scan::default())?,
+                None => Reply::no_opinion(),
+            });
+        }
+        if let Some(trigger) = &trigger
+            && self.headless
+            && !self.queue.may_hold(self.tool_use_id)
+            && let Some(decision) = self.ask_service(trigger)?
+        {
+            return Ok(self.answer(&decision));
+        }
+        let _lock = self.queue.lock_session(&self.input.common.session_id)?;
         let scan = self.queue.scan()?;
-        let decision = if let Some(item) = scan.current_for(self.tool_use_id) {
-            let _lock = self.queue.lock_session(&item.session_id)?;
-            // Read again under the lock: a reviewer may have decided in between.
-            let scan = self.queue.scan()?;
-            match scan.current_for(self.tool_use_id) {
-                Some(item) => self.resume(item.clone(), &scan)?,
-                None => return self.decide_new(&scan),
-            }
-        } else {
-            return self.decide_new(&scan);
-        };
-        Ok(self.answer(&decision))
+        if let Some(item) = scan.current_for(self.tool_use_id) {
+            let decision = self.resume(item.clone(), &scan)?;
+            return Ok(self.answer(&decision));
+        }
+        Ok(match trigger {
+            Some(trigger) => self.decide_new(trigger, &scan)?,
+            None => Reply::no_opinion(),
+        })
     }
 
-    /// A call with no queue item: does it need review, and who gives it?
-    fn decide_new(&self, scan: &Scan) -> Result<Reply> {
-        let Some(trigger) = self.settings.trigger(self.input, self.call)? else {
-            return Ok(Reply::no_opinion());
-        };
+    /// With the session lock held, a call with no queue item: who reviews it?
+    fn decide_new(&self, trigger: Trigger, scan: &Scan) -> Result<Reply> {
         if !self.headless || self.tool_use_id.is_empty() {
             // Interactive sessions ignore `defer`; a call without an id could never be resumed.
             return Ok(self.answer(&Decision {
@@ -108,16 +121,7 @@ impl Hook<'_> {
                 rule: trigger.rule,
             }));
         }
-        if let Some(decision) = unreadable_queue(scan) {
-            // The unreadable file may be this call's own denial: ask nobody else.
-            return Ok(self.answer(&decision));
-        }
-        if let Some(decision) = self.ask_service(&trigger)? {
-            return Ok(self.answer(&decision));
-        }
-        let _lock = self.queue.lock_session(&self.input.common.session_id)?;
-        let scan = self.queue.scan()?;
-        let decision = self.enqueue(&trigger, &scan, None)?;
+        let decision = self.enqueue(&trigger, scan, None)?;
         Ok(self.answer(&decision))
     }
 
@@ -276,11 +280,16 @@ impl Hook<'_> {
         })
     }
 
-    /// Asks the approval service, if one is configured; `None` when it gave no answer.
+    /// Asks the approval service, if one is configured; `None` when it gave no answer. Runs
+    /// without the session lock, so that parallel calls wait for the service side by side.
     fn ask_service(&self, trigger: &Trigger) -> Result<Option<Decision>> {
         let Some(endpoint) = &self.settings.endpoint else {
             return Ok(None);
         };
+        // An unreadable file may be this call's own denial: the service must not overrule it.
+        if let Some(decision) = unreadable_queue(&self.queue.scan()?) {
+            return Ok(Some(decision));
+        }
         let mut item = self.new_item(trigger, "defer", None);
         let body = json!({
             "session_id": item.session_id,

@@ -227,6 +227,27 @@ impl Queue {
         Ok(scan)
     }
 
+    /// Whether the queue may hold an item of this call, found by looking only at the ids
+    /// [`insert`](Self::insert) would have chosen for it. `false` is certain unless item files
+    /// were deleted by hand; an unreadable candidate counts as `true`.
+    pub fn may_hold(&self, tool_use_id: &str) -> bool {
+        if tool_use_id.is_empty() {
+            return false;
+        }
+        for attempt in 0..1000 {
+            let path = self.path_of(&candidate_id(tool_use_id, attempt));
+            match fs::read_to_string(&path) {
+                Err(e) if e.kind() == ErrorKind::NotFound => return false,
+                Err(_) => return true,
+                Ok(text) => match serde_json::from_str::<Item>(&text) {
+                    Ok(item) if item.tool_use_id != tool_use_id => {}
+                    _ => return true,
+                },
+            }
+        }
+        true
+    }
+
     /// Finds an item by its id or a unique prefix of it (at least 3 characters).
     pub fn find(&self, id: &str) -> Result<Item> {
         let id = id.trim();
@@ -287,8 +308,7 @@ impl Queue {
     pub fn insert(&self, item: &mut Item) -> Result<()> {
         self.create_dir()?;
         for attempt in 0u32..1000 {
-            let seed = format!("{}\n{attempt}", item.tool_use_id);
-            hex_sha256(seed.as_bytes())[..ID_LEN].clone_into(&mut item.id);
+            item.id = candidate_id(&item.tool_use_id, attempt);
             let target = self.path_of(&item.id);
             if target.exists() {
                 continue;
@@ -342,6 +362,12 @@ impl Queue {
         })?;
         Ok(temp)
     }
+}
+
+/// The id a call's item gets on the `attempt`-th try: the first 6 hex characters of a hash of
+/// its `tool_use_id` and the attempt number.
+fn candidate_id(tool_use_id: &str, attempt: u32) -> String {
+    hex_sha256(format!("{tool_use_id}\n{attempt}").as_bytes())[..ID_LEN].to_owned()
 }
 
 /// Whether a text can be an item id: what keeps ids (and so file names) inside the queue.
@@ -399,8 +425,11 @@ mod tests {
         let queue = Queue::new(dir.path().join("q"));
         let mut a = item("toolu_a");
         let mut b = item("toolu_a");
+        assert!(!queue.may_hold("toolu_a"));
         queue.insert(&mut a).unwrap();
         queue.insert(&mut b).unwrap();
+        assert!(queue.may_hold("toolu_a"));
+        assert!(!queue.may_hold("toolu_c"));
         assert_eq!(a.id.len(), ID_LEN);
         assert_ne!(a.id, b.id);
         let scan = queue.scan().unwrap();
