@@ -20,15 +20,17 @@ use hookkit::{Error, HookSpec, Result, run_hook};
 #[derive(Parser)]
 #[command(
     version,
-    about = "Defer sensitive tool calls of headless Claude Code runs for review"
+    about = "Defer sensitive tool calls of headless Claude Code runs for review",
+    after_help = "Without a command it is the PreToolUse hook: it reads the hook input on stdin \
+                  and answers with one JSON reply."
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
     #[command(flatten)]
     hook: HookArgs,
-    /// The review queue directory [default: `[review] queue_dir`, `$HOOKKIT_REVIEW_DIR`,
-    /// `.claude/reviews` under the project]
+    /// The review queue directory [default: $HOOKKIT_REVIEW_DIR, else `[review] queue_dir`,
+    /// else .claude/reviews under the project]
     #[arg(long, global = true, value_name = "DIR")]
     queue: Option<PathBuf>,
     /// A policy file that replaces the user and project files

@@ -144,6 +144,10 @@ fn refusal_denies_with_the_services_reason() {
 
 #[test]
 fn silence_errors_and_garbage_defer() {
+    let huge_approval = format!(
+        r#"{{"approve": true, "reason": "{}"}}"#,
+        "x".repeat(100 * 1024)
+    );
     let cases = [
         (
             "slow",
@@ -165,6 +169,15 @@ fn silence_errors_and_garbage_defer() {
                 Duration::ZERO,
             ),
         ),
+        (
+            "redirect",
+            serve(
+                "302 Found\r\nlocation: http://127.0.0.1:9/",
+                r#"{"approve": true}"#,
+                Duration::ZERO,
+            ),
+        ),
+        ("oversized", serve("200 OK", &huge_approval, Duration::ZERO)),
     ];
     for (what, service) in cases {
         let sandbox = Sandbox::new();

@@ -94,6 +94,14 @@ impl Endpoint {
             Ok(response) => response,
             Err(error) => return Answer::NoAnswer(format!("{}: {error}", self.origin())),
         };
+        // Only a 2xx answer counts: with redirects off, a 3xx arrives here as a response.
+        if !response.status().is_success() {
+            return Answer::NoAnswer(format!(
+                "{}: HTTP status {}",
+                self.origin(),
+                response.status()
+            ));
+        }
         let text = match response
             .body_mut()
             .with_config()
