@@ -23,3 +23,6 @@ mod logger;
 
 /// The audit trail: concurrency, tampering, rotation, and the verify/report/tail outputs.
 mod audit;
+
+/// `defer-for-review`: defer, review, resume, with nothing lost.
+mod review;

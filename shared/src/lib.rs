@@ -18,6 +18,7 @@
 //! - [`secrets`]: finding and masking secrets.
 //! - [`audit`]: the append-only, hash-chained audit trail.
 //! - [`denied`]: the PermissionDenied hook: record the classifier's denial, answer retry.
+//! - [`review`]: the review queue of `defer-for-review`: defer, review, resume.
 //! - [`env`]: the environment variables hookkit reads.
 //! - [`Error`]: the one error type.
 #![warn(missing_docs)]
@@ -34,6 +35,7 @@ pub mod jq;
 pub mod permission;
 pub mod policy;
 pub mod protocol;
+pub mod review;
 pub mod runner;
 pub mod secrets;
 pub mod shell;
