@@ -11,6 +11,7 @@
 //! - [`jq`]: jq conditions over a hook input.
 //! - [`glob`]: gitignore-style path globs.
 //! - [`permission`]: Claude Code's permission-rule syntax.
+//! - [`lint`]: finding the rules and hooks that silently do nothing, for `rules-lint`.
 //! - [`shell`]: reading shell command lines into the simple commands they run.
 //! - [`classify`]: the built-in risk classifier.
 //! - [`secrets`]: finding and masking secrets.
@@ -27,6 +28,7 @@ mod error;
 pub mod gate;
 pub mod glob;
 pub mod jq;
+pub mod lint;
 pub mod permission;
 pub mod protocol;
 pub mod runner;
