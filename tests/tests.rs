@@ -14,3 +14,6 @@ mod util;
 
 /// The hook runtime: protocol answers to every real payload, and every failure path.
 mod runtime;
+
+/// rules-lint: one fixture per finding id, output snapshots, exit codes, verify.
+mod lint;

@@ -28,8 +28,14 @@ const SHORT_FLAGS: &[(&str, &str)] = &[
 /// Reports the deny and ask rules that a variant of their own command slips past.
 pub(crate) fn check(files: &[SourceFile], sites: &[RuleSite]) -> Vec<Finding> {
     let mut out = Vec::new();
-    for site in sites {
+    for (index, site) in sites.iter().enumerate() {
         if site.list == RuleList::Allow || site.rule.tool != "Bash" {
+            continue;
+        }
+        let duplicate = sites[..index]
+            .iter()
+            .any(|s| s.list == site.list && s.rule.content == site.rule.content);
+        if duplicate {
             continue;
         }
         let Some(sample) = sample(&site.rule.content) else {
@@ -91,10 +97,7 @@ fn sample(content: &RuleContent) -> Option<String> {
     };
     match content {
         RuleContent::BashExact(e) => Some(e.clone()),
-        RuleContent::BashPrefix(p) => {
-            let program = p.split_whitespace().next()?;
-            Some(format!("{p} {}", tail(program)))
-        }
+        RuleContent::BashPrefix(p) => Some(format!("{p} {}", tail(p))),
         RuleContent::BashWildcard(w) => {
             let program = w.split_whitespace().next()?;
             if program.contains('*') {
@@ -102,7 +105,7 @@ fn sample(content: &RuleContent) -> Option<String> {
             }
             let body = w
                 .strip_suffix(" *")
-                .map_or_else(|| w.clone(), |head| format!("{head} {}", tail(program)));
+                .map_or_else(|| w.clone(), |head| format!("{head} {}", tail(w)));
             Some(
                 body.replace("\\*", "\u{0}")
                     .replace('*', "x")

@@ -227,7 +227,7 @@ pub const ENTRIES: &[Entry] = &[
         "HK402",
         Error,
         "bad-policy-jq",
-        "A `when` jq condition in a hookkit policy file that does not compile.",
+        "A `when` jq condition in a hookkit policy file (a `[[rule]]` `when`, or an entry of `[review] when`) that does not compile. The binaries that read the file cannot evaluate it and fail safe on every call it would see.",
     ),
     entry(
         "HK403",
@@ -251,7 +251,7 @@ pub const ENTRIES: &[Entry] = &[
         "HK406",
         Error,
         "bad-policy-glob",
-        "A `paths` glob in a hookkit policy file that does not compile.",
+        "A `paths` glob in a hookkit policy file (a `[[rule]]` `paths`, or an entry of `[review] paths`) that does not compile, such as an unterminated `[`. The rule can never match a path.",
     ),
     entry(
         "HK501",

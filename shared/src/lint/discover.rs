@@ -65,7 +65,15 @@ pub fn for_project(project_dir: &Path, home: Option<&Path>, cwd: &Path) -> Resul
 pub fn explicit(paths: &[PathBuf], cwd: &Path) -> Result<Vec<SourceFile>> {
     paths
         .iter()
-        .map(|path| SourceFile::read(path, display(path, cwd), FileKind::from_path(path), "file"))
+        .map(|path| {
+            let absolute = cwd.join(path);
+            SourceFile::read(
+                &absolute,
+                display(&absolute, cwd),
+                FileKind::from_path(path),
+                "file",
+            )
+        })
         .collect()
 }
 

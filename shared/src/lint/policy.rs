@@ -250,7 +250,7 @@ fn check_jq(item: &Item<'_>, sink: &mut Sink<'_>) {
         sink.report(
             "HK402",
             item.span().start,
-            format!("jq condition does not compile: {e}"),
+            format!("{e}: it does not compile"),
         );
     }
 }

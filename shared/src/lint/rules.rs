@@ -74,7 +74,7 @@ pub(crate) fn check_rule(
         }
     };
     let start = offset_of(0);
-    check_colon(&rule, sink, offset_of);
+    check_colon(&rule, list, sink, offset_of);
     if matches!(rule.tool.as_str(), "Write" | "NotebookEdit" | "Glob")
         && matches!(rule.content, RuleContent::Path(_))
     {
@@ -100,7 +100,12 @@ pub(crate) fn check_rule(
     })
 }
 
-fn check_colon(rule: &PermissionRule, sink: &mut Sink<'_>, offset_of: &dyn Fn(usize) -> usize) {
+fn check_colon(
+    rule: &PermissionRule,
+    list: RuleList,
+    sink: &mut Sink<'_>,
+    offset_of: &dyn Fn(usize) -> usize,
+) {
     let (RuleContent::BashExact(body)
     | RuleContent::BashWildcard(body)
     | RuleContent::BashPrefix(body)) = &rule.content
@@ -122,12 +127,16 @@ fn check_colon(rule: &PermissionRule, sink: &mut Sink<'_>, offset_of: &dyn Fn(us
         "a colon"
     };
     let column = rule.text.find(':').unwrap_or(0);
-    let words = literal_words(body);
-    let suggestion = match words.as_slice() {
-        [] | [_] => "let pretooluse-gate decide this command".to_owned(),
-        [first, second, ..] => {
-            format!("write `Bash({first} {second} *)` or let pretooluse-gate decide")
-        }
+    // Keep the words before the first one with a colon; a wildcard there is broader, which is
+    // safe for a deny or ask but not for an allow.
+    let words: Vec<String> = literal_words(body)
+        .into_iter()
+        .take_while(|w| !w.contains(':'))
+        .collect();
+    let suggestion = if list == RuleList::Allow || words.is_empty() {
+        "let pretooluse-gate decide this command".to_owned()
+    } else {
+        format!("write `Bash({} *)`, or let pretooluse-gate decide", words.join(" "))
     };
     sink.report_fix(
         "HK202",

@@ -69,7 +69,7 @@ pub fn run(hook: &WiredHook, input: &Value, options: &Options) -> Verdict {
         c.args(args.iter().map(|a| expand(a, options, root)));
         c
     } else {
-        let mut c = Command::new("sh");
+        let mut c = Command::new("/bin/sh");
         c.arg("-c").arg(expand(&hook.command, options, root));
         c
     };
