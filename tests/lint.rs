@@ -122,11 +122,7 @@ fn every_case_reports_its_id_with_a_text_snapshot() {
             "case {} does not report its id: {json:#}",
             entry.id
         );
-        let expected = if json["summary"]["errors"].as_u64().unwrap() > 0 {
-            1
-        } else {
-            0
-        };
+        let expected = i32::from(json["summary"]["errors"].as_u64().unwrap() > 0);
         assert_eq!(run.exit_code(), expected, "{}: {}", entry.id, run.stdout());
 
         let (run, sandbox_text) = lint_case(entry.id, &case_args(entry.id));

@@ -64,12 +64,12 @@ fn tokens_without_tail(tokens: &[Token]) -> Vec<Token> {
 /// Whether every string `narrow` matches is matched by `broad` (a star in `narrow` can only be
 /// absorbed by a star in `broad`). Sound, and exact for the rule shapes people write.
 fn includes(broad: &[Token], narrow: &[Token]) -> bool {
-    let (m, n) = (broad.len(), narrow.len());
-    // reach[j]: broad[..i] can produce narrow[..j].
+    let n = narrow.len();
+    // reach[j]: the broad tokens so far can produce narrow[..j].
     let mut reach = vec![false; n + 1];
+    let mut next = vec![false; n + 1];
     reach[0] = true;
     for token in broad {
-        let mut next = vec![false; n + 1];
         match token {
             Token::Star => {
                 let mut any = false;
@@ -79,16 +79,17 @@ fn includes(broad: &[Token], narrow: &[Token]) -> bool {
                 }
             }
             Token::Char(c) => {
+                next[0] = false;
                 for j in 0..n {
-                    if reach[j] && narrow[j] == Token::Char(*c) {
-                        next[j + 1] = true;
-                    }
+                    next[j + 1] = reach[j] && narrow[j] == Token::Char(*c);
                 }
             }
         }
-        reach = next;
+        std::mem::swap(&mut reach, &mut next);
+        if !reach.contains(&true) {
+            return false;
+        }
     }
-    let _ = m;
     reach[n]
 }
 
@@ -107,24 +108,81 @@ pub(crate) fn bash_covers(broad: &RuleContent, narrow: &RuleContent) -> bool {
             .is_none_or(|bare| pattern_includes(&b, bare))
 }
 
-/// Whether a Bash rule matches one already-normalised simple command.
-pub(crate) fn matches_command(content: &RuleContent, command: &str) -> bool {
-    let Some(p) = pattern(content) else {
-        return false;
-    };
-    let text: Vec<Token> = command.chars().map(Token::Char).collect();
-    pattern_includes(&p, &text)
+/// A Bash rule compiled once, to match many command lines.
+pub(crate) struct RuleMatcher {
+    pattern: Option<Pattern>,
+    /// The literal text before the first `*`, trimmed: every match starts with it.
+    head: String,
 }
 
-/// Whether a deny or ask rule catches `line`: some sub-command of it, as Claude Code sees it
-/// (assignments and stripped wrappers removed, whitespace normalised), matches the rule.
-pub(crate) fn rule_catches(content: &RuleContent, line: &str) -> bool {
-    let Ok(commands) = crate::shell::parse(line) else {
-        return false;
-    };
-    commands
-        .iter()
-        .any(|c| matches_command(content, &strip_known_wrappers(&c.text)))
+impl RuleMatcher {
+    /// Compiles a rule's content; other tools' content never matches.
+    pub(crate) fn new(content: &RuleContent) -> Self {
+        let pattern = pattern(content);
+        let head: String = pattern.as_ref().map_or_else(String::new, |p| {
+            p.tokens
+                .iter()
+                .map_while(|t| match t {
+                    Token::Char(c) => Some(*c),
+                    Token::Star => None,
+                })
+                .collect()
+        });
+        Self {
+            pattern,
+            head: head.trim_end().to_owned(),
+        }
+    }
+
+    /// Whether every command `narrow` matches is matched by this rule.
+    pub(crate) fn covers(&self, narrow: &Self) -> bool {
+        let (Some(b), Some(n)) = (&self.pattern, &narrow.pattern) else {
+            return false;
+        };
+        narrow.head.starts_with(&self.head)
+            && pattern_includes(b, &n.tokens)
+            && n.bare.as_ref().is_none_or(|bare| pattern_includes(b, bare))
+    }
+
+    /// Whether the rule matches one already-normalised simple command.
+    pub(crate) fn matches(&self, command: &str) -> bool {
+        let Some(p) = &self.pattern else {
+            return false;
+        };
+        if !command.starts_with(&self.head) {
+            return false;
+        }
+        let text: Vec<Token> = command.chars().map(Token::Char).collect();
+        pattern_includes(p, &text)
+    }
+
+    /// Whether a deny or ask rule catches `line`: some sub-command of it, as Claude Code sees
+    /// it (assignments and stripped wrappers removed, whitespace normalised), matches.
+    pub(crate) fn catches(&self, line: &str) -> bool {
+        // A line without shell syntax is one simple command: no need for the shell reader.
+        let plain = !line.contains(['\'', '"', '\\', ';', '&', '|', '\n', '=', '$', '`', '(']);
+        if plain {
+            return self.matches(&strip_known_wrappers(line));
+        }
+        let Ok(commands) = crate::shell::parse(line) else {
+            return false;
+        };
+        commands
+            .iter()
+            .any(|c| self.matches(&strip_known_wrappers(&c.text)))
+    }
+}
+
+/// Whether a Bash rule matches one already-normalised simple command.
+#[cfg(test)]
+fn matches_command(content: &RuleContent, command: &str) -> bool {
+    RuleMatcher::new(content).matches(command)
+}
+
+/// Whether a deny or ask rule catches `line` (see [`RuleMatcher::catches`]).
+#[cfg(test)]
+fn rule_catches(content: &RuleContent, line: &str) -> bool {
+    RuleMatcher::new(content).catches(line)
 }
 
 /// Wrappers Claude Code's Bash-rule matcher removes before matching (spec section 9 lists

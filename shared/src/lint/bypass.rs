@@ -7,7 +7,7 @@
 
 use crate::permission::RuleContent;
 
-use super::bash_rule_match::rule_catches;
+use super::bash_rule_match::RuleMatcher;
 use super::finding::{Finding, line_column};
 use super::rules::{RuleList, RuleSite};
 use super::{Severity, SourceFile};
@@ -28,25 +28,24 @@ const SHORT_FLAGS: &[(&str, &str)] = &[
 /// Reports the deny and ask rules that a variant of their own command slips past.
 pub(crate) fn check(files: &[SourceFile], sites: &[RuleSite]) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (index, site) in sites.iter().enumerate() {
+    let mut seen = std::collections::HashSet::new();
+    for site in sites {
         if site.list == RuleList::Allow || site.rule.tool != "Bash" {
             continue;
         }
-        let duplicate = sites[..index]
-            .iter()
-            .any(|s| s.list == site.list && s.rule.content == site.rule.content);
-        if duplicate {
+        if !seen.insert((site.list, format!("{:?}", site.rule.content))) {
             continue;
         }
+        let matcher = RuleMatcher::new(&site.rule.content);
         let Some(sample) = sample(&site.rule.content) else {
             continue;
         };
-        if !rule_catches(&site.rule.content, &sample) {
+        if !matcher.catches(&sample) {
             continue;
         }
         let missed: Vec<(String, &str)> = variants(&sample)
             .into_iter()
-            .filter(|(variant, _)| !rule_catches(&site.rule.content, variant))
+            .filter(|(variant, _)| !matcher.catches(variant))
             .collect();
         if missed.is_empty() {
             continue;
@@ -88,8 +87,8 @@ pub(crate) fn check(files: &[SourceFile], sites: &[RuleSite]) -> Vec<Finding> {
 
 /// A command the rule is meant to catch.
 fn sample(content: &RuleContent) -> Option<String> {
-    let tail = |program: &str| {
-        if program == "git" {
+    let tail = |body: &str| {
+        if body.starts_with("git push") {
             "origin main"
         } else {
             "target"
@@ -234,6 +233,10 @@ fn flag_spellings(program: &str, rest: &[&str], out: &mut Vec<(String, &'static 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rule_catches(content: &RuleContent, line: &str) -> bool {
+        RuleMatcher::new(content).catches(line)
+    }
 
     #[test]
     fn force_push_rule_misses_short_flag_and_refspec() {

@@ -1,16 +1,17 @@
 //! Checks of Claude Code permission rules: syntax, dead colons, rules broader than they read,
 //! and, across every layer, duplicates and allows that a deny or ask rule voids.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::permission::{PermissionRule, RuleContent};
 
-use super::bash_rule_match::{bash_covers, literal_words};
+use super::bash_rule_match::{RuleMatcher, bash_covers, literal_words};
 use super::finding::{Finding, Sink, line_column};
 use super::{SourceFile, catalog};
 
 /// Which list of `permissions` a rule is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RuleList {
     /// `permissions.allow`.
     Allow,
@@ -136,7 +137,10 @@ fn check_colon(
     let suggestion = if list == RuleList::Allow || words.is_empty() {
         "let pretooluse-gate decide this command".to_owned()
     } else {
-        format!("write `Bash({} *)`, or let pretooluse-gate decide", words.join(" "))
+        format!(
+            "write `Bash({} *)`, or let pretooluse-gate decide",
+            words.join(" ")
+        )
     };
     sink.report_fix(
         "HK202",
@@ -216,11 +220,29 @@ fn has_unescaped_inner_star(s: &str) -> bool {
 /// Duplicates and shadowed allows across every file.
 pub(crate) fn check_across(files: &[SourceFile], sites: &[RuleSite]) -> Vec<Finding> {
     let mut out = Vec::new();
+    let mut first_of: HashMap<(RuleList, &str, String), usize> = HashMap::new();
+    // Cheap necessary conditions, computed once: a Bash rule covers another only if its
+    // literal head is a prefix of the other's; deny and ask rules grouped by tool.
+    let matchers: Vec<Option<RuleMatcher>> = sites
+        .iter()
+        .map(|s| is_bash_content(&s.rule.content).then(|| RuleMatcher::new(&s.rule.content)))
+        .collect();
+    let mut blockers: HashMap<&str, Vec<usize>> = HashMap::new();
     for (index, site) in sites.iter().enumerate() {
-        if let Some(first) = sites[..index]
-            .iter()
-            .find(|s| s.list == site.list && same_rule(&s.rule, &site.rule))
-        {
+        if site.list != RuleList::Allow {
+            blockers
+                .entry(tool_family(&site.rule.tool))
+                .or_default()
+                .push(index);
+        }
+    }
+    for (index, site) in sites.iter().enumerate() {
+        let key = (
+            site.list,
+            site.rule.tool.as_str(),
+            format!("{:?}", site.rule.content),
+        );
+        if let Some(&first) = first_of.get(&key) {
             out.push(finding(
                 files,
                 site,
@@ -229,20 +251,31 @@ pub(crate) fn check_across(files: &[SourceFile], sites: &[RuleSite]) -> Vec<Find
                     "duplicate {} rule `{}`, already at {}",
                     site.list,
                     site.rule.text.trim(),
-                    place(files, first)
+                    place(files, &sites[first])
                 ),
                 Some("remove this copy".to_owned()),
             ));
             continue;
         }
+        first_of.insert(key, index);
         if site.list != RuleList::Allow {
             continue;
         }
+        let candidates = blockers
+            .get(tool_family(&site.rule.tool))
+            .map_or(&[][..], Vec::as_slice);
         for (list, id) in [(RuleList::Deny, "HK204"), (RuleList::Ask, "HK205")] {
-            if let Some(cover) = sites
-                .iter()
-                .find(|s| s.list == list && covers(&s.rule, &site.rule))
-            {
+            let cover = candidates.iter().map(|&i| (i, &sites[i])).find(|(i, s)| {
+                s.list == list
+                    && match (&matchers[*i], &matchers[index]) {
+                        (Some(broad), Some(narrow)) => broad.covers(narrow),
+                        _ => {
+                            path_may_cover(&s.rule.content, &site.rule.content)
+                                && covers(&s.rule, &site.rule)
+                        }
+                    }
+            });
+            if let Some((_, cover)) = cover {
                 let effect = if list == RuleList::Deny {
                     "deny always wins, so it never allows anything"
                 } else {
@@ -269,6 +302,34 @@ pub(crate) fn check_across(files: &[SourceFile], sites: &[RuleSite]) -> Vec<Find
     out
 }
 
+/// A cheap necessary condition for one path rule to cover another: the broad pattern's
+/// literal start is a prefix of the narrow one's.
+fn path_may_cover(broad: &RuleContent, narrow: &RuleContent) -> bool {
+    match (broad, narrow) {
+        (RuleContent::Path(b), RuleContent::Path(n)) => {
+            let literal = b.split(['*', '?', '[']).next().unwrap_or("");
+            n.starts_with(literal)
+        }
+        _ => true,
+    }
+}
+
+fn is_bash_content(content: &RuleContent) -> bool {
+    matches!(
+        content,
+        RuleContent::BashExact(_) | RuleContent::BashPrefix(_) | RuleContent::BashWildcard(_)
+    )
+}
+
+/// The tool a rule is about, with MCP rules grouped by `mcp__` so server rules meet tools.
+fn tool_family(tool: &str) -> &str {
+    if tool.starts_with("mcp__") {
+        "mcp__"
+    } else {
+        tool
+    }
+}
+
 fn finding(
     files: &[SourceFile],
     site: &RuleSite,
@@ -292,10 +353,6 @@ fn finding(
 pub(crate) fn place(files: &[SourceFile], site: &RuleSite) -> String {
     let (line, _) = line_column(&files[site.file].text, site.offset);
     format!("{}:{line}", files[site.file].display)
-}
-
-fn same_rule(a: &PermissionRule, b: &PermissionRule) -> bool {
-    a.tool == b.tool && a.content == b.content
 }
 
 /// Whether every call `narrow` matches is also matched by `broad`.
