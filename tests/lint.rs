@@ -300,3 +300,33 @@ fn verify_reports_a_guard_that_fails_open() {
     // Without --verify the hook is not run, and the settings are fine.
     lint_case("HK501", &[]).0.code(0);
 }
+
+#[test]
+fn an_explicit_policy_replaces_the_policy_layers() {
+    let sandbox = sandbox();
+    sandbox.write("project/.claude/hookkit.toml", "[gate]\nmode = \"nope\"\n");
+    sandbox.write("elsewhere/policy.toml", "[gate]\nmode = \"guard\"\n");
+    let run = sandbox
+        .hook(BIN)
+        .env(
+            "HOOKKIT_POLICY",
+            sandbox.root().join("elsewhere/policy.toml"),
+        )
+        .args(["--format", "json"])
+        .run()
+        .code(0);
+    let json: Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!(json["files"].as_array().unwrap().len(), 1, "{json:#}");
+    assert!(
+        json["files"][0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("elsewhere/policy.toml")
+    );
+    sandbox
+        .hook(BIN)
+        .env("HOOKKIT_POLICY", sandbox.root().join("missing.toml"))
+        .run()
+        .code(2)
+        .stderr_contains("missing.toml");
+}

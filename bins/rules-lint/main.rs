@@ -89,7 +89,15 @@ fn run(cli: &Cli, out: &mut impl Write) -> Result<ExitCode, String> {
         headless: cli.headless,
     };
     let files = if cli.files.is_empty() {
-        discover::for_project(&project_dir, options.home.as_deref(), &cwd)
+        let policy = std::env::var_os(hookkit::env::POLICY)
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from);
+        discover::for_project(
+            &project_dir,
+            options.home.as_deref(),
+            policy.as_deref(),
+            &cwd,
+        )
     } else {
         discover::explicit(&cli.files, &cwd)
     }

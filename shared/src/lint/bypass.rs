@@ -207,6 +207,18 @@ fn flag_spellings(program: &str, rest: &[&str], out: &mut Vec<(String, &'static 
                     with_word(program, rest, i, &format!("-{reversed}")),
                     "bundled flags reordered",
                 ));
+                let long: Option<Vec<&str>> = letters
+                    .chars()
+                    .map(|c| {
+                        SHORT_FLAGS
+                            .iter()
+                            .find(|(_, s)| s.len() == 2 && s.ends_with(c))
+                            .map(|(l, _)| *l)
+                    })
+                    .collect();
+                if let Some(long) = long {
+                    out.push((with_word(program, rest, i, &long.join(" ")), "long flags"));
+                }
                 let split: Vec<String> = letters.chars().map(|c| format!("-{c}")).collect();
                 out.push((with_word(program, rest, i, &split.join(" ")), "flags split"));
             } else if let Some((long, _)) = SHORT_FLAGS.iter().find(|(_, s)| s == word) {

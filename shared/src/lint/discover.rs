@@ -11,8 +11,14 @@ pub const MANAGED_SETTINGS: &str = "/etc/claude-code/managed-settings.json";
 
 /// The files that apply to `project_dir`, lowest layer first, that exist: managed, user,
 /// project and local settings, a plugin's `hooks/hooks.json` when the project is a plugin,
-/// and the user and project hookkit policies.
-pub fn for_project(project_dir: &Path, home: Option<&Path>, cwd: &Path) -> Result<Vec<SourceFile>> {
+/// and the user and project hookkit policies, or `policy` instead of those two when given
+/// (`HOOKKIT_POLICY`, as the binaries read it).
+pub fn for_project(
+    project_dir: &Path,
+    home: Option<&Path>,
+    policy: Option<&Path>,
+    cwd: &Path,
+) -> Result<Vec<SourceFile>> {
     let mut candidates: Vec<(PathBuf, FileKind, &'static str)> = vec![(
         PathBuf::from(MANAGED_SETTINGS),
         FileKind::Settings,
@@ -42,23 +48,26 @@ pub fn for_project(project_dir: &Path, home: Option<&Path>, cwd: &Path) -> Resul
             "plugin",
         ),
     ]);
-    if let Some(home) = home {
-        candidates.push((
-            home.join(".claude/hookkit.toml"),
-            FileKind::Policy,
-            "policy",
-        ));
-    }
-    candidates.push((
-        project_dir.join(".claude/hookkit.toml"),
-        FileKind::Policy,
-        "policy",
-    ));
-    candidates
+    let mut files: Vec<SourceFile> = candidates
         .into_iter()
         .filter(|(path, _, _)| path.is_file())
         .map(|(path, kind, layer)| SourceFile::read(&path, display(&path, cwd), kind, layer))
-        .collect()
+        .collect::<Result<_>>()?;
+    let policies = match policy {
+        // An explicit policy replaces the user and project files, and must exist.
+        Some(policy) => vec![cwd.join(policy)],
+        None => home
+            .map(|h| h.join(".claude/hookkit.toml"))
+            .into_iter()
+            .chain([project_dir.join(".claude/hookkit.toml")])
+            .filter(|p| p.is_file())
+            .collect(),
+    };
+    for path in policies {
+        let shown = display(&path, cwd);
+        files.push(SourceFile::read(&path, shown, FileKind::Policy, "policy")?);
+    }
+    Ok(files)
 }
 
 /// The files named on the command line, their kind guessed from the name.

@@ -414,6 +414,31 @@ fn check_handler(
             unknown_key(sink, key, &format!("field of a `{kind}` hook"), &known);
         }
     }
+    check_required(kind, handler, sink);
+    let is_guard = GUARD_EVENTS.contains(&event);
+    let is_async = field(handler, "async").is_some_and(|(_, v)| v.value == Value::Bool(true));
+    if let Some((_, timeout)) = field(handler, "timeout") {
+        check_timeout(timeout, is_guard, sink);
+    }
+    if let Some((_, cond)) = field(handler, "if") {
+        check_if(event, cond, file, sink);
+    }
+    if is_guard && !is_async && matches!(kind, "command" | "http" | "mcp_tool") {
+        let blocks = field(handler, "onFailure").and_then(|(_, v)| v.as_str()) == Some("block");
+        if !blocks {
+            sink.report_fix("HK111", handler.start, format!("{event} hook without `\"onFailure\": \"block\"`: if it crashes or times out, the call goes ahead"), Some("add `\"onFailure\": \"block\"`"));
+        }
+    }
+    if kind == "command"
+        && let Some((_, command)) = field(handler, "command")
+        && let Some(text) = command.as_str()
+    {
+        let exec_form = field(handler, "args").is_some();
+        check_command(file, options, event, text, exec_form, command, sink);
+    }
+}
+
+fn check_required(kind: &str, handler: &Node, sink: &mut Sink<'_>) {
     let required: &[&str] = match kind {
         "command" => &["command"],
         "prompt" | "agent" => &["prompt"],
@@ -435,29 +460,9 @@ fn check_handler(
             Some(_) => {}
         }
     }
-    let is_guard = GUARD_EVENTS.contains(&event);
-    let is_async = field(handler, "async").is_some_and(|(_, v)| v.value == Value::Bool(true));
-    let timeout = field(handler, "timeout").and_then(|(_, v)| check_timeout(v, is_guard, sink));
-    let _ = timeout;
-    if let Some((_, cond)) = field(handler, "if") {
-        check_if(event, cond, file, sink);
-    }
-    if is_guard && !is_async && matches!(kind, "command" | "http" | "mcp_tool") {
-        let blocks = field(handler, "onFailure").and_then(|(_, v)| v.as_str()) == Some("block");
-        if !blocks {
-            sink.report_fix("HK111", handler.start, format!("{event} hook without `\"onFailure\": \"block\"`: if it crashes or times out, the call goes ahead"), Some("add `\"onFailure\": \"block\"`"));
-        }
-    }
-    if kind == "command"
-        && let Some((_, command)) = field(handler, "command")
-        && let Some(text) = command.as_str()
-    {
-        let exec_form = field(handler, "args").is_some();
-        check_command(file, options, event, text, exec_form, command, sink);
-    }
 }
 
-fn check_timeout(value: &Node, is_guard: bool, sink: &mut Sink<'_>) -> Option<f64> {
+fn check_timeout(value: &Node, is_guard: bool, sink: &mut Sink<'_>) {
     let Value::Number(seconds) = value.value else {
         sink.report_fix(
             "HK103",
@@ -468,7 +473,7 @@ fn check_timeout(value: &Node, is_guard: bool, sink: &mut Sink<'_>) -> Option<f6
             ),
             Some("write a number such as `10`"),
         );
-        return None;
+        return;
     };
     if seconds <= 0.0 {
         sink.report_fix(
@@ -477,14 +482,13 @@ fn check_timeout(value: &Node, is_guard: bool, sink: &mut Sink<'_>) -> Option<f6
             format!("`timeout` must be greater than 0, not {seconds}"),
             Some("write a number of seconds such as `10`"),
         );
-        return None;
+        return;
     }
     if seconds > DEFAULT_TIMEOUT {
         sink.report_fix("HK104", value.start, format!("`timeout` of {seconds} s is above the 600 s default: a hung hook stalls the agent that long"), Some("use a timeout of a few seconds for guards, at most 600"));
     } else if is_guard && seconds < GUARD_MIN_TIMEOUT {
         sink.report_fix("HK104", value.start, format!("`timeout` of {seconds} s is too short for a guard: a cold start can exceed it and the call then goes ahead"), Some("use at least 2 seconds, and `\"onFailure\": \"block\"`"));
     }
-    Some(seconds)
 }
 
 fn check_if(event: &str, cond: &Node, file: &SourceFile, sink: &mut Sink<'_>) {
