@@ -173,3 +173,82 @@ pub fn wired_guards(files: &[SourceFile]) -> Vec<hooks::WiredHook> {
 }
 
 pub use hooks::WiredHook;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lint_text(kind: FileKind, text: &str) -> Report {
+        let file = SourceFile {
+            path: PathBuf::from("settings.json"),
+            display: "settings.json".into(),
+            kind,
+            layer: "file",
+            text: text.into(),
+        };
+        lint(vec![file], &Options::default())
+    }
+
+    fn ids(report: &Report) -> Vec<&'static str> {
+        report.findings.iter().map(|f| f.id).collect()
+    }
+
+    #[test]
+    fn rule_columns_map_through_json_escapes() {
+        let text = r#"{"permissions": {"deny": ["Bash(echo \"hi\")x"]}}"#;
+        let report = lint_text(FileKind::Settings, text);
+        let finding = report.findings.iter().find(|f| f.id == "HK201").unwrap();
+        // The fault is the `x` after `)`, after two escaped quotes in the file.
+        let x = text.find(")x").unwrap() + 1;
+        assert_eq!(finding.column, x + 1);
+        assert_eq!(finding.line, 1);
+    }
+
+    #[test]
+    fn a_clean_file_has_no_findings() {
+        let text = r#"{"permissions": {"allow": ["Bash(git status)"], "deny": ["Read(./.env)"]}}"#;
+        assert!(lint_text(FileKind::Settings, text).findings.is_empty());
+    }
+
+    #[test]
+    fn plugin_files_reject_top_level_events() {
+        let report = lint_text(FileKind::PluginHooks, r#"{"PreToolUse": []}"#);
+        assert_eq!(ids(&report), ["HK003"]);
+        assert!(report.findings[0].message.contains("top level"));
+    }
+
+    #[test]
+    fn policy_findings_point_at_the_value() {
+        let text = "[gate]\nmode = \"loose\"\n";
+        let report = lint_text(FileKind::Policy, text);
+        assert_eq!(ids(&report), ["HK405"]);
+        assert_eq!((report.findings[0].line, report.findings[0].column), (2, 8));
+    }
+
+    #[test]
+    fn strictness_decides_failure() {
+        let report = lint_text(
+            FileKind::Settings,
+            r#"{"permissions": {"allow": ["Bash"]}}"#,
+        );
+        assert_eq!(ids(&report), ["HK206"]);
+        assert!(!report.fails(false));
+        assert!(report.fails(true));
+    }
+
+    #[test]
+    fn kinds_follow_file_names() {
+        assert_eq!(
+            FileKind::from_path(Path::new("a/hookkit.TOML")),
+            FileKind::Policy
+        );
+        assert_eq!(
+            FileKind::from_path(Path::new("p/hooks/hooks.json")),
+            FileKind::PluginHooks
+        );
+        assert_eq!(
+            FileKind::from_path(Path::new(".claude/settings.json")),
+            FileKind::Settings
+        );
+    }
+}
