@@ -26,3 +26,6 @@ mod audit;
 
 /// `defer-for-review`: defer, review, resume, with nothing lost.
 mod review;
+
+/// rules-lint: one fixture per finding id, output snapshots, exit codes, verify.
+mod lint;

@@ -13,6 +13,7 @@
 //! - [`permission`]: Claude Code's permission-rule syntax.
 //! - [`policy`]: the gate's policy: layered settings and rules, matched with Claude Code's semantics.
 //! - [`state`]: per-session state shared by parallel hook processes (the denial streak).
+//! - [`lint`]: finding the rules and hooks that silently do nothing, for `rules-lint`.
 //! - [`shell`]: reading shell command lines into the simple commands they run.
 //! - [`classify`]: the built-in risk classifier.
 //! - [`secrets`]: finding and masking secrets.
@@ -32,6 +33,7 @@ mod error;
 pub mod gate;
 pub mod glob;
 pub mod jq;
+pub mod lint;
 pub mod permission;
 pub mod policy;
 pub mod protocol;
