@@ -14,3 +14,6 @@ mod util;
 
 /// The hook runtime: protocol answers to every real payload, and every failure path.
 mod runtime;
+
+/// End to end with the real Claude Code CLI against a fake API.
+mod e2e;

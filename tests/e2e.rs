@@ -1,0 +1,13 @@
+//! End to end: the real Claude Code CLI, pinned, runs offline against a fake Anthropic API in a
+//! throwaway project where `install.sh` wired our binaries in, and each scenario asserts on what
+//! happened on disk and in the CLI's JSON result.
+//!
+//! Without the CLI installed the scenarios print a skip line naming
+//! `tests/e2e/install-claude.sh`; in CI a missing CLI is a failure.
+
+/// The fake Messages API.
+mod fake_api;
+/// Finding the CLI, building scenario projects, running `claude -p`.
+mod harness;
+/// Exploration.
+mod probe;
