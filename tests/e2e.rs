@@ -3,11 +3,19 @@
 //! happened on disk and in the CLI's JSON result.
 //!
 //! Without the CLI installed the scenarios print a skip line naming
-//! `tests/e2e/install-claude.sh`; in CI a missing CLI is a failure.
+//! `tests/e2e/install-claude.sh`; in CI a missing CLI is a failure. Scenarios that need a
+//! binary still at its placeholder stage print a skip line too, and run once it is merged.
 
 /// The fake Messages API.
 mod fake_api;
 /// Finding the CLI, building scenario projects, running `claude -p`.
 mod harness;
-/// Exploration.
-mod probe;
+
+/// Crashing, killed and hanging guards.
+mod failure;
+/// The gate: deny, allow, ask and prompt blocking.
+mod gate;
+/// Auto mode denials and the audit log.
+mod logger;
+/// Headless review: defer, approve or deny, resume.
+mod review;

@@ -14,6 +14,7 @@
 //! - [`secrets`]: finding and masking secrets.
 //! - [`audit`]: the append-only, hash-chained audit trail.
 //! - [`env`]: the environment variables hookkit reads.
+//! - [`wiring`]: merging hookkit into a Claude Code settings file, and taking it out.
 //! - [`Error`]: the one error type.
 #![warn(missing_docs)]
 
@@ -28,6 +29,7 @@ pub mod protocol;
 pub mod runner;
 pub mod secrets;
 pub mod shell;
+pub mod wiring;
 
 pub use error::{Error, Result};
 pub use runner::{FailureDecision, HookSpec, Outcome, run_hook};

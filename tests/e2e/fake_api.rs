@@ -378,7 +378,10 @@ fn respond(request: &Request, script: &Script) -> Vec<u8> {
         // A side request (classifier, title): an answer with no verdict in it.
         (vec![json!({ "type": "text", "text": "ok" })], "end_turn")
     };
-    let id = format!("msg_e2e{}", request.body["messages"].as_array().map_or(0, Vec::len));
+    let id = format!(
+        "msg_e2e{}",
+        request.body["messages"].as_array().map_or(0, Vec::len)
+    );
     if request.body["stream"] == json!(true) {
         http(
             200,

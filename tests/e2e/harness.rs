@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -32,7 +33,8 @@ pub(crate) fn repo_root() -> PathBuf {
 
 /// The cache directory `tests/e2e/install-claude.sh` installs into.
 fn cache_dir() -> PathBuf {
-    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("/nonexistent"), PathBuf::from);
+    let home =
+        std::env::var_os("HOME").map_or_else(|| PathBuf::from("/nonexistent"), PathBuf::from);
     home.join(".cache/hookkit-e2e")
         .join(format!("claude-{CLAUDE_VERSION}"))
 }
@@ -67,7 +69,10 @@ fn find_claude() -> Option<PathBuf> {
 ///
 /// A developer without the CLI gets a skip line naming the install script. In CI (`CI=true`)
 /// a missing CLI fails the test, unless the install script recorded that npm was unreachable.
-#[expect(clippy::print_stderr, reason = "the skip line is for the person running the tests")]
+#[expect(
+    clippy::print_stderr,
+    reason = "the skip line is for the person running the tests"
+)]
 pub(crate) fn claude() -> Option<PathBuf> {
     if let Some(path) = find_claude() {
         return Some(path);
@@ -89,7 +94,10 @@ pub(crate) fn claude() -> Option<PathBuf> {
 
 /// Whether `binary` is a finished hookkit binary rather than the early placeholder that
 /// ignores its arguments. Every finished binary has a clap `--help` that exits 0.
-#[expect(clippy::print_stderr, reason = "the skip line is for the person running the tests")]
+#[expect(
+    clippy::print_stderr,
+    reason = "the skip line is for the person running the tests"
+)]
 pub(crate) fn finished(binary: &str) -> bool {
     let path = BINARIES
         .iter()
@@ -112,6 +120,45 @@ pub(crate) fn finished(binary: &str) -> bool {
     status.success()
 }
 
+/// The `hookkit-wiring` helper `install.sh` merges settings with. It is a cargo example, which
+/// `cargo test` builds but `cargo test --test integration` does not, so it is (re)built once per
+/// test run; cargo makes that a no-op when it is fresh.
+pub(crate) fn wiring_helper() -> PathBuf {
+    static HELPER: OnceLock<PathBuf> = OnceLock::new();
+    HELPER
+        .get_or_init(|| {
+            let exe = std::env::current_exe().expect("the test binary's path");
+            let profile_dir = exe
+                .parent()
+                .and_then(Path::parent)
+                .expect("the test binary lives in <target>/<profile>/deps");
+            let mut cmd = Command::new(env!("CARGO"));
+            cmd.args([
+                "build",
+                "--quiet",
+                "--example",
+                "hookkit-wiring",
+                "--manifest-path",
+            ])
+            .arg(repo_root().join("Cargo.toml"));
+            if profile_dir.file_name().is_some_and(|n| n == "release") {
+                cmd.arg("--release");
+            }
+            let output = cmd
+                .output()
+                .expect("running cargo build --example hookkit-wiring");
+            assert!(
+                output.status.success(),
+                "building the hookkit-wiring example failed:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let helper = profile_dir.join("examples/hookkit-wiring");
+            assert!(helper.is_file(), "{} was not built", helper.display());
+            helper
+        })
+        .clone()
+}
+
 /// A throwaway user: a home, a project, a directory of our binaries, and shims.
 pub(crate) struct Scenario {
     dir: TempDir,
@@ -126,7 +173,7 @@ impl Scenario {
             .prefix("hookkit-e2e-")
             .tempdir()
             .expect("creating the scenario directory");
-        for sub in ["home", "project", "bin"] {
+        for sub in ["home", "project", "bin", "shim"] {
             std::fs::create_dir_all(dir.path().join(sub)).expect("creating scenario dirs");
         }
         let scenario = Self { dir, claude };
@@ -176,12 +223,39 @@ impl Scenario {
         path
     }
 
-    /// Symlinks the debug binaries of this test run into [`Scenario::bin_dir`].
+    /// Symlinks the binaries of this test run, and the settings merge helper, into
+    /// [`Scenario::bin_dir`], as `install.sh --bin-dir` expects them.
     fn link_binaries(&self) {
         for (name, path) in BINARIES {
-            std::os::unix::fs::symlink(path, self.bin_dir().join(name))
-                .expect("linking a binary");
+            std::os::unix::fs::symlink(path, self.bin_dir().join(name)).expect("linking a binary");
         }
+        std::os::unix::fs::symlink(wiring_helper(), self.bin_dir().join("hookkit-wiring"))
+            .expect("linking the wiring helper");
+    }
+
+    /// Puts a fake `program` first on the CLI's `PATH`: it records its arguments and does
+    /// nothing else. It is a witness ("the command never ran") and a safety net for commands
+    /// that must never really run.
+    pub(crate) fn shim(&self, program: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        let log = self.root().join(format!("shim-{program}.log"));
+        let path = self.root().join("shim").join(program);
+        std::fs::write(
+            &path,
+            format!("#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\n", log.display()),
+        )
+        .expect("writing a shim");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+            .expect("making a shim executable");
+    }
+
+    /// The argument lines a shim recorded (empty when it never ran).
+    pub(crate) fn shim_calls(&self, program: &str) -> Vec<String> {
+        std::fs::read_to_string(self.root().join(format!("shim-{program}.log")))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
     }
 
     /// Runs `git init` plus one commit in the project.
@@ -190,7 +264,15 @@ impl Scenario {
         for args in [
             &["init", "-q", "-b", "main"][..],
             &["add", "-A"],
-            &["-c", "user.name=e2e", "-c", "user.email=e2e@example.invalid", "commit", "-qm", "init"],
+            &[
+                "-c",
+                "user.name=e2e",
+                "-c",
+                "user.email=e2e@example.invalid",
+                "commit",
+                "-qm",
+                "init",
+            ],
         ] {
             let status = Command::new("git")
                 .args(args)
@@ -257,6 +339,14 @@ impl Scenario {
         }
     }
 
+    /// The CLI's `PATH`: the shims first.
+    fn cli_path(&self) -> std::ffi::OsString {
+        let mut path = self.root().join("shim").into_os_string();
+        path.push(":");
+        path.push(std::env::var_os("PATH").unwrap_or_default());
+        path
+    }
+
     /// Runs one of our binaries as a person would, in the project.
     pub(crate) fn ours(&self, binary: &str, args: &[&str]) -> Output {
         let mut cmd = Command::new(self.bin_dir().join(binary));
@@ -317,7 +407,7 @@ impl ClaudeRun<'_> {
             .args(&self.args)
             .env_clear()
             .env("HOME", scenario.home())
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("PATH", scenario.cli_path())
             .env("ANTHROPIC_BASE_URL", self.api.base_url())
             .env("ANTHROPIC_API_KEY", "sk-test-dummy")
             .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
@@ -438,7 +528,8 @@ fn run_with_timeout(mut cmd: Command, limit: Duration) -> Output {
 
 /// Reads and parses a JSON file, naming it on failure.
 pub(crate) fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON ({e}):\n{text}", path.display()))
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not JSON ({e}):\n{text}", path.display()))
 }
