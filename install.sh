@@ -7,6 +7,7 @@
 #   ./install.sh --with-review         also wire defer-for-review (headless claude -p review)
 #   ./install.sh --uninstall           take hookkit out again (restores the backup if untouched)
 #   ./install.sh --plugin-bin          put the binaries in ./bin for the Claude Code plugin
+#                                      (--plugin-dir DIR: another copy of the plugin)
 #
 # Options: --no-build (use binaries already built), --bin-dir DIR (take the binaries from DIR),
 # --no-logger (leave permission-denied-logger out), -h/--help.
@@ -27,8 +28,9 @@ bin_dir=""
 with_review=0
 with_logger=1
 plugin_bin=0
+plugin_dir="$repo"
 
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { echo "install.sh: $*" >&2; exit 1; }
 
 while [ $# -gt 0 ]; do
@@ -43,6 +45,7 @@ while [ $# -gt 0 ]; do
     --with-review) with_review=1; shift ;;
     --no-logger) with_logger=0; shift ;;
     --plugin-bin) plugin_bin=1; shift ;;
+    --plugin-dir) [ $# -ge 2 ] || die "--plugin-dir needs a directory"; plugin_dir="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
@@ -81,9 +84,11 @@ find_wiring() {
 
 copy_binaries() { # copy_binaries DEST
   local dest="$1" name
-  mkdir -p "$dest"
   for name in "${BINARIES[@]}"; do
     [ -x "$src/$name" ] || die "$src/$name is missing: build first (cargo build --release --locked) or pass --bin-dir"
+  done
+  mkdir -p "$dest"
+  for name in "${BINARIES[@]}"; do
     # Copy then rename, so a hook that is running right now keeps its old file.
     cp -L "$src/$name" "$dest/.$name.hookkit-tmp"
     chmod 0755 "$dest/.$name.hookkit-tmp"
@@ -93,9 +98,10 @@ copy_binaries() { # copy_binaries DEST
 
 # 2. The plugin layout only needs the binaries under ./bin.
 if [ "$plugin_bin" = 1 ]; then
-  copy_binaries "$repo/bin"
-  echo "plugin binaries installed in $repo/bin"
-  echo "try it:   claude --plugin-dir $repo"
+  [ -f "$plugin_dir/.claude-plugin/plugin.json" ] || die "$plugin_dir has no .claude-plugin/plugin.json"
+  copy_binaries "$plugin_dir/bin"
+  echo "plugin binaries installed in $plugin_dir/bin"
+  echo "try it:   claude --plugin-dir $plugin_dir"
   exit 0
 fi
 

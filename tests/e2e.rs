@@ -11,11 +11,17 @@ mod fake_api;
 /// Finding the CLI, building scenario projects, running `claude -p`.
 mod harness;
 
+/// The wiring examples under hooks-examples/.
+mod examples;
 /// Crashing, killed and hanging guards.
 mod failure;
 /// The gate: deny, allow, ask and prompt blocking.
 mod gate;
+/// install.sh: merge, backup, idempotence, uninstall, lint, user installs.
+mod install;
 /// Auto mode denials and the audit log.
 mod logger;
+/// The plugin layout, validated and loaded by the CLI.
+mod plugin;
 /// Headless review: defer, approve or deny, resume.
 mod review;

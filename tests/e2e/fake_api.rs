@@ -278,7 +278,7 @@ fn block_text(content: &Value) -> String {
 
 /// Serves one keep-alive connection until the client closes it.
 fn serve(stream: TcpStream, script: &Script, log: &Mutex<Vec<Request>>) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(120)));
+    let _ = stream.set_read_timeout(Some(Duration::from_mins(2)));
     let Ok(write_half) = stream.try_clone() else {
         return;
     };
@@ -400,9 +400,10 @@ fn respond(request: &Request, script: &Script) -> Vec<u8> {
 
 /// A message as the Messages API streams it.
 fn sse(id: &str, model: &str, content: &[Value], stop_reason: &str) -> String {
+    use std::fmt::Write as _;
     let mut out = String::new();
     let mut event = |name: &str, data: Value| {
-        out.push_str(&format!("event: {name}\ndata: {data}\n\n"));
+        let _ = write!(out, "event: {name}\ndata: {data}\n\n");
     };
     event(
         "message_start",

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::fake_api::{FakeApi, Script, bash};
+use super::fake_api::{FakeApi, Script, bash, tool};
 use super::harness::{ClaudeResult, Scenario, finished};
 
 /// The ids of the calls the CLI reported as denied.
@@ -215,4 +215,38 @@ fn gate_blocks_a_prompt_carrying_a_secret_before_the_model_sees_it() {
         "the block reason must not echo the secret:\n{reason}"
     );
     assert_ne!(run.result, Value::Null, "no JSON result:\n{}", run.output);
+}
+
+#[test]
+fn gate_keeps_the_agent_out_of_git_config() {
+    let Some(s) = Scenario::new() else { return };
+    if !finished("pretooluse-gate") {
+        return;
+    }
+    s.git_init();
+    s.install(&[]);
+    let config = s.path(".git/config");
+    let before = std::fs::read_to_string(&config).expect("git config");
+    let api = FakeApi::start(Script::calls([tool(
+        "Write",
+        serde_json::json!({
+            "file_path": config.display().to_string(),
+            "content": "[core]\n\thooksPath = /tmp/elsewhere\n",
+        }),
+    )]));
+    let run = s.claude(&api).run();
+    run.assert_completed();
+    let id = Script::tool_use_id(0, 0);
+    assert_eq!(
+        std::fs::read_to_string(&config).expect("git config"),
+        before,
+        ".git/config was rewritten"
+    );
+    assert!(denied_ids(&run).contains(&id), "{}", run.output);
+    // Without the gate the CLI refuses too, in its own words; the gate must decide first.
+    let result = api.tool_result(&id).unwrap_or_default();
+    assert!(
+        !result.starts_with("Claude requested permissions"),
+        "the gate gave no answer; the CLI's own sensitive-file check refused: {result:?}"
+    );
 }

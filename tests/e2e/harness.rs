@@ -33,6 +33,9 @@ pub(crate) fn repo_root() -> PathBuf {
 
 /// The cache directory `tests/e2e/install-claude.sh` installs into.
 fn cache_dir() -> PathBuf {
+    if let Some(explicit) = std::env::var_os("HOOKKIT_E2E_CACHE").filter(|v| !v.is_empty()) {
+        return PathBuf::from(explicit);
+    }
     let home =
         std::env::var_os("HOME").map_or_else(|| PathBuf::from("/nonexistent"), PathBuf::from);
     home.join(".cache/hookkit-e2e")
@@ -56,7 +59,7 @@ fn find_claude() -> Option<PathBuf> {
         .filter(|e| {
             e.file_name()
                 .to_string_lossy()
-                .starts_with("claude-code-linux-x64")
+                .starts_with("claude-code-linux-")
         })
         .map(|e| e.path().join("claude"))
         .filter(|p| p.is_file())
@@ -78,13 +81,12 @@ pub(crate) fn claude() -> Option<PathBuf> {
         return Some(path);
     }
     let in_ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    if in_ci && !npm_unreachable_marker().exists() {
-        panic!(
-            "e2e: Claude Code {CLAUDE_VERSION} is not installed (looked in {} and \
-             HOOKKIT_E2E_CLAUDE); CI must run tests/e2e/install-claude.sh first",
-            cache_dir().display()
-        );
-    }
+    assert!(
+        !in_ci || npm_unreachable_marker().exists(),
+        "e2e: Claude Code {CLAUDE_VERSION} is not installed (looked in {} and \
+         HOOKKIT_E2E_CLAUDE); CI must run tests/e2e/install-claude.sh first",
+        cache_dir().display()
+    );
     eprintln!(
         "e2e: SKIPPED: Claude Code {CLAUDE_VERSION} not found; run tests/e2e/install-claude.sh \
          (or set HOOKKIT_E2E_CLAUDE to the native claude binary) to run the end-to-end suite"
@@ -102,8 +104,7 @@ pub(crate) fn finished(binary: &str) -> bool {
     let path = BINARIES
         .iter()
         .find(|(name, _)| *name == binary)
-        .map(|(_, path)| *path)
-        .unwrap_or_else(|| panic!("unknown binary {binary}"));
+        .map_or_else(|| panic!("unknown binary {binary}"), |(_, path)| *path);
     let status = Command::new(path)
         .arg("--help")
         .stdin(Stdio::null())
@@ -162,13 +163,22 @@ pub(crate) fn wiring_helper() -> PathBuf {
 /// A throwaway user: a home, a project, a directory of our binaries, and shims.
 pub(crate) struct Scenario {
     dir: TempDir,
-    claude: PathBuf,
+    claude: Option<PathBuf>,
 }
 
 impl Scenario {
     /// A fresh scenario, or `None` when the CLI is not installed (see [`claude`]).
     pub(crate) fn new() -> Option<Self> {
         let claude = claude()?;
+        Some(Self::with_cli(Some(claude)))
+    }
+
+    /// A fresh scenario for tests that never start the CLI (install.sh on its own).
+    pub(crate) fn offline() -> Self {
+        Self::with_cli(None)
+    }
+
+    fn with_cli(claude: Option<PathBuf>) -> Self {
         let dir = tempfile::Builder::new()
             .prefix("hookkit-e2e-")
             .tempdir()
@@ -178,7 +188,7 @@ impl Scenario {
         }
         let scenario = Self { dir, claude };
         scenario.link_binaries();
-        Some(scenario)
+        scenario
     }
 
     /// The scenario root.
@@ -312,7 +322,7 @@ impl Scenario {
             .env("HOME", self.home())
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .current_dir(self.project());
-        run_with_timeout(cmd, Duration::from_secs(120))
+        run_with_timeout(cmd, Duration::from_mins(2))
     }
 
     /// The project's `.claude/settings.json`, parsed.
@@ -337,6 +347,24 @@ impl Scenario {
             env: Vec::new(),
             prompt: Some("Do the scripted task.".into()),
         }
+    }
+
+    /// Runs the CLI with `args` (no `-p`), offline, in the project.
+    pub(crate) fn cli(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new(
+            self.claude
+                .as_ref()
+                .expect("an offline scenario cannot run the CLI"),
+        );
+        cmd.args(args)
+            .env_clear()
+            .env("HOME", self.home())
+            .env("PATH", self.cli_path())
+            .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
+            .env("DISABLE_TELEMETRY", "1")
+            .env("DISABLE_AUTOUPDATER", "1")
+            .current_dir(self.project());
+        run_with_timeout(cmd, Duration::from_mins(1))
     }
 
     /// The CLI's `PATH`: the shims first.
@@ -398,7 +426,12 @@ impl ClaudeRun<'_> {
     /// Runs the CLI and parses its JSON result.
     pub(crate) fn run(self) -> ClaudeResult {
         let scenario = self.scenario;
-        let mut cmd = Command::new(&scenario.claude);
+        let mut cmd = Command::new(
+            scenario
+                .claude
+                .as_ref()
+                .expect("an offline scenario cannot run the CLI"),
+        );
         cmd.arg("-p");
         if let Some(prompt) = &self.prompt {
             cmd.arg(prompt);
@@ -418,7 +451,7 @@ impl ClaudeRun<'_> {
         for (key, value) in &self.env {
             cmd.env(key, value);
         }
-        let output = run_with_timeout(cmd, Duration::from_secs(120));
+        let output = run_with_timeout(cmd, Duration::from_mins(2));
         let result = output
             .stdout
             .lines()
@@ -517,7 +550,9 @@ fn run_with_timeout(mut cmd: Command, limit: Duration) -> Output {
     };
     let mut stderr = read(stderr_file);
     if status.is_none() {
-        stderr.push_str(&format!("\n[killed after {limit:?}]"));
+        stderr.push_str("\n[killed after ");
+        stderr.push_str(&limit.as_secs().to_string());
+        stderr.push_str(" s]");
     }
     Output {
         code: status.and_then(|s| s.code()).unwrap_or(-1),

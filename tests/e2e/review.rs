@@ -8,13 +8,44 @@ use super::harness::{ClaudeResult, Scenario, finished};
 /// The call that needs a person.
 const DEPLOY: &str = "touch deployed.txt";
 
+/// Who answers the review hook.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reviewer {
+    /// Our `defer-for-review`.
+    Ours,
+    /// A shell stand-in that defers calls mentioning "deployed" until a decision file exists:
+    /// proves the defer/resume plumbing of the CLI and the harness on its own.
+    StandIn,
+}
+
+/// The stand-in review hook.
+const STAND_IN: &str = r#"#!/bin/sh
+input=$(cat)
+case "$input" in *deployed*) ;; *) echo '{}'; exit 0 ;; esac
+id=$(printf '%s' "$input" | grep -o '"tool_use_id":"[^"]*"' | cut -d'"' -f4)
+decision="$CLAUDE_PROJECT_DIR/.review-$id"
+answer() {
+  printf '{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"%s","permissionDecisionReason":"%s"}}
+' "$1" "$2"
+}
+if [ -f "$decision" ]; then
+  read -r verdict reason < "$decision"
+  answer "$verdict" "$reason"
+else
+  answer defer "needs review"
+fi
+"#;
+
 /// A project wired with review, whose policy sends anything mentioning "deployed" to review.
-fn review_project() -> Option<Scenario> {
+fn review_project(reviewer: Reviewer) -> Option<Scenario> {
     let s = Scenario::new()?;
-    if !finished("defer-for-review") {
+    if reviewer == Reviewer::Ours && !finished("defer-for-review") {
         return None;
     }
     s.install(&["--with-review"]);
+    if reviewer == Reviewer::StandIn {
+        s.write_script(".claude/hooks/defer-for-review", STAND_IN);
+    }
     s.write(
         ".claude/hookkit.toml",
         "[review]\nheadless = \"always\"\nwhen = ['(.tool_input.command // \"\") | test(\"deployed\")']\n",
@@ -43,6 +74,24 @@ fn assert_deferred(run: &ClaudeResult, id: &str) -> String {
     run.session_id()
 }
 
+/// Approves (`None`) or denies (`Some(reason)`) the deferred call `tool_use_id`.
+fn decide(s: &Scenario, reviewer: Reviewer, tool_use_id: &str, deny: Option<&str>) {
+    if reviewer == Reviewer::StandIn {
+        let verdict = deny.map_or_else(|| "allow approved".to_owned(), |r| format!("deny {r}"));
+        s.write(&format!(".review-{tool_use_id}"), &format!("{verdict}\n"));
+        return;
+    }
+    let id = review_id(s, tool_use_id);
+    let output = match deny {
+        None => s.ours("defer-for-review", &["approve", &id]),
+        Some(reason) => s.ours("defer-for-review", &["deny", &id, "--reason", reason]),
+    };
+    assert_eq!(
+        output.code, 0,
+        "defer-for-review approve/deny {id} failed:\n{output}"
+    );
+}
+
 fn resume(s: &Scenario, api: &FakeApi, session: &str) -> ClaudeResult {
     s.claude(api)
         .no_prompt()
@@ -50,9 +99,10 @@ fn resume(s: &Scenario, api: &FakeApi, session: &str) -> ClaudeResult {
         .run()
 }
 
-#[test]
-fn approved_deferral_runs_on_resume() {
-    let Some(s) = review_project() else { return };
+fn approved_deferral_runs_on_resume(reviewer: Reviewer) {
+    let Some(s) = review_project(reviewer) else {
+        return;
+    };
     let api = FakeApi::start(Script::calls([bash(DEPLOY)]));
     let id = Script::tool_use_id(0, 0);
     let session = assert_deferred(&s.claude(&api).run(), &id);
@@ -61,8 +111,7 @@ fn approved_deferral_runs_on_resume() {
         "the deferred call ran before review"
     );
 
-    let approve = s.ours("defer-for-review", &["approve", &review_id(&s, &id)]);
-    assert_eq!(approve.code, 0, "approve failed:\n{approve}");
+    decide(&s, reviewer, &id, None);
     let resumed = resume(&s, &api, &session);
     resumed.assert_completed();
     assert_eq!(resumed.stop_reason(), "end_turn", "{}", resumed.output);
@@ -79,19 +128,16 @@ fn approved_deferral_runs_on_resume() {
     );
 }
 
-#[test]
-fn denied_deferral_does_not_run_on_resume() {
-    let Some(s) = review_project() else { return };
+fn denied_deferral_does_not_run_on_resume(reviewer: Reviewer) {
+    let Some(s) = review_project(reviewer) else {
+        return;
+    };
     let api = FakeApi::start(Script::calls([bash(DEPLOY)]));
     let id = Script::tool_use_id(0, 0);
     let session = assert_deferred(&s.claude(&api).run(), &id);
 
     let reason = "deploys wait for the release window";
-    let deny = s.ours(
-        "defer-for-review",
-        &["deny", &review_id(&s, &id), "--reason", reason],
-    );
-    assert_eq!(deny.code, 0, "deny failed:\n{deny}");
+    decide(&s, reviewer, &id, Some(reason));
     let resumed = resume(&s, &api, &session);
     resumed.assert_completed();
     assert!(
@@ -105,9 +151,10 @@ fn denied_deferral_does_not_run_on_resume() {
     );
 }
 
-#[test]
-fn one_deferral_among_two_calls_loses_nothing() {
-    let Some(s) = review_project() else { return };
+fn one_deferral_among_two_calls_loses_nothing(reviewer: Reviewer) {
+    let Some(s) = review_project(reviewer) else {
+        return;
+    };
     let api = FakeApi::start(Script::turns(vec![vec![
         bash("touch first.txt"),
         bash(DEPLOY),
@@ -128,8 +175,7 @@ fn one_deferral_among_two_calls_loses_nothing() {
         "the deferred call ran before review"
     );
 
-    let approve = s.ours("defer-for-review", &["approve", &review_id(&s, &deploy)]);
-    assert_eq!(approve.code, 0, "approve failed:\n{approve}");
+    decide(&s, reviewer, &deploy, None);
     let resumed = resume(&s, &api, &session);
     resumed.assert_completed();
     assert!(
@@ -143,4 +189,34 @@ fn one_deferral_among_two_calls_loses_nothing() {
             api.dump()
         );
     }
+}
+
+#[test]
+fn review_approved_deferral_runs_on_resume() {
+    approved_deferral_runs_on_resume(Reviewer::Ours);
+}
+
+#[test]
+fn review_denied_deferral_does_not_run_on_resume() {
+    denied_deferral_does_not_run_on_resume(Reviewer::Ours);
+}
+
+#[test]
+fn review_one_deferral_among_two_calls_loses_nothing() {
+    one_deferral_among_two_calls_loses_nothing(Reviewer::Ours);
+}
+
+#[test]
+fn plumbing_approved_deferral_runs_on_resume() {
+    approved_deferral_runs_on_resume(Reviewer::StandIn);
+}
+
+#[test]
+fn plumbing_denied_deferral_does_not_run_on_resume() {
+    denied_deferral_does_not_run_on_resume(Reviewer::StandIn);
+}
+
+#[test]
+fn plumbing_one_deferral_among_two_calls_loses_nothing() {
+    one_deferral_among_two_calls_loses_nothing(Reviewer::StandIn);
 }
