@@ -8,6 +8,8 @@
 //! - [`protocol`]: the hook wire protocol: typed inputs for every event, reply builders.
 //! - [`runner`]: the one runner every binary uses; reads stdin, answers once, fails safe.
 //! - [`config`]: finding and reading the layered policy files.
+//! - [`jq`]: jq conditions over a hook input.
+//! - [`glob`]: gitignore-style path globs.
 //! - [`permission`]: Claude Code's permission-rule syntax.
 //! - [`shell`]: reading shell command lines into the simple commands they run.
 //! - [`classify`]: the built-in risk classifier.
@@ -24,6 +26,8 @@ pub mod config;
 pub mod env;
 mod error;
 pub mod gate;
+pub mod glob;
+pub mod jq;
 pub mod permission;
 pub mod protocol;
 pub mod runner;
