@@ -60,7 +60,7 @@ if [ "$uninstall" = 0 ] && [ "$build" = 1 ]; then
   command -v cargo >/dev/null 2>&1 ||
     die "cargo is not installed: get Rust from https://rustup.rs, or pass --no-build --bin-dir DIR"
   echo "building hookkit (cargo build --release --locked)..."
-  (cd "$repo" && cargo build --release --locked --bins --example hookkit-wiring)
+  (cd "$repo" && cargo build --release --locked --bins && cargo build --release --locked -p hookkit --example hookkit-wiring)
 fi
 src="${bin_dir:-$target_dir/release}"
 
@@ -75,7 +75,7 @@ find_wiring() {
     fi
   done
   if command -v cargo >/dev/null 2>&1; then
-    (cd "$repo" && cargo build --release --locked --quiet --example hookkit-wiring) >&2 || return 1
+    (cd "$repo" && cargo build --release --locked --quiet -p hookkit --example hookkit-wiring) >&2 || return 1
     echo "$target_dir/release/examples/hookkit-wiring"
     return 0
   fi

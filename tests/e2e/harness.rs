@@ -121,7 +121,8 @@ pub(crate) fn finished(binary: &str) -> bool {
     status.success()
 }
 
-/// The `hookkit-wiring` helper `install.sh` merges settings with. It is a cargo example, which
+/// The `hookkit-wiring` helper `install.sh` merges settings with. It is an example of the
+/// `hookkit` library, which
 /// `cargo test` builds but `cargo test --test integration` does not, so it is (re)built once per
 /// test run; cargo makes that a no-op when it is fresh.
 pub(crate) fn wiring_helper() -> PathBuf {
@@ -137,6 +138,8 @@ pub(crate) fn wiring_helper() -> PathBuf {
             cmd.args([
                 "build",
                 "--quiet",
+                "--package",
+                "hookkit",
                 "--example",
                 "hookkit-wiring",
                 "--manifest-path",
