@@ -36,7 +36,8 @@ else
 fi
 "#;
 
-/// A project wired with review, whose policy sends anything mentioning "deployed" to review.
+/// A project wired with review, whose policy sends exactly the Bash calls mentioning
+/// "deployed" to review (no risk-based reviews, so the scenarios stay deterministic).
 fn review_project(reviewer: Reviewer) -> Option<Scenario> {
     let s = Scenario::new()?;
     if reviewer == Reviewer::Ours && !finished("defer-for-review") {
@@ -48,7 +49,11 @@ fn review_project(reviewer: Reviewer) -> Option<Scenario> {
     }
     s.write(
         ".claude/hookkit.toml",
-        "[review]\nheadless = \"always\"\nwhen = ['(.tool_input.command // \"\") | test(\"deployed\")']\n",
+        "[review]\n\
+         headless = \"always\"\n\
+         tools = [\"Bash\"]\n\
+         risk = []\n\
+         when = ['(.tool_input.command // \"\") | test(\"deployed\")']\n",
     );
     Some(s)
 }
