@@ -73,7 +73,12 @@ fn review_id(s: &Scenario, tool_use_id: &str) -> String {
 /// Asserts the run stopped on the deferred call `id`, and returns its session.
 fn assert_deferred(run: &ClaudeResult, id: &str) -> String {
     run.assert_completed();
-    assert_eq!(run.stop_reason(), "tool_deferred", "{}", run.output);
+    assert_eq!(
+        run.stop_reason(),
+        "tool_deferred",
+        "the review hook must defer `{DEPLOY}` and stop the run:\n{}",
+        run.output
+    );
     assert_eq!(run.result["deferred_tool_use"]["id"], id, "{}", run.output);
     assert_eq!(run.result["deferred_tool_use"]["input"]["command"], DEPLOY);
     run.session_id()
