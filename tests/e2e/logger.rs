@@ -83,18 +83,15 @@ fn logger_records_an_auto_mode_denial_and_lets_the_model_retry() {
         .collect();
     let record = records
         .iter()
-        .find(|r| r.to_string().contains(&id))
-        .unwrap_or_else(|| panic!("no audit record mentions {id}:\n{log}"));
-    let text = record.to_string();
+        .find(|r| r["event"] == "PermissionDenied" && r.to_string().contains(&id))
+        .unwrap_or_else(|| panic!("no PermissionDenied audit record mentions {id}:\n{log}"));
+    // The audit record shape (hookkit::audit::Record): event, tool, tool_use_id, reason.
+    assert_eq!(record["tool"], "Bash", "{record}");
+    assert_eq!(record["tool_use_id"], Value::String(id.clone()), "{record}");
     assert!(
-        text.contains("PermissionDenied") && text.contains("npm publish"),
-        "the record must name the event and the command: {record}"
+        record.to_string().contains("Classifier unavailable"),
+        "the record must keep auto mode's denial reason: {record}"
     );
-    assert!(
-        text.contains("Classifier unavailable"),
-        "the record must keep the denial reason: {record}"
-    );
-
     assert!(
         api.everything_sent_to_model().contains(RETRY_MESSAGE),
         "the logger must answer retry:true, and the CLI pass it on:\n{}",
