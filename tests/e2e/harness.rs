@@ -78,6 +78,7 @@ fn find_claude() -> Option<PathBuf> {
 )]
 pub(crate) fn claude() -> Option<PathBuf> {
     if let Some(path) = find_claude() {
+        assert_pinned(&path);
         return Some(path);
     }
     let in_ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
@@ -92,6 +93,27 @@ pub(crate) fn claude() -> Option<PathBuf> {
          (or set HOOKKIT_E2E_CLAUDE to the native claude binary) to run the end-to-end suite"
     );
     None
+}
+
+/// Panics (once per run) unless `path` is the pinned version: scenarios are written against
+/// its exact behaviour.
+fn assert_pinned(path: &Path) {
+    static CHECKED: OnceLock<String> = OnceLock::new();
+    let version = CHECKED.get_or_init(|| {
+        let output = Command::new(path)
+            .arg("--version")
+            .env("HOME", std::env::temp_dir())
+            .env("DISABLE_AUTOUPDATER", "1")
+            .output()
+            .unwrap_or_else(|e| panic!("running {} --version: {e}", path.display()));
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    });
+    assert!(
+        version.starts_with(&format!("{CLAUDE_VERSION} ")),
+        "e2e: {} is Claude Code `{version}`, the suite is pinned to {CLAUDE_VERSION}; \
+         run tests/e2e/install-claude.sh",
+        path.display()
+    );
 }
 
 /// Whether `binary` is a finished hookkit binary rather than the early placeholder that

@@ -341,3 +341,74 @@ fn install_script_is_executable_and_passes_bash_syntax_check() {
         assert!(status.success(), "{script} has a syntax error");
     }
 }
+
+/// Runs `tests/e2e/install-claude.sh` with a private cache, a fake `npm` first on `PATH`, and
+/// `extra_env`.
+fn install_claude(
+    s: &Scenario,
+    npm_body: &str,
+    extra_env: &[(&str, &str)],
+) -> super::harness::Output {
+    let fake_bin = s.root().join("fake-npm");
+    std::fs::create_dir_all(&fake_bin).expect("a fake bin dir");
+    let npm = fake_bin.join("npm");
+    std::fs::write(&npm, format!("#!/bin/sh\n{npm_body}\n")).expect("a fake npm");
+    std::fs::set_permissions(&npm, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let mut path = fake_bin.into_os_string();
+    path.push(":");
+    path.push(std::env::var_os("PATH").unwrap_or_default());
+    let mut cmd = std::process::Command::new(repo_root().join("tests/e2e/install-claude.sh"));
+    cmd.env_clear()
+        .env("HOME", s.home())
+        .env("PATH", path)
+        .env("HOOKKIT_E2E_CACHE", s.root().join("cache"));
+    for (key, value) in extra_env {
+        cmd.env(key, value);
+    }
+    let output = cmd.output().expect("running install-claude.sh");
+    super::harness::Output {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn install_claude_records_an_unreachable_registry_and_exits_0() {
+    let s = Scenario::offline();
+    let out = install_claude(&s, "echo 'npm error network' >&2\nexit 1", &[]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(
+        out.stdout.trim().is_empty(),
+        "no binary path may be printed: {out}"
+    );
+    let marker = s.root().join("cache/npm-unreachable");
+    assert!(marker.is_file(), "the marker was not written: {out}");
+    assert!(out.stderr.contains("cannot be reached"), "{out}");
+}
+
+#[test]
+fn install_claude_uses_a_pinned_binary_without_npm_and_rejects_another_version() {
+    let s = Scenario::offline();
+    let pinned = s.write_script("fake-claude", "#!/bin/sh\necho '2.1.329 (Claude Code)'\n");
+    let npm_never = "echo npm must not run >&2\nexit 99";
+    let out = install_claude(
+        &s,
+        npm_never,
+        &[("HOOKKIT_E2E_CLAUDE", pinned.to_str().expect("utf-8"))],
+    );
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(out.stdout.trim(), pinned.display().to_string(), "{out}");
+
+    let other = s.write_script("other-claude", "#!/bin/sh\necho '2.1.197 (Claude Code)'\n");
+    let out = install_claude(
+        &s,
+        "case \"$1\" in ping|view) exit 0;; *) echo installing >&2; exit 0;; esac",
+        &[("HOOKKIT_E2E_CLAUDE", other.to_str().expect("utf-8"))],
+    );
+    assert_eq!(
+        out.code, 1,
+        "a wrong version must not be used, and an install that yields no binary fails: {out}"
+    );
+    assert!(out.stderr.contains("no native claude 2.1.329"), "{out}");
+}
