@@ -144,7 +144,8 @@ wire_args=(install --settings "$settings")
 lint="$hooks_dir/rules-lint"
 if "$lint" --help </dev/null >/dev/null 2>&1; then
   set +e
-  lint_output="$("$lint" "$settings" </dev/null 2>&1)"
+  # The linter resolves "$CLAUDE_PROJECT_DIR" in the wired commands against the project.
+  lint_output="$(CLAUDE_PROJECT_DIR="${project:-$PWD}" "$lint" "$settings" </dev/null 2>&1)"
   lint_status=$?
   set -e
   case "$lint_status" in

@@ -26,6 +26,21 @@ pub(crate) const BINARIES: [(&str, &str); 4] = [
     ("rules-lint", env!("CARGO_BIN_EXE_rules-lint")),
 ];
 
+/// Where the scenarios take `binary` from: `HOOKKIT_E2E_BIN_DIR/<binary>` when set (to run
+/// the suite against release builds or another checkout's build), else this test run's build.
+pub(crate) fn binary_path(binary: &str) -> PathBuf {
+    if let Some(dir) = std::env::var_os("HOOKKIT_E2E_BIN_DIR").filter(|v| !v.is_empty()) {
+        return PathBuf::from(dir).join(binary);
+    }
+    BINARIES
+        .iter()
+        .find(|(name, _)| *name == binary)
+        .map_or_else(
+            || panic!("unknown binary {binary}"),
+            |(_, path)| PathBuf::from(path),
+        )
+}
+
 /// The repository root.
 pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -123,10 +138,7 @@ fn assert_pinned(path: &Path) {
     reason = "the skip line is for the person running the tests"
 )]
 pub(crate) fn finished(binary: &str) -> bool {
-    let path = BINARIES
-        .iter()
-        .find(|(name, _)| *name == binary)
-        .map_or_else(|| panic!("unknown binary {binary}"), |(_, path)| *path);
+    let path = binary_path(binary);
     let status = Command::new(path)
         .arg("--help")
         .stdin(Stdio::null())
@@ -406,6 +418,7 @@ impl Scenario {
         cmd.args(args)
             .env_clear()
             .env("HOME", self.home())
+            .env("USER", "e2e-reviewer")
             .env("CLAUDE_PROJECT_DIR", self.project())
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .current_dir(self.project());

@@ -259,7 +259,7 @@ fn missing_binaries_and_bad_options_fail_clearly() {
     assert!(help.stdout.contains("--uninstall"), "{help}");
 
     std::os::unix::fs::symlink(
-        env!("CARGO_BIN_EXE_defer-for-review"),
+        super::harness::binary_path("defer-for-review"),
         s.bin_dir().join("defer-for-review"),
     )
     .expect("putting the binary back");

@@ -58,18 +58,6 @@ fn review_project(reviewer: Reviewer) -> Option<Scenario> {
     Some(s)
 }
 
-/// The review id `defer-for-review list` shows for the call `tool_use_id` (first column of
-/// the line naming the call or its command), falling back to the tool_use_id itself.
-fn review_id(s: &Scenario, tool_use_id: &str) -> String {
-    let list = s.ours("defer-for-review", &["list"]);
-    assert_eq!(list.code, 0, "defer-for-review list failed:\n{list}");
-    list.stdout
-        .lines()
-        .find(|line| line.contains(tool_use_id) || line.contains(DEPLOY))
-        .and_then(|line| line.split_whitespace().next())
-        .map_or_else(|| tool_use_id.to_owned(), str::to_owned)
-}
-
 /// Asserts the run stopped on the deferred call `id`, and returns its session.
 fn assert_deferred(run: &ClaudeResult, id: &str) -> String {
     run.assert_completed();
@@ -84,21 +72,35 @@ fn assert_deferred(run: &ClaudeResult, id: &str) -> String {
     run.session_id()
 }
 
-/// Approves (`None`) or denies (`Some(reason)`) the deferred call `tool_use_id`.
-fn decide(s: &Scenario, reviewer: Reviewer, tool_use_id: &str, deny: Option<&str>) {
+/// Approves (`None`) or denies (`Some(reason)`) the call `deferred` stopped on. Ours picks
+/// the queue item from the CLI's JSON result (`--from-result`), as a CI job would.
+fn decide(s: &Scenario, reviewer: Reviewer, deferred: &ClaudeResult, deny: Option<&str>) {
+    let tool_use_id = deferred.result["deferred_tool_use"]["id"]
+        .as_str()
+        .expect("a deferred result");
     if reviewer == Reviewer::StandIn {
         let verdict = deny.map_or_else(|| "allow approved".to_owned(), |r| format!("deny {r}"));
         s.write(&format!(".review-{tool_use_id}"), &format!("{verdict}\n"));
         return;
     }
-    let id = review_id(s, tool_use_id);
+    let result_file = s.root().join("deferred-result.json");
+    std::fs::write(&result_file, deferred.result.to_string()).expect("saving the result");
+    let result_file = result_file.display().to_string();
     let output = match deny {
-        None => s.ours("defer-for-review", &["approve", &id]),
-        Some(reason) => s.ours("defer-for-review", &["deny", &id, "--reason", reason]),
+        None => s.ours(
+            "defer-for-review",
+            &["approve", "--from-result", &result_file],
+        ),
+        Some(reason) => s.ours(
+            "defer-for-review",
+            &["deny", "--from-result", &result_file, "--reason", reason],
+        ),
     };
     assert_eq!(
-        output.code, 0,
-        "defer-for-review approve/deny {id} failed:\n{output}"
+        output.code,
+        0,
+        "defer-for-review approve/deny --from-result failed:\n{output}\nqueue: {}",
+        s.ours("defer-for-review", &["list", "--all"])
     );
 }
 
@@ -115,13 +117,14 @@ fn approved_deferral_runs_on_resume(reviewer: Reviewer) {
     };
     let api = FakeApi::start(Script::calls([bash(DEPLOY)]));
     let id = Script::tool_use_id(0, 0);
-    let session = assert_deferred(&s.claude(&api).run(), &id);
+    let deferred = s.claude(&api).run();
+    let session = assert_deferred(&deferred, &id);
     assert!(
         !s.path("deployed.txt").exists(),
         "the deferred call ran before review"
     );
 
-    decide(&s, reviewer, &id, None);
+    decide(&s, reviewer, &deferred, None);
     let resumed = resume(&s, &api, &session);
     resumed.assert_completed();
     assert_eq!(resumed.stop_reason(), "end_turn", "{}", resumed.output);
@@ -144,10 +147,11 @@ fn denied_deferral_does_not_run_on_resume(reviewer: Reviewer) {
     };
     let api = FakeApi::start(Script::calls([bash(DEPLOY)]));
     let id = Script::tool_use_id(0, 0);
-    let session = assert_deferred(&s.claude(&api).run(), &id);
+    let deferred = s.claude(&api).run();
+    let session = assert_deferred(&deferred, &id);
 
     let reason = "deploys wait for the release window";
-    decide(&s, reviewer, &id, Some(reason));
+    decide(&s, reviewer, &deferred, Some(reason));
     let resumed = resume(&s, &api, &session);
     resumed.assert_completed();
     assert!(
@@ -185,7 +189,7 @@ fn one_deferral_among_two_calls_loses_nothing(reviewer: Reviewer) {
         "the deferred call ran before review"
     );
 
-    decide(&s, reviewer, &deploy, None);
+    decide(&s, reviewer, &run, None);
     let resumed = resume(&s, &api, &session);
     resumed.assert_completed();
     assert!(
