@@ -29,3 +29,6 @@ mod review;
 
 /// rules-lint: one fixture per finding id, output snapshots, exit codes, verify.
 mod lint;
+
+/// End to end with the real Claude Code CLI against a fake API.
+mod e2e;

@@ -21,6 +21,7 @@
 //! - [`denied`]: the PermissionDenied hook: record the classifier's denial, answer retry.
 //! - [`review`]: the review queue of `defer-for-review`: defer, review, resume.
 //! - [`env`]: the environment variables hookkit reads.
+//! - [`wiring`]: merging hookkit into a Claude Code settings file, and taking it out.
 //! - [`Error`]: the one error type.
 #![warn(missing_docs)]
 
@@ -42,6 +43,7 @@ pub mod runner;
 pub mod secrets;
 pub mod shell;
 pub mod state;
+pub mod wiring;
 
 pub use error::{Error, Result};
 pub use runner::{FailureDecision, HookSpec, Outcome, run_hook};
