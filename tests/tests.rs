@@ -14,3 +14,9 @@ mod util;
 
 /// The hook runtime: protocol answers to every real payload, and every failure path.
 mod runtime;
+
+/// Robustness machinery: the seeded generator, disguises of command lines, decision strength.
+mod robust;
+
+/// Metamorphic tests: a disguised command never gets a weaker decision than the original.
+mod metamorphic;
