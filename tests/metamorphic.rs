@@ -156,14 +156,14 @@ fn report(
         *by_class.entry(v.case.original.class.as_str()).or_default() += 1;
     }
     let mut listed: Vec<&Violation<'_>> = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
+    let mut kinds_listed = std::collections::BTreeSet::new();
     for v in violations {
-        if v.case.applied.iter().any(|d| seen.insert(*d)) {
+        if v.case.applied.iter().any(|d| kinds_listed.insert(*d)) {
             listed.push(v);
         }
     }
     for v in violations {
-        if listed.len() >= LISTED.max(seen.len()) {
+        if listed.len() >= LISTED.max(kinds_listed.len()) {
             break;
         }
         if !listed.iter().any(|l| std::ptr::eq(*l, v)) {

@@ -20,3 +20,6 @@ mod robust;
 
 /// Metamorphic tests: a disguised command never gets a weaker decision than the original.
 mod metamorphic;
+
+/// Stress cases: inputs built to exhaust stack, memory or time never end in an allow.
+mod stress;

@@ -11,8 +11,20 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::{Value, json};
 
 const TOOLS: &[&str] = &[
-    "Bash", "Read", "Write", "Edit", "MultiEdit", "NotebookEdit", "Glob", "Grep", "WebFetch",
-    "WebSearch", "mcp__github__create_issue", "Agent", "Skill", "",
+    "Bash",
+    "Read",
+    "Write",
+    "Edit",
+    "MultiEdit",
+    "NotebookEdit",
+    "Glob",
+    "Grep",
+    "WebFetch",
+    "WebSearch",
+    "mcp__github__create_issue",
+    "Agent",
+    "Skill",
+    "",
 ];
 
 fn payload(tool: &str, tool_input: Value) -> Vec<u8> {

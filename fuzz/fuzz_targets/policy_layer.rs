@@ -5,14 +5,17 @@
 
 use std::path::PathBuf;
 
+use hookkit::FailureDecision;
 use hookkit::config::{self, Layer, LayerSource};
 use hookkit::permission::PermissionRule;
-use hookkit::FailureDecision;
 use libfuzzer_sys::fuzz_target;
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
-#[expect(dead_code, reason = "the fields are read only to exercise deserialisation")]
+#[expect(
+    dead_code,
+    reason = "the fields are read only to exercise deserialisation"
+)]
 struct Gate {
     mode: Option<String>,
     on_error: Option<FailureDecision>,
@@ -33,7 +36,10 @@ struct Permissions {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[expect(dead_code, reason = "the fields are read only to exercise deserialisation")]
+#[expect(
+    dead_code,
+    reason = "the fields are read only to exercise deserialisation"
+)]
 struct Audit {
     log: Option<PathBuf>,
     log_allows: Option<String>,
@@ -41,7 +47,10 @@ struct Audit {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[expect(dead_code, reason = "the fields are read only to exercise deserialisation")]
+#[expect(
+    dead_code,
+    reason = "the fields are read only to exercise deserialisation"
+)]
 struct Review {
     tools: Option<Vec<String>>,
     risk: Option<Vec<String>>,
@@ -55,7 +64,10 @@ struct Review {
 }
 
 #[derive(Debug, Deserialize)]
-#[expect(dead_code, reason = "the fields are read only to exercise deserialisation")]
+#[expect(
+    dead_code,
+    reason = "the fields are read only to exercise deserialisation"
+)]
 struct Rule {
     id: String,
     tools: Option<Vec<String>>,
@@ -85,7 +97,12 @@ fuzz_target!(|text: &str| {
     let _ = config::section::<Audit>(&layers, "audit");
     let _ = config::section::<Review>(&layers, "review");
     if let Ok(permissions) = config::section::<Permissions>(&layers, "permissions") {
-        for rule in permissions.deny.iter().chain(&permissions.ask).chain(&permissions.allow) {
+        for rule in permissions
+            .deny
+            .iter()
+            .chain(&permissions.ask)
+            .chain(&permissions.allow)
+        {
             let _ = PermissionRule::parse(rule);
         }
     }

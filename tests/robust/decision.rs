@@ -67,8 +67,8 @@ impl fmt::Display for Decision {
 /// id of its own so that no decision depends on an earlier one (denial escalation).
 pub(crate) fn bash_payload(command: &str, cwd: &Path) -> Value {
     static SESSION: AtomicU64 = AtomicU64::new(0);
-    let session = SESSION.fetch_add(1, Ordering::Relaxed);
     static TEMPLATE: OnceLock<Value> = OnceLock::new();
+    let session = SESSION.fetch_add(1, Ordering::Relaxed);
     let mut payload = TEMPLATE
         .get_or_init(|| fixture_json("captures/pretooluse-bash-rm.json"))
         .clone();

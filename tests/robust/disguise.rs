@@ -330,10 +330,9 @@ fn boundaries(line: &str) -> Option<Vec<usize>> {
     while let Some((at, c)) = chars.next() {
         match (quote, c) {
             (Some('\''), '\'') | (Some('"'), '"') => quote = None,
-            (Some('"'), '\\') | (None, '\\') => {
+            (Some('"') | None, '\\') => {
                 chars.next();
             }
-            (Some(_), _) => {}
             (None, '\'' | '"') => quote = Some(c),
             (None, '`') => backtick = !backtick,
             (None, '$') if matches!(chars.peek(), Some((_, '(' | '{'))) => {

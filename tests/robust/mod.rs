@@ -4,4 +4,5 @@
 pub(crate) mod corpus;
 pub(crate) mod decision;
 pub(crate) mod disguise;
+pub(crate) mod regressions;
 pub(crate) mod rng;
