@@ -5,7 +5,8 @@
 #
 #   fuzz/run.sh [seconds] [target...]     # default: 600 seconds, every target in Cargo.toml
 #
-# Needs a nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`). Each target starts
+# Needs a nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`); the targets are built
+# with `cargo +nightly fuzz build` (address sanitizer, debug assertions) and run directly. Each target starts
 # from its committed seeds (fuzz/seeds/<target>/) plus the corpus of earlier runs
 # (fuzz/corpus/<target>/, not committed). libFuzzer runs in fork mode and carries on after a
 # finding, so one run reports every distinct failure it meets.
@@ -24,7 +25,11 @@ else
 fi
 parallel="${HOOKKIT_FUZZ_JOBS:-2}"
 
-nice -n 19 cargo +nightly fuzz build
+# HOOKKIT_FUZZ_PREBUILT=1 runs the binaries of the last build as they are.
+if [ -z "${HOOKKIT_FUZZ_PREBUILT:-}" ]; then
+    nice -n 19 cargo +nightly fuzz build
+fi
+bin_dir="$here/target/x86_64-unknown-linux-gnu/release"
 
 mkdir -p logs
 run_one() {
@@ -32,7 +37,7 @@ run_one() {
     mkdir -p "corpus/$target" "artifacts/$target" "seeds/$target"
     local started
     started=$(date +%s)
-    nice -n 19 cargo +nightly fuzz run "$target" "corpus/$target" "seeds/$target" -- \
+    nice -n 19 "$bin_dir/$target" "corpus/$target" "seeds/$target" \
         -max_total_time="$seconds" -rss_limit_mb=512 -malloc_limit_mb=512 -timeout=2 \
         -max_len=65536 -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
         -artifact_prefix="artifacts/$target/" >"logs/$target.log" 2>&1 || true
