@@ -257,3 +257,27 @@ fn a_corrupt_review_queue_never_approves() {
         Strength::NoOpinion,
     );
 }
+
+#[test]
+fn policy_conditions_that_cannot_be_evaluated_never_allow() {
+    let deep = format!("{}.{}", "(".repeat(30_000), ")".repeat(30_000));
+    let long_pipe = format!(".{}", "|.".repeat(30_000));
+    let conditions = [
+        ("a condition that recurses without end", "def f: 1 + f; f".to_owned()),
+        ("a condition that loops without end", "def f: f; f".to_owned()),
+        ("a condition nested 30,000 deep", deep),
+        ("a pipeline of 30,000 stages", long_pipe),
+    ];
+    for (what, when) in conditions {
+        let sandbox = Sandbox::new();
+        sandbox.write(
+            "project/.claude/hookkit.toml",
+            &format!(
+                "[[rule]]\nid = \"stress.when\"\ntools = [\"Bash\"]\nwhen = '''{when}'''\n\
+                 decision = \"allow\"\nreason = \"stress\"\n"
+            ),
+        );
+        let run = gate_on(&sandbox, "rm -rf /");
+        assert_safe(&run, &format!("rm -rf / under {what}"), Strength::Ask);
+    }
+}
