@@ -32,3 +32,12 @@ mod lint;
 
 /// End to end with the real Claude Code CLI against a fake API.
 mod e2e;
+
+/// Robustness machinery: the seeded generator, disguises of command lines, decision strength.
+mod robust;
+
+/// Metamorphic tests: a disguised command never gets a weaker decision than the original.
+mod metamorphic;
+
+/// Stress cases: inputs built to exhaust stack, memory or time never end in an allow.
+mod stress;
