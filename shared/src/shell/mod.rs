@@ -154,3 +154,8 @@ pub(crate) fn split_words(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests;
+
+/// Whether `name` is a shell that runs `-c` strings, scripts or its standard input.
+pub(crate) fn is_shell(name: &str) -> bool {
+    exec::SHELLS.contains(&name)
+}
