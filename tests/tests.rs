@@ -14,3 +14,6 @@ mod util;
 
 /// The hook runtime: protocol answers to every real payload, and every failure path.
 mod runtime;
+
+/// The built-in risk classifier against the destructive and everyday command corpus.
+mod classify;

@@ -106,8 +106,8 @@ fn trace_command(command: &Command, out: &mut Assessment) {
 pub(super) fn judge(s: &Subject<'_>) -> Verdict {
     let mut v = Verdict::default();
     let c = s.command;
-    fs::redirects(s, &mut v);
     if c.effective.is_empty() {
+        fs::redirects(s, &mut v);
         v.known = true;
         return v;
     }
@@ -130,9 +130,6 @@ pub(super) fn judge(s: &Subject<'_>) -> Verdict {
         }
         return v;
     }
-    if c.wrappers.iter().any(|w| matches!(w.as_str(), "sudo" | "doas" | "runuser")) {
-        v.add("exec.root", Risk::Medium, "runs as root", s.text());
-    }
     let program = c.effective[0].as_str();
     if c.function.as_deref() == Some(program) && (c.stages > 1 || c.background) {
         v.add(
@@ -152,7 +149,31 @@ pub(super) fn judge(s: &Subject<'_>) -> Verdict {
     if !handled && is_everyday(program, s) {
         v.add("read.everyday", Risk::Low, "an everyday command that changes nothing outside the project", s.text());
     }
+    if !matches!(program, "echo" | "printf" | "rm" | "shred" | "unlink" | "git") {
+        secret_operands(s, &mut v);
+    }
+    fs::redirects(s, &mut v);
+    if c.wrappers.iter().any(|w| matches!(w.as_str(), "sudo" | "doas" | "runuser")) {
+        v.add("exec.root", Risk::Medium, "runs as root", s.text());
+    }
     v
+}
+
+/// Secret files named as operands (`cat ~/.ssh/id_rsa`, `cp .env /tmp`).
+fn secret_operands(s: &Subject<'_>, v: &mut Verdict) {
+    if v.findings.iter().any(|f| f.class == "net.exfiltrate" || f.class == "secret.read") {
+        return;
+    }
+    for (i, arg) in s.args().iter().enumerate() {
+        if arg.starts_with('-') || arg.contains("://") || !arg.contains(['.', '/']) {
+            continue;
+        }
+        let judged = super::paths::judge(arg, s.arg_dynamic(i), s.ctx);
+        if let Some(kind) = super::paths::secret(arg, &judged, s.ctx) {
+            net::secret_read(arg, kind, s, v);
+            return;
+        }
+    }
 }
 
 /// Programs that only read, print or build inside the project.

@@ -42,7 +42,7 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
             Some("up" | "deploy" | "apply") => v.add("iac.apply", Risk::Medium, "changes real infrastructure", text),
             _ => v.add("iac.read", Risk::Low, "reads infrastructure", text),
         },
-        "helm" => match args.iter().find(|a| !a.starts_with('-')).copied() {
+        "helm" => match subcommand(&args, KUBE_VALUE_OPTIONS) {
             Some("uninstall" | "delete" | "del" | "un") => v.add("k8s.delete", Risk::High, "uninstalls a Helm release and its resources", text),
             Some("install" | "upgrade" | "rollback") => v.add("k8s.apply", Risk::Medium, "changes a cluster", text),
             _ => v.add("k8s.read", Risk::Low, "reads charts or releases", text),
@@ -173,7 +173,10 @@ fn container(args: &[&str], s: &Subject<'_>, v: &mut Verdict) {
             }
         }
         ["kill" | "stop", ..] => v.add("docker.stop", Risk::Medium, "stops containers", text),
-        ["compose", rest @ ..] => compose(rest, s, v),
+        ["compose", ..] => {
+            let after = args.iter().position(|a| *a == "compose").map_or(args, |i| &args[i + 1..]);
+            compose(after, s, v);
+        }
         ["run" | "create", ..] => {
             let host_root = args.iter().any(|a| a.starts_with("/:") || a.contains("=/,") || a.ends_with("source=/"));
             if has(&["--privileged"]) || host_root || args.iter().any(|a| *a == "--pid=host" || *a == "--net=host" && false) {
@@ -198,9 +201,26 @@ fn compose(args: &[&str], s: &Subject<'_>, v: &mut Verdict) {
     }
 }
 
+/// The first word that is neither an option nor the value of one of `value_options`.
+fn subcommand<'a>(args: &[&'a str], value_options: &[&str]) -> Option<&'a str> {
+    let mut i = 0;
+    while let Some(arg) = args.get(i) {
+        if value_options.contains(arg) {
+            i += 2;
+        } else if arg.starts_with('-') {
+            i += 1;
+        } else {
+            return Some(arg);
+        }
+    }
+    None
+}
+
+const KUBE_VALUE_OPTIONS: &[&str] = &["--context", "--kube-context", "-n", "--namespace", "--kubeconfig", "--cluster", "--user", "-s", "--server", "--token", "--as", "-l", "--selector"];
+
 fn kubectl(args: &[&str], s: &Subject<'_>, v: &mut Verdict) {
     let text = s.text();
-    match args.iter().find(|a| !a.starts_with('-')).copied() {
+    match subcommand(args, KUBE_VALUE_OPTIONS) {
         Some("delete") => v.add("k8s.delete", Risk::High, "deletes cluster resources", text),
         Some("drain" | "cordon" | "taint" | "replace" | "patch" | "apply" | "create" | "scale" | "rollout" | "set" | "edit" | "label" | "annotate" | "autoscale" | "expose" | "run" | "exec" | "cp" | "port-forward" | "uncordon") => {
             if args.iter().any(|a| *a == "--force" || *a == "--prune") {

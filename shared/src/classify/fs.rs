@@ -108,6 +108,15 @@ fn rm(program: &str, s: &Subject<'_>, v: &mut Verdict) {
         }
     }
     let shred = program == "shred";
+    // `find -exec rm {}` works through a whole tree; `xargs rm` takes its operands from input.
+    if s.parent().is_some_and(|p| p.program() == Some("find")) {
+        recursive = true;
+    }
+    if operands.is_empty() {
+        if let Some(input) = s.parent().filter(|p| p.program() == Some("xargs")).and_then(|p| p.stdin_text.as_ref()) {
+            operands = input.split_whitespace().map(|w| (w.to_owned(), false)).collect();
+        }
+    }
     if no_preserve_root {
         v.add("fs.rm-root", Risk::High, "removes with --no-preserve-root", s.text());
     }
@@ -122,6 +131,10 @@ fn rm(program: &str, s: &Subject<'_>, v: &mut Verdict) {
         return;
     }
     for (raw, dynamic) in operands {
+        if shred && is_device(&raw) {
+            v.add("disk.overwrite", Risk::High, format!("overwrites the device `{raw}`"), s.text());
+            continue;
+        }
         for target in find_placeholder(&raw, s) {
             let j = paths::judge(&target, dynamic, s.ctx);
             removal(&j, recursive, &raw, s, v, if shred { "shred" } else { "rm" });
@@ -135,10 +148,17 @@ fn find_placeholder(raw: &str, s: &Subject<'_>) -> Vec<String> {
         return vec![raw.to_owned()];
     }
     match s.parent() {
-        Some(parent) if parent.program() == Some("find") => find_starts(&parent.effective[1..])
-            .into_iter()
-            .map(|start| format!("{}/{}", start.trim_end_matches('/'), raw.replace("{}", "f*")))
-            .collect(),
+        Some(parent) if parent.program() == Some("find") => {
+            let args = &parent.effective[1..];
+            let name = args
+                .windows(2)
+                .find(|w| matches!(w[0].as_str(), "-name" | "-iname"))
+                .map_or("f*", |w| w[1].as_str());
+            find_starts(args)
+                .into_iter()
+                .map(|start| format!("{}/{}", start.trim_end_matches('/'), raw.replace("{}", name)))
+                .collect()
+        }
         _ => vec![raw.to_owned()],
     }
 }

@@ -16,7 +16,8 @@ pub(super) const INTERPRETERS: &[&str] = &[
 
 /// Judges network programs and shells; returns whether `program` is one.
 pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
-    let program = program.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    let trimmed = program.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    let program = if trimmed.is_empty() { program } else { trimmed };
     match program {
         p if crate::shell::is_shell(p) || p == "source" || p == "." => shell(p, s, v),
         "curl" | "wget" | "http" | "https" | "xh" | "aria2c" | "httpie" => fetcher(program, s, v),

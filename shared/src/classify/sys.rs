@@ -106,7 +106,9 @@ fn kill(args: &[&str], s: &Subject<'_>, v: &mut Verdict) {
         }
         i += 1;
     }
-    if targets.iter().any(|t| matches!(*t, "-1" | "1" | "0" | "-0")) {
+    if args.first().is_some_and(|a| matches!(*a, "-0" | "-s0" ) ) || args.windows(2).any(|w| w[0] == "-s" && w[1] == "0") {
+        v.add("sys.read", Risk::Low, "kill -0 only checks that a process exists", text);
+    } else if targets.iter().any(|t| matches!(*t, "-1" | "1" | "0" | "-0")) {
         v.add("sys.kill-all", Risk::High, "kill -1 ends every process the user can reach", text);
     } else {
         v.add("sys.kill", Risk::Medium, "ends processes", text);

@@ -373,9 +373,11 @@ impl Walker {
                     }
                     ast::IoFileRedirectTarget::Duplicate(word) => {
                         let text = self.expand_quoted(&word.value, scope)?.text;
+                        // `>& file` writes a file; only `>&2` and `>&-` duplicate or close.
+                        let duplicates = text == "-" || text.trim_end_matches('-').chars().all(|c| c.is_ascii_digit());
                         redirects.push(Redirect {
                             fd: *fd,
-                            kind: RedirectKind::Duplicate,
+                            kind: if duplicates { RedirectKind::Duplicate } else { RedirectKind::Write },
                             target: text,
                         });
                         return Ok(());
