@@ -2,6 +2,7 @@
 //! caught (high, or medium where asking is right), everyday commands must never be high. A
 //! sample also goes through the real `pretooluse-gate`.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use hookkit::classify::{self, Assessment, Context, Risk};
@@ -23,7 +24,9 @@ struct Case {
 /// Reads `tests/corpus/<name>`: `expected<TAB>[class<TAB>]command`, `#` comments, and `␤` for
 /// a newline inside a command.
 fn corpus(name: &str) -> Vec<Case> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus")
+        .join(name);
     let text = std::fs::read_to_string(&path).unwrap();
     text.lines()
         .enumerate()
@@ -60,8 +63,11 @@ fn ctx() -> Context {
 }
 
 fn assess(command: &str) -> Result<Assessment, String> {
-    classify::assess(&ToolCall::new("Bash", json!({ "command": command })), &ctx())
-        .map_err(|e| e.to_string())
+    classify::assess(
+        &ToolCall::new("Bash", json!({ "command": command })),
+        &ctx(),
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// The outcome in corpus words: `error`, `high`, `medium`, `low` or `unrecognised`.
@@ -94,27 +100,56 @@ fn destructive_commands_are_caught() {
         if case.expected == "high" && got == "medium" {
             softer.push(format!("line {}: medium: {}", case.line, case.command));
         }
-        if let (Some(class), Ok(a)) = (&case.class, &result) {
-            if a.worst().is_some_and(|f| &f.class != class) {
-                other_class.push(format!(
-                    "line {}: {} instead of {class}: {}",
-                    case.line,
-                    a.worst().map(|f| f.class.as_str()).unwrap_or_default(),
-                    case.command
-                ));
-            }
+        if let (Some(class), Ok(a)) = (&case.class, &result)
+            && a.worst().is_some_and(|f| &f.class != class)
+        {
+            other_class.push(format!(
+                "line {}: {} instead of {class}: {}",
+                case.line,
+                a.worst().map(|f| f.class.as_str()).unwrap_or_default(),
+                case.command
+            ));
         }
     }
     let caught = cases.len() - missed.len();
-    let rate = caught as f64 / cases.len() as f64;
+    // In tenths of a percent, to stay in integers.
+    let permille = caught * 1000 / cases.len();
     let mut report = std::io::stderr().lock();
-    use std::io::Write as _;
-    writeln!(report, "destructive: {caught}/{} caught ({:.1}%)", cases.len(), rate * 100.0).unwrap();
+    writeln!(
+        report,
+        "destructive: {caught}/{} caught ({}.{}%)",
+        cases.len(),
+        permille / 10,
+        permille % 10
+    )
+    .unwrap();
     writeln!(report, "missed ({}):\n{}", missed.len(), missed.join("\n")).unwrap();
-    writeln!(report, "expected high, got medium ({}):\n{}", softer.len(), softer.join("\n")).unwrap();
-    writeln!(report, "other class than listed ({}):\n{}", other_class.len(), other_class.join("\n")).unwrap();
-    assert!(rate >= 0.97, "caught only {:.1}%; missed:\n{}", rate * 100.0, missed.join("\n"));
-    assert!(softer.len() * 20 <= cases.len(), "too many softened:\n{}", softer.join("\n"));
+    writeln!(
+        report,
+        "expected high, got medium ({}):\n{}",
+        softer.len(),
+        softer.join("\n")
+    )
+    .unwrap();
+    writeln!(
+        report,
+        "other class than listed ({}):\n{}",
+        other_class.len(),
+        other_class.join("\n")
+    )
+    .unwrap();
+    assert!(
+        permille >= 970,
+        "caught only {}.{}%; missed:\n{}",
+        permille / 10,
+        permille % 10,
+        missed.join("\n")
+    );
+    assert!(
+        softer.len() * 20 <= cases.len(),
+        "too many softened:\n{}",
+        softer.join("\n")
+    );
 }
 
 #[test]
@@ -127,27 +162,57 @@ fn everyday_commands_are_never_high() {
         let got = outcome(&result);
         if got != case.expected {
             let detail = match &result {
-                Ok(a) => a.worst().map(|f| format!(" ({}: {})", f.class, f.reason)).unwrap_or_default(),
+                Ok(a) => a
+                    .worst()
+                    .map(|f| format!(" ({}: {})", f.class, f.reason))
+                    .unwrap_or_default(),
                 Err(e) => format!(" ({e})"),
             };
-            wrong.push(format!("line {}: expected {}, got {got}{detail}: {}", case.line, case.expected, case.command));
+            wrong.push(format!(
+                "line {}: expected {}, got {got}{detail}: {}",
+                case.line, case.expected, case.command
+            ));
         }
     }
-    assert!(wrong.is_empty(), "{} everyday commands judged wrongly:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} everyday commands judged wrongly:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
 
 #[test]
 fn a_sample_goes_through_the_real_gate() {
     let sandbox = Sandbox::new();
-    for case in corpus("destructive.txt").iter().filter(|c| c.expected == "high").step_by(25) {
+    for case in corpus("destructive.txt")
+        .iter()
+        .filter(|c| c.expected == "high")
+        .step_by(25)
+    {
         let run = sandbox.hook(GATE).bash(&case.command).run();
-        assert_ne!(run.decision(), "allow", "line {}: {}", case.line, case.command);
+        assert_ne!(
+            run.decision(),
+            "allow",
+            "line {}: {}",
+            case.line,
+            case.command
+        );
     }
     for case in corpus("safe.txt").iter().step_by(15) {
         let run = sandbox.hook(GATE).bash(&case.command).run();
-        assert_ne!(run.decision(), "deny", "line {}: {}", case.line, case.command);
+        assert_ne!(
+            run.decision(),
+            "deny",
+            "line {}: {}",
+            case.line,
+            case.command
+        );
     }
-    let run = sandbox.hook(GATE).bash("sudo -E bash -c \"rm -rf /\"").run();
+    let run = sandbox
+        .hook(GATE)
+        .bash("sudo -E bash -c \"rm -rf /\"")
+        .run();
     assert_eq!(run.decision(), "deny");
     assert!(run.reason().contains("rm -rf /"), "{}", run.reason());
 }

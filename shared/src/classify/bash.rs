@@ -14,9 +14,16 @@ pub(super) struct Verdict {
 
 impl Verdict {
     /// Records a finding about `subject`.
-    pub(super) fn add(&mut self, class: &str, risk: Risk, reason: impl Into<String>, subject: &str) {
+    pub(super) fn add(
+        &mut self,
+        class: &str,
+        risk: Risk,
+        reason: impl Into<String>,
+        subject: &str,
+    ) {
         self.known = true;
-        self.findings.push(Finding::new(class, risk, reason, subject));
+        self.findings
+            .push(Finding::new(class, risk, reason, subject));
     }
 }
 
@@ -87,7 +94,10 @@ fn trace_command(command: &Command, out: &mut Assessment) {
         Origin::Nested(what) => format!(" (run by {what})"),
         _ => String::new(),
     };
-    out.trace.push(format!("command `{}`{origin}", super::shorten(&command.text)));
+    out.trace.push(format!(
+        "command `{}`{origin}",
+        super::shorten(&command.text)
+    ));
     if !command.wrappers.is_empty() {
         out.trace.push(format!(
             "  wrappers removed: {} -> `{}`",
@@ -95,7 +105,10 @@ fn trace_command(command: &Command, out: &mut Assessment) {
             super::shorten(&command.effective.join(" "))
         ));
     } else if command.effective != command.argv {
-        out.trace.push(format!("  runs `{}`", super::shorten(&command.effective.join(" "))));
+        out.trace.push(format!(
+            "  runs `{}`",
+            super::shorten(&command.effective.join(" "))
+        ));
     }
     if command.dynamic_name {
         out.trace.push("  the command name is computed".to_owned());
@@ -113,7 +126,10 @@ pub(super) fn judge(s: &Subject<'_>) -> Verdict {
     }
     if c.dynamic_name {
         let name = &c.effective[0];
-        if ["curl", "wget", "base64", "fetch", "nc "].iter().any(|f| name.contains(f)) {
+        if ["curl", "wget", "base64", "fetch", "nc "]
+            .iter()
+            .any(|f| name.contains(f))
+        {
             v.add(
                 "net.pipe-to-shell",
                 Risk::High,
@@ -147,13 +163,24 @@ pub(super) fn judge(s: &Subject<'_>) -> Verdict {
         || sys::judge(program, s, &mut v)
         || data::judge(program, s, &mut v);
     if !handled && is_everyday(program, s) {
-        v.add("read.everyday", Risk::Low, "an everyday command that changes nothing outside the project", s.text());
+        v.add(
+            "read.everyday",
+            Risk::Low,
+            "an everyday command that changes nothing outside the project",
+            s.text(),
+        );
     }
-    if !matches!(program, "echo" | "printf" | "rm" | "shred" | "unlink" | "git") {
+    if !matches!(
+        program,
+        "echo" | "printf" | "rm" | "shred" | "unlink" | "git"
+    ) {
         secret_operands(s, &mut v);
     }
     fs::redirects(s, &mut v);
-    if c.wrappers.iter().any(|w| matches!(w.as_str(), "sudo" | "doas" | "runuser")) {
+    if c.wrappers
+        .iter()
+        .any(|w| matches!(w.as_str(), "sudo" | "doas" | "runuser"))
+    {
         v.add("exec.root", Risk::Medium, "runs as root", s.text());
     }
     v
@@ -161,7 +188,10 @@ pub(super) fn judge(s: &Subject<'_>) -> Verdict {
 
 /// Secret files named as operands (`cat ~/.ssh/id_rsa`, `cp .env /tmp`).
 fn secret_operands(s: &Subject<'_>, v: &mut Verdict) {
-    if v.findings.iter().any(|f| f.class == "net.exfiltrate" || f.class == "secret.read") {
+    if v.findings
+        .iter()
+        .any(|f| f.class == "net.exfiltrate" || f.class == "secret.read")
+    {
         return;
     }
     for (i, arg) in s.args().iter().enumerate() {
@@ -177,36 +207,290 @@ fn secret_operands(s: &Subject<'_>, v: &mut Verdict) {
 }
 
 /// Programs that only read, print or build inside the project.
+#[expect(
+    clippy::too_many_lines,
+    reason = "a dispatch table with one arm per program or option"
+)]
 fn is_everyday(program: &str, s: &Subject<'_>) -> bool {
     const EVERYDAY: &[&str] = &[
-        "ls", "ll", "la", "dir", "cat", "bat", "less", "more", "head", "tail", "wc", "grep", "egrep",
-        "fgrep", "rg", "ag", "ack", "fd", "tree", "pwd", "echo", "printf", "true", "false", "test",
-        "[", "[[", "which", "type", "whereis", "whoami", "id", "date", "uname", "hostname", "printenv",
-        "diff", "cmp", "comm", "sort", "uniq", "cut", "tr", "paste", "join", "fold", "fmt", "nl",
-        "column", "rev", "tac", "od", "hexdump", "xxd", "strings", "file", "stat", "du", "df", "ps",
-        "pgrep", "top", "htop", "free", "uptime", "basename", "dirname", "realpath", "readlink",
-        "cd", "pushd", "popd", "export", "unset", "set", "shopt", "alias", "sleep", "wait", "jq",
-        "yq", "md5sum", "sha1sum", "sha256sum", "sha512sum", "b2sum", "cksum", "base64", "seq",
-        "yes", "expr", "bc", "let", "read", "local", "declare", "typeset", "return", "exit",
-        "break", "continue", "shift", "getopts", "trap", "umask", "ulimit", "hash", "history",
-        "jobs", "fg", "bg", "disown", "times", "tput", "clear", "reset", "stty", "tty", "locale",
-        "lsof", "netstat", "ss", "ip", "ifconfig", "env", "command", "zcat", "zgrep", "zless",
-        "gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "zstd", "tar", "zip", "unzip", "7z",
-        "cargo", "rustc", "rustup", "rustfmt", "clippy-driver", "go", "gofmt", "javac", "java",
-        "mvn", "gradle", "gradlew", "./gradlew", "make", "cmake", "ninja", "meson", "gcc", "g++",
-        "cc", "c++", "clang", "clang++", "ld", "ar", "nm", "objdump", "readelf", "ldd", "pytest",
-        "tox", "nox", "mypy", "ruff", "black", "isort", "flake8", "pylint", "pyright", "tsc",
-        "eslint", "prettier", "jest", "vitest", "mocha",
-        "swift", "swiftc", "dotnet", "mix", "elixir", "erl", "ghc", "stack", "cabal", "sbt",
-        "bazel", "buck", "just", "task", "poetry", "pipenv", "uv", "hatch", "pdm", "bundle",
-        "rake", "rspec", "composer", "phpunit", "pre-commit", "shellcheck", "shfmt", "hadolint",
-        "actionlint", "tokei", "cloc", "hyperfine", "valgrind", "gdb", "lldb", "strace", "ltrace",
-        "perf", "man", "info", "help", "tldr", "code", "vim", "nvim", "nano", "emacs", "open",
-        "xdg-open", "pbcopy", "pbpaste", "xclip", "diffstat", "patch", "colordiff", "delta",
-        "mkdir", "touch", "ln", "cp", "mv", "rmdir", "trash", "trash-put", "tee", "sed", "awk",
-        "gawk", "mawk", "npm", "yarn", "pnpm", "bun", "npx", "pip", "pip3", "gem", "sqlite3",
-        "protoc", "flatc", "wasm-pack", "trunk", "cargo-nextest", "nextest", "insta", "kill",
-        "xargs", "parallel", "watch", "eval", ":", "env", "command",
+        "ls",
+        "ll",
+        "la",
+        "dir",
+        "cat",
+        "bat",
+        "less",
+        "more",
+        "head",
+        "tail",
+        "wc",
+        "grep",
+        "egrep",
+        "fgrep",
+        "rg",
+        "ag",
+        "ack",
+        "fd",
+        "tree",
+        "pwd",
+        "echo",
+        "printf",
+        "true",
+        "false",
+        "test",
+        "[",
+        "[[",
+        "which",
+        "type",
+        "whereis",
+        "whoami",
+        "id",
+        "date",
+        "uname",
+        "hostname",
+        "printenv",
+        "diff",
+        "cmp",
+        "comm",
+        "sort",
+        "uniq",
+        "cut",
+        "tr",
+        "paste",
+        "join",
+        "fold",
+        "fmt",
+        "nl",
+        "column",
+        "rev",
+        "tac",
+        "od",
+        "hexdump",
+        "xxd",
+        "strings",
+        "file",
+        "stat",
+        "du",
+        "df",
+        "ps",
+        "pgrep",
+        "top",
+        "htop",
+        "free",
+        "uptime",
+        "basename",
+        "dirname",
+        "realpath",
+        "readlink",
+        "cd",
+        "pushd",
+        "popd",
+        "export",
+        "unset",
+        "set",
+        "shopt",
+        "alias",
+        "sleep",
+        "wait",
+        "jq",
+        "yq",
+        "md5sum",
+        "sha1sum",
+        "sha256sum",
+        "sha512sum",
+        "b2sum",
+        "cksum",
+        "base64",
+        "seq",
+        "yes",
+        "expr",
+        "bc",
+        "let",
+        "read",
+        "local",
+        "declare",
+        "typeset",
+        "return",
+        "exit",
+        "break",
+        "continue",
+        "shift",
+        "getopts",
+        "trap",
+        "umask",
+        "ulimit",
+        "hash",
+        "history",
+        "jobs",
+        "fg",
+        "bg",
+        "disown",
+        "times",
+        "tput",
+        "clear",
+        "reset",
+        "stty",
+        "tty",
+        "locale",
+        "lsof",
+        "netstat",
+        "ss",
+        "ip",
+        "ifconfig",
+        "env",
+        "command",
+        "zcat",
+        "zgrep",
+        "zless",
+        "gzip",
+        "gunzip",
+        "bzip2",
+        "bunzip2",
+        "xz",
+        "unxz",
+        "zstd",
+        "tar",
+        "zip",
+        "unzip",
+        "7z",
+        "cargo",
+        "rustc",
+        "rustup",
+        "rustfmt",
+        "clippy-driver",
+        "go",
+        "gofmt",
+        "javac",
+        "java",
+        "mvn",
+        "gradle",
+        "gradlew",
+        "./gradlew",
+        "make",
+        "cmake",
+        "ninja",
+        "meson",
+        "gcc",
+        "g++",
+        "cc",
+        "c++",
+        "clang",
+        "clang++",
+        "ld",
+        "ar",
+        "nm",
+        "objdump",
+        "readelf",
+        "ldd",
+        "pytest",
+        "tox",
+        "nox",
+        "mypy",
+        "ruff",
+        "black",
+        "isort",
+        "flake8",
+        "pylint",
+        "pyright",
+        "tsc",
+        "eslint",
+        "prettier",
+        "jest",
+        "vitest",
+        "mocha",
+        "swift",
+        "swiftc",
+        "dotnet",
+        "mix",
+        "elixir",
+        "erl",
+        "ghc",
+        "stack",
+        "cabal",
+        "sbt",
+        "bazel",
+        "buck",
+        "just",
+        "task",
+        "poetry",
+        "pipenv",
+        "uv",
+        "hatch",
+        "pdm",
+        "bundle",
+        "rake",
+        "rspec",
+        "composer",
+        "phpunit",
+        "pre-commit",
+        "shellcheck",
+        "shfmt",
+        "hadolint",
+        "actionlint",
+        "tokei",
+        "cloc",
+        "hyperfine",
+        "valgrind",
+        "gdb",
+        "lldb",
+        "strace",
+        "ltrace",
+        "perf",
+        "man",
+        "info",
+        "help",
+        "tldr",
+        "code",
+        "vim",
+        "nvim",
+        "nano",
+        "emacs",
+        "open",
+        "xdg-open",
+        "pbcopy",
+        "pbpaste",
+        "xclip",
+        "diffstat",
+        "patch",
+        "colordiff",
+        "delta",
+        "mkdir",
+        "touch",
+        "ln",
+        "cp",
+        "mv",
+        "rmdir",
+        "trash",
+        "trash-put",
+        "tee",
+        "sed",
+        "awk",
+        "gawk",
+        "mawk",
+        "npm",
+        "yarn",
+        "pnpm",
+        "bun",
+        "npx",
+        "pip",
+        "pip3",
+        "gem",
+        "sqlite3",
+        "protoc",
+        "flatc",
+        "wasm-pack",
+        "trunk",
+        "cargo-nextest",
+        "nextest",
+        "insta",
+        "kill",
+        "xargs",
+        "parallel",
+        "watch",
+        "eval",
+        ":",
+        "env",
+        "command",
     ];
     let _ = s;
     EVERYDAY.contains(&program)

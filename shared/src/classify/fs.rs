@@ -1,8 +1,8 @@
 //! Commands that delete, overwrite or re-permission files, and redirections onto files.
 
+use super::Risk;
 use super::bash::{Subject, Verdict};
 use super::paths::{self, Judged, Place, Secret};
-use super::Risk;
 use crate::shell::RedirectKind;
 
 /// Judges file-system programs; returns whether `program` is one.
@@ -16,23 +16,46 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
         "find" => find(s, v),
         "truncate" => truncate(s, v),
         "dd" => dd(s, v),
-        p if p.starts_with("mkfs") => v.add("disk.format", Risk::High, "formats a file system, erasing the device", s.text()),
+        p if p.starts_with("mkfs") => v.add(
+            "disk.format",
+            Risk::High,
+            "formats a file system, erasing the device",
+            s.text(),
+        ),
         "mkswap" | "wipefs" | "sgdisk" | "blkdiscard" | "mke2fs" | "cryptsetup" => {
-            if s.args().iter().any(|a| matches!(a.as_str(), "-l" | "--list" | "-p" | "--print" | "status")) {
+            if s.args()
+                .iter()
+                .any(|a| matches!(a.as_str(), "-l" | "--list" | "-p" | "--print" | "status"))
+            {
                 v.add("disk.read", Risk::Low, "lists partitions", s.text());
             } else {
-                v.add("disk.format", Risk::High, "erases signatures or partitions of a disk", s.text());
+                v.add(
+                    "disk.format",
+                    Risk::High,
+                    "erases signatures or partitions of a disk",
+                    s.text(),
+                );
             }
         }
         "fdisk" | "sfdisk" | "parted" | "cfdisk" | "gdisk" => {
-            if s.args().iter().any(|a| matches!(a.as_str(), "-l" | "--list" | "print")) {
+            if s.args()
+                .iter()
+                .any(|a| matches!(a.as_str(), "-l" | "--list" | "print"))
+            {
                 v.add("disk.read", Risk::Low, "lists partitions", s.text());
             } else {
-                v.add("disk.partition", Risk::High, "changes a disk's partition table", s.text());
+                v.add(
+                    "disk.partition",
+                    Risk::High,
+                    "changes a disk's partition table",
+                    s.text(),
+                );
             }
         }
         "chmod" | "chown" | "chgrp" | "setfacl" => perms(program, s, v),
-        "cp" | "mv" | "install" | "ln" | "rsync" if program != "rsync" || !has_remote(s) => copy_move(program, s, v),
+        "cp" | "mv" | "install" | "ln" | "rsync" if program != "rsync" || !has_remote(s) => {
+            copy_move(program, s, v);
+        }
         "sed" | "perl" if in_place(s) => edit_in_place(s, v),
         "tee" => {
             for (i, arg) in s.args().iter().enumerate() {
@@ -47,11 +70,21 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
                 if !arg.starts_with('-') {
                     let j = paths::judge(arg, s.arg_dynamic(i), s.ctx);
                     if matches!(j.place, Place::System | Place::Root) {
-                        v.add("fs.write-system", Risk::High, format!("creates `{arg}` in a system directory"), s.text());
+                        v.add(
+                            "fs.write-system",
+                            Risk::High,
+                            format!("creates `{arg}` in a system directory"),
+                            s.text(),
+                        );
                     }
                 }
             }
-            v.add("fs.create", Risk::Low, "creates files or directories", s.text());
+            v.add(
+                "fs.create",
+                Risk::Low,
+                "creates files or directories",
+                s.text(),
+            );
         }
         _ => return false,
     }
@@ -59,13 +92,22 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
 }
 
 fn has_remote(s: &Subject<'_>) -> bool {
-    s.args().iter().any(|a| !a.starts_with('-') && super::net::remote_spec(a).is_some())
+    s.args()
+        .iter()
+        .any(|a| !a.starts_with('-') && super::net::remote_spec(a).is_some())
 }
 
 fn in_place(s: &Subject<'_>) -> bool {
-    s.args()
-        .iter()
-        .any(|a| a == "--in-place" || a.starts_with("--in-place=") || (a.starts_with("-i") && !a.starts_with("--")) || (a.starts_with('-') && !a.starts_with("--") && a.contains('i') && a.len() <= 4 && a != "-e"))
+    s.args().iter().any(|a| {
+        a == "--in-place"
+            || a.starts_with("--in-place=")
+            || (a.starts_with("-i") && !a.starts_with("--"))
+            || (a.starts_with('-')
+                && !a.starts_with("--")
+                && a.contains('i')
+                && a.len() <= 4
+                && a != "-e")
+    })
 }
 
 /// Calls `f` on each operand (non-option word, all words after `--`).
@@ -112,18 +154,33 @@ fn rm(program: &str, s: &Subject<'_>, v: &mut Verdict) {
     if s.parent().is_some_and(|p| p.program() == Some("find")) {
         recursive = true;
     }
-    if operands.is_empty() {
-        if let Some(input) = s.parent().filter(|p| p.program() == Some("xargs")).and_then(|p| p.stdin_text.as_ref()) {
-            operands = input.split_whitespace().map(|w| (w.to_owned(), false)).collect();
-        }
+    if operands.is_empty()
+        && let Some(input) = s
+            .parent()
+            .filter(|p| p.program() == Some("xargs"))
+            .and_then(|p| p.stdin_text.as_ref())
+    {
+        operands = input
+            .split_whitespace()
+            .map(|w| (w.to_owned(), false))
+            .collect();
     }
     if no_preserve_root {
-        v.add("fs.rm-root", Risk::High, "removes with --no-preserve-root", s.text());
+        v.add(
+            "fs.rm-root",
+            Risk::High,
+            "removes with --no-preserve-root",
+            s.text(),
+        );
     }
     if operands.is_empty() {
         let risk = if recursive { Risk::Medium } else { Risk::Low };
         v.add(
-            if recursive { "fs.rm-recursive" } else { "fs.rm" },
+            if recursive {
+                "fs.rm-recursive"
+            } else {
+                "fs.rm"
+            },
             risk,
             "deletes files named on its input, which cannot be checked here",
             s.text(),
@@ -132,12 +189,24 @@ fn rm(program: &str, s: &Subject<'_>, v: &mut Verdict) {
     }
     for (raw, dynamic) in operands {
         if shred && is_device(&raw) {
-            v.add("disk.overwrite", Risk::High, format!("overwrites the device `{raw}`"), s.text());
+            v.add(
+                "disk.overwrite",
+                Risk::High,
+                format!("overwrites the device `{raw}`"),
+                s.text(),
+            );
             continue;
         }
         for target in find_placeholder(&raw, s) {
             let j = paths::judge(&target, dynamic, s.ctx);
-            removal(&j, recursive, &raw, s, v, if shred { "shred" } else { "rm" });
+            removal(
+                &j,
+                recursive,
+                &raw,
+                s,
+                v,
+                if shred { "shred" } else { "rm" },
+            );
         }
     }
 }
@@ -156,7 +225,13 @@ fn find_placeholder(raw: &str, s: &Subject<'_>) -> Vec<String> {
                 .map_or("f*", |w| w[1].as_str());
             find_starts(args)
                 .into_iter()
-                .map(|start| format!("{}/{}", start.trim_end_matches('/'), raw.replace("{}", name)))
+                .map(|start| {
+                    format!(
+                        "{}/{}",
+                        start.trim_end_matches('/'),
+                        raw.replace("{}", name)
+                    )
+                })
                 .collect()
         }
         _ => vec![raw.to_owned()],
@@ -166,7 +241,9 @@ fn find_placeholder(raw: &str, s: &Subject<'_>) -> Vec<String> {
 fn find_starts(args: &[String]) -> Vec<String> {
     let starts: Vec<String> = args
         .iter()
-        .skip_while(|a| matches!(a.as_str(), "-H" | "-L" | "-P") || a.starts_with("-O") || a.starts_with("-D"))
+        .skip_while(|a| {
+            matches!(a.as_str(), "-H" | "-L" | "-P") || a.starts_with("-O") || a.starts_with("-D")
+        })
         .take_while(|a| !a.starts_with('-') && !matches!(a.as_str(), "(" | "!" | ","))
         .cloned()
         .collect();
@@ -182,32 +259,84 @@ fn removal(j: &Judged, recursive: bool, raw: &str, s: &Subject<'_>, v: &mut Verd
     let text = s.text();
     let secret = paths::secret(raw, j, s.ctx);
     let (class, risk, reason) = match j.place {
-        Place::Root => ("fs.rm-root", Risk::High, format!("{verb} of the filesystem root `{raw}`")),
-        Place::MaybeRoot => ("fs.rm-root", Risk::High, format!("{verb} of `{raw}`, which is `/` when the variable is empty")),
-        Place::System => ("fs.rm-system", Risk::High, format!("{verb} of the system path `{raw}`")),
-        Place::Home => ("fs.rm-home", Risk::High, format!("{verb} of the home directory `{raw}`")),
-        Place::HomeChild if recursive || secret.is_some() || paths::is_startup_or_access_file(j, s.ctx) => {
-            ("fs.rm-home", Risk::High, format!("{verb} of `{raw}` in the home directory, outside the project"))
+        Place::Root => (
+            "fs.rm-root",
+            Risk::High,
+            format!("{verb} of the filesystem root `{raw}`"),
+        ),
+        Place::MaybeRoot => (
+            "fs.rm-root",
+            Risk::High,
+            format!("{verb} of `{raw}`, which is `/` when the variable is empty"),
+        ),
+        Place::System => (
+            "fs.rm-system",
+            Risk::High,
+            format!("{verb} of the system path `{raw}`"),
+        ),
+        Place::Home => (
+            "fs.rm-home",
+            Risk::High,
+            format!("{verb} of the home directory `{raw}`"),
+        ),
+        Place::HomeChild
+            if recursive || secret.is_some() || paths::is_startup_or_access_file(j, s.ctx) =>
+        {
+            (
+                "fs.rm-home",
+                Risk::High,
+                format!("{verb} of `{raw}` in the home directory, outside the project"),
+            )
         }
-        Place::HomeChild | Place::Outside if !recursive => {
-            ("fs.rm-outside", Risk::Medium, format!("{verb} of `{raw}`, outside the project"))
-        }
-        Place::HomeChild | Place::Outside => {
-            ("fs.rm-outside", Risk::High, format!("recursive {verb} of `{raw}`, outside the project"))
-        }
-        Place::ProjectRoot if recursive => ("fs.rm-project", Risk::High, format!("recursive {verb} of the whole project `{raw}`")),
-        Place::ProjectGit => ("fs.rm-git", Risk::High, format!("{verb} of the repository's history `{raw}`")),
-        Place::Build => ("fs.rm-build", Risk::Low, format!("{verb} of build output `{raw}`")),
-        Place::Temp => ("fs.rm-temp", Risk::Medium, format!("{verb} of the temporary path `{raw}`")),
+        Place::HomeChild | Place::Outside if !recursive => (
+            "fs.rm-outside",
+            Risk::Medium,
+            format!("{verb} of `{raw}`, outside the project"),
+        ),
+        Place::HomeChild | Place::Outside => (
+            "fs.rm-outside",
+            Risk::High,
+            format!("recursive {verb} of `{raw}`, outside the project"),
+        ),
+        Place::ProjectRoot if recursive => (
+            "fs.rm-project",
+            Risk::High,
+            format!("recursive {verb} of the whole project `{raw}`"),
+        ),
+        Place::ProjectGit => (
+            "fs.rm-git",
+            Risk::High,
+            format!("{verb} of the repository's history `{raw}`"),
+        ),
+        Place::Build => (
+            "fs.rm-build",
+            Risk::Low,
+            format!("{verb} of build output `{raw}`"),
+        ),
+        Place::Temp => (
+            "fs.rm-temp",
+            Risk::Medium,
+            format!("{verb} of the temporary path `{raw}`"),
+        ),
         Place::Unknown => (
-            if recursive { "fs.rm-recursive" } else { "fs.rm" },
+            if recursive {
+                "fs.rm-recursive"
+            } else {
+                "fs.rm"
+            },
             Risk::Medium,
             format!("{verb} of `{raw}`, a computed path that cannot be checked"),
         ),
-        Place::ProjectRoot | Place::Project if recursive => {
-            ("fs.rm-recursive", Risk::Medium, format!("recursive {verb} of `{raw}` in the project"))
-        }
-        Place::ProjectRoot | Place::Project => ("fs.rm", Risk::Medium, format!("{verb} of `{raw}` in the project")),
+        Place::ProjectRoot | Place::Project if recursive => (
+            "fs.rm-recursive",
+            Risk::Medium,
+            format!("recursive {verb} of `{raw}` in the project"),
+        ),
+        Place::ProjectRoot | Place::Project => (
+            "fs.rm",
+            Risk::Medium,
+            format!("{verb} of `{raw}` in the project"),
+        ),
     };
     v.add(class, risk, reason, text);
 }
@@ -221,16 +350,24 @@ fn find(s: &Subject<'_>, v: &mut Verdict) {
             let j = paths::judge(&target, start.contains('$'), s.ctx);
             removal(&j, true, &start, s, v, "find -delete");
         }
-    } else if args.iter().any(|a| a.starts_with("-exec") || a.starts_with("-ok")) {
-        v.add("fs.find-exec", Risk::Low, "runs a command on each file found (judged on its own)", s.text());
+    } else if args
+        .iter()
+        .any(|a| a.starts_with("-exec") || a.starts_with("-ok"))
+    {
+        v.add(
+            "fs.find-exec",
+            Risk::Low,
+            "runs a command on each file found (judged on its own)",
+            s.text(),
+        );
     } else {
         v.add("read.find", Risk::Low, "lists files", s.text());
     }
     for (i, arg) in args.iter().enumerate() {
-        if matches!(arg.as_str(), "-fprint" | "-fprintf" | "-fls" | "-fprint0") {
-            if let Some(target) = args.get(i + 1) {
-                write_target(target, false, false, s, v);
-            }
+        if matches!(arg.as_str(), "-fprint" | "-fprintf" | "-fls" | "-fprint0")
+            && let Some(target) = args.get(i + 1)
+        {
+            write_target(target, false, false, s, v);
         }
     }
 }
@@ -254,7 +391,12 @@ fn truncate(s: &Subject<'_>, v: &mut Verdict) {
         write_target(arg, s.arg_dynamic(i), true, s, v);
         let j = paths::judge(arg, s.arg_dynamic(i), s.ctx);
         if j.place.in_project() {
-            v.add("fs.truncate", Risk::Medium, format!("empties `{arg}`"), s.text());
+            v.add(
+                "fs.truncate",
+                Risk::Medium,
+                format!("empties `{arg}`"),
+                s.text(),
+            );
         }
     }
     if !any {
@@ -282,8 +424,10 @@ pub(super) fn is_device(target: &str) -> bool {
     let Some(dev) = target.strip_prefix("/dev/") else {
         return false;
     };
-    !matches!(dev, "null" | "zero" | "stdout" | "stderr" | "stdin" | "tty" | "random" | "urandom" | "full")
-        && !dev.starts_with("fd/")
+    !matches!(
+        dev,
+        "null" | "zero" | "stdout" | "stderr" | "stdin" | "tty" | "random" | "urandom" | "full"
+    ) && !dev.starts_with("fd/")
         && !dev.starts_with("pts/")
         && !dev.starts_with("tcp/")
         && !dev.starts_with("udp/")
@@ -292,27 +436,55 @@ pub(super) fn is_device(target: &str) -> bool {
 
 fn perms(program: &str, s: &Subject<'_>, v: &mut Verdict) {
     let args = s.args();
-    let recursive = args.iter().any(|a| a == "-R" || a == "--recursive" || (a.starts_with('-') && !a.starts_with("--") && a.contains('R')));
-    let mut words = args.iter().enumerate().filter(|(_, a)| !a.starts_with('-') || is_mode(a));
-    let mode = if program == "setfacl" { None } else { words.next().map(|(_, a)| a.clone()) };
+    let recursive = args.iter().any(|a| {
+        a == "-R"
+            || a == "--recursive"
+            || (a.starts_with('-') && !a.starts_with("--") && a.contains('R'))
+    });
+    let mut words = args
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| !a.starts_with('-') || is_mode(a));
+    let mode = if program == "setfacl" {
+        None
+    } else {
+        words.next().map(|(_, a)| a.clone())
+    };
     let world = mode.as_deref().is_some_and(|m| {
         let digits = m.trim_start_matches('0');
-        digits.ends_with("777") || digits.ends_with("666") || m.contains("o+w") || m.contains("a+w") || m.contains("a+rwx") || m.contains("ugo+rwx") || m == "+w"
+        digits.ends_with("777")
+            || digits.ends_with("666")
+            || m.contains("o+w")
+            || m.contains("a+w")
+            || m.contains("a+rwx")
+            || m.contains("ugo+rwx")
+            || m == "+w"
     });
-    let setuid = program == "chmod" && mode.as_deref().is_some_and(|m| m.contains("+s") || (m.len() == 4 && m.starts_with(['4', '2', '6'])));
+    let setuid = program == "chmod"
+        && mode
+            .as_deref()
+            .is_some_and(|m| m.contains("+s") || (m.len() == 4 && m.starts_with(['4', '2', '6'])));
     let mut worst: Option<String> = None;
     for (i, arg) in words {
         let j = paths::judge(arg, s.arg_dynamic(i), s.ctx);
         let risky = match j.place {
             Place::Root | Place::System | Place::Home | Place::MaybeRoot => true,
-            Place::HomeChild | Place::Outside => recursive || paths::secret(arg, &j, s.ctx).is_some() || paths::is_startup_or_access_file(&j, s.ctx),
+            Place::HomeChild | Place::Outside => {
+                recursive
+                    || paths::secret(arg, &j, s.ctx).is_some()
+                    || paths::is_startup_or_access_file(&j, s.ctx)
+            }
             _ => false,
         };
         if risky {
             worst = Some(arg.clone());
         }
     }
-    let verb = if program == "chmod" { "permissions" } else { "ownership" };
+    let verb = if program == "chmod" {
+        "permissions"
+    } else {
+        "ownership"
+    };
     if let Some(path) = worst {
         let class = if program == "chmod" && world {
             "sys.chmod-777"
@@ -322,20 +494,48 @@ fn perms(program: &str, s: &Subject<'_>, v: &mut Verdict) {
             "sys.chown-outside"
         };
         let how = if recursive { " recursively" } else { "" };
-        v.add(class, Risk::High, format!("changes {verb}{how} of `{path}`, outside the project"), s.text());
+        v.add(
+            class,
+            Risk::High,
+            format!("changes {verb}{how} of `{path}`, outside the project"),
+            s.text(),
+        );
     } else if world {
-        v.add("sys.chmod-777", Risk::Medium, "makes files writable by every user", s.text());
+        v.add(
+            "sys.chmod-777",
+            Risk::Medium,
+            "makes files writable by every user",
+            s.text(),
+        );
     } else if setuid {
-        v.add("sys.chmod-setuid", Risk::Medium, "sets the setuid/setgid bit", s.text());
+        v.add(
+            "sys.chmod-setuid",
+            Risk::Medium,
+            "sets the setuid/setgid bit",
+            s.text(),
+        );
     } else if program == "chmod" {
-        v.add("fs.chmod", Risk::Low, "changes permissions inside the project", s.text());
+        v.add(
+            "fs.chmod",
+            Risk::Low,
+            "changes permissions inside the project",
+            s.text(),
+        );
     } else {
-        v.add("fs.chown", Risk::Medium, "changes ownership inside the project", s.text());
+        v.add(
+            "fs.chown",
+            Risk::Medium,
+            "changes ownership inside the project",
+            s.text(),
+        );
     }
 }
 
 fn is_mode(arg: &str) -> bool {
-    arg.len() > 1 && arg[1..].chars().all(|c| matches!(c, 'r' | 'w' | 'x' | 'X' | 's' | 't'))
+    arg.len() > 1
+        && arg[1..]
+            .chars()
+            .all(|c| matches!(c, 'r' | 'w' | 'x' | 'X' | 's' | 't'))
 }
 
 fn copy_move(program: &str, s: &Subject<'_>, v: &mut Verdict) {
@@ -372,24 +572,50 @@ fn copy_move(program: &str, s: &Subject<'_>, v: &mut Verdict) {
         if program != "ln" || !s.args().iter().any(|a| a.contains('s')) {
             write_target(dest, *dynamic, false, s, v);
         }
-        if program == "mv" && is_device(dest) || (program == "mv" && dest == "/dev/null") {
-            v.add("fs.mv-discard", Risk::High, format!("moves files onto `{dest}`, destroying them"), s.text());
+        if program == "mv" && (is_device(dest) || dest == "/dev/null") {
+            v.add(
+                "fs.mv-discard",
+                Risk::High,
+                format!("moves files onto `{dest}`, destroying them"),
+                s.text(),
+            );
         }
     }
     if program == "mv" {
         for (raw, dynamic) in &operands {
             let j = paths::judge(raw, *dynamic, s.ctx);
-            if matches!(j.place, Place::Root | Place::System | Place::Home | Place::ProjectRoot | Place::ProjectGit | Place::MaybeRoot) {
-                v.add("fs.mv-away", Risk::High, format!("moves `{raw}` away"), s.text());
+            if matches!(
+                j.place,
+                Place::Root
+                    | Place::System
+                    | Place::Home
+                    | Place::ProjectRoot
+                    | Place::ProjectGit
+                    | Place::MaybeRoot
+            ) {
+                v.add(
+                    "fs.mv-away",
+                    Risk::High,
+                    format!("moves `{raw}` away"),
+                    s.text(),
+                );
             }
         }
     }
-    v.add("fs.copy", Risk::Low, format!("{program} inside the project"), s.text());
+    v.add(
+        "fs.copy",
+        Risk::Low,
+        format!("{program} inside the project"),
+        s.text(),
+    );
 }
 
 fn edit_in_place(s: &Subject<'_>, v: &mut Verdict) {
     // The last non-option words are the files; the script is the first unless -e/-f gave it.
-    let has_script_option = s.args().iter().any(|a| a == "-e" || a == "-f" || a.starts_with("--expression"));
+    let has_script_option = s
+        .args()
+        .iter()
+        .any(|a| a == "-e" || a == "-f" || a.starts_with("--expression"));
     let mut files: Vec<(String, bool)> = s
         .args()
         .iter()
@@ -421,7 +647,13 @@ pub(super) fn redirects(s: &Subject<'_>, v: &mut Verdict) {
                     ));
                     continue;
                 }
-                write_target(target, target.contains('$'), redirect.kind == RedirectKind::Write, s, v);
+                write_target(
+                    target,
+                    target.contains('$'),
+                    redirect.kind == RedirectKind::Write,
+                    s,
+                    v,
+                );
             }
             RedirectKind::Read => {
                 let j = paths::judge(&redirect.target, false, s.ctx);
@@ -435,28 +667,73 @@ pub(super) fn redirects(s: &Subject<'_>, v: &mut Verdict) {
 }
 
 /// Judges writing (or truncating) one file; records nothing for ordinary project files.
-pub(super) fn write_target(raw: &str, dynamic: bool, truncates: bool, s: &Subject<'_>, v: &mut Verdict) {
-    if raw.is_empty() || raw.starts_with("/dev/fd/") || matches!(raw, "/dev/null" | "/dev/stdout" | "/dev/stderr" | "/dev/tty" | "-") {
+pub(super) fn write_target(
+    raw: &str,
+    dynamic: bool,
+    truncates: bool,
+    s: &Subject<'_>,
+    v: &mut Verdict,
+) {
+    if raw.is_empty()
+        || raw.starts_with("/dev/fd/")
+        || matches!(
+            raw,
+            "/dev/null" | "/dev/stdout" | "/dev/stderr" | "/dev/tty" | "-"
+        )
+    {
         return;
     }
     if is_device(raw) {
-        v.findings.push(super::Finding::new("disk.overwrite", Risk::High, format!("writes onto the device `{raw}`"), s.text()));
+        v.findings.push(super::Finding::new(
+            "disk.overwrite",
+            Risk::High,
+            format!("writes onto the device `{raw}`"),
+            s.text(),
+        ));
         return;
     }
     let j = paths::judge(raw, dynamic, s.ctx);
     let secret = paths::secret(raw, &j, s.ctx);
     let finding = match j.place {
-        Place::Root | Place::System => Some(("fs.write-system", Risk::High, format!("writes `{raw}` in a system directory"))),
-        Place::Home | Place::HomeChild if paths::is_startup_or_access_file(&j, s.ctx) || secret == Some(Secret::Credential) => {
-            Some(("fs.write-startup", Risk::High, format!("changes `{raw}`, which runs code or grants access")))
+        Place::Root | Place::System => Some((
+            "fs.write-system",
+            Risk::High,
+            format!("writes `{raw}` in a system directory"),
+        )),
+        Place::Home | Place::HomeChild
+            if paths::is_startup_or_access_file(&j, s.ctx)
+                || secret == Some(Secret::Credential) =>
+        {
+            Some((
+                "fs.write-startup",
+                Risk::High,
+                format!("changes `{raw}`, which runs code or grants access"),
+            ))
         }
-        Place::Home | Place::HomeChild | Place::Outside => Some(("fs.write-outside", Risk::Medium, format!("writes `{raw}`, outside the project"))),
-        Place::ProjectGit => Some(("fs.write-git", Risk::Medium, format!("writes `{raw}` inside .git"))),
-        _ if secret.is_some() && truncates => Some(("secret.write", Risk::Medium, format!("overwrites the secrets file `{raw}`"))),
-        Place::MaybeRoot | Place::Unknown => Some(("fs.write-unknown", Risk::Medium, format!("writes `{raw}`, a computed path"))),
+        Place::Home | Place::HomeChild | Place::Outside => Some((
+            "fs.write-outside",
+            Risk::Medium,
+            format!("writes `{raw}`, outside the project"),
+        )),
+        Place::ProjectGit => Some((
+            "fs.write-git",
+            Risk::Medium,
+            format!("writes `{raw}` inside .git"),
+        )),
+        _ if secret.is_some() && truncates => Some((
+            "secret.write",
+            Risk::Medium,
+            format!("overwrites the secrets file `{raw}`"),
+        )),
+        Place::MaybeRoot | Place::Unknown => Some((
+            "fs.write-unknown",
+            Risk::Medium,
+            format!("writes `{raw}`, a computed path"),
+        )),
         _ => None,
     };
     if let Some((class, risk, reason)) = finding {
-        v.findings.push(super::Finding::new(class, risk, reason, s.text()));
+        v.findings
+            .push(super::Finding::new(class, risk, reason, s.text()));
     }
 }

@@ -5,9 +5,21 @@ use super::Risk;
 use super::bash::{Subject, Verdict};
 
 /// Branches whose history others build on.
-const PROTECTED: &[&str] = &["main", "master", "trunk", "develop", "production", "prod", "release"];
+const PROTECTED: &[&str] = &[
+    "main",
+    "master",
+    "trunk",
+    "develop",
+    "production",
+    "prod",
+    "release",
+];
 
 /// Judges `git`; returns whether `program` is git.
+#[expect(
+    clippy::too_many_lines,
+    reason = "a dispatch table with one arm per program or option"
+)]
 pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
     if program != "git" {
         return false;
@@ -26,16 +38,17 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
     let has = |short: char, long: &str| has_flag(rest, short, long);
     let text = s.text();
     match sub.as_str() {
-        "status" | "diff" | "log" | "show" | "blame" | "grep" | "ls-files" | "ls-tree" | "ls-remote"
-        | "rev-parse" | "rev-list" | "describe" | "shortlog" | "cat-file" | "for-each-ref"
-        | "show-ref" | "name-rev" | "merge-base" | "whatchanged" | "version" | "help" | "fetch"
-        | "remote" | "config" | "var" | "count-objects" | "fsck" | "verify-commit" | "cherry"
-        | "range-diff" | "format-patch" | "bisect" | "notes" | "archive" | "check-ignore"
-        | "reflog" | "worktree" | "submodule" | "tag" | "stash" | "branch" | "gc" | "update-ref"
-        | "clone" | "init" | "add" | "commit" | "mv" | "switch" | "checkout" | "restore" | "reset"
-        | "clean" | "push" | "pull" | "merge" | "rebase" | "cherry-pick" | "revert" | "am"
-        | "apply" | "rm" | "filter-branch" | "filter-repo" | "prune" | "lfs" | "sparse-checkout"
-        | "maintenance" | "replace" | "symbolic-ref" => {}
+        "status" | "diff" | "log" | "show" | "blame" | "grep" | "ls-files" | "ls-tree"
+        | "ls-remote" | "rev-parse" | "rev-list" | "describe" | "shortlog" | "cat-file"
+        | "for-each-ref" | "show-ref" | "name-rev" | "merge-base" | "whatchanged" | "version"
+        | "help" | "fetch" | "remote" | "config" | "var" | "count-objects" | "fsck"
+        | "verify-commit" | "cherry" | "range-diff" | "format-patch" | "bisect" | "notes"
+        | "archive" | "check-ignore" | "reflog" | "worktree" | "submodule" | "tag" | "stash"
+        | "branch" | "gc" | "update-ref" | "clone" | "init" | "add" | "commit" | "mv"
+        | "switch" | "checkout" | "restore" | "reset" | "clean" | "push" | "pull" | "merge"
+        | "rebase" | "cherry-pick" | "revert" | "am" | "apply" | "rm" | "filter-branch"
+        | "filter-repo" | "prune" | "lfs" | "sparse-checkout" | "maintenance" | "replace"
+        | "symbolic-ref" => {}
         _ => {
             v.known = false;
             return true;
@@ -45,19 +58,44 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
         "push" => push(rest, s, v),
         "reset" => {
             if long_flag(rest, "hard", &[]) {
-                v.add("git.reset-hard", Risk::High, "git reset --hard discards uncommitted changes for good", text);
+                v.add(
+                    "git.reset-hard",
+                    Risk::High,
+                    "git reset --hard discards uncommitted changes for good",
+                    text,
+                );
             } else if long_flag(rest, "merge", &[]) || long_flag(rest, "keep", &[]) {
-                v.add("git.reset", Risk::Medium, "git reset moves the branch and may change files", text);
+                v.add(
+                    "git.reset",
+                    Risk::Medium,
+                    "git reset moves the branch and may change files",
+                    text,
+                );
             } else {
-                v.add("git.reset", Risk::Low, "git reset keeps the working tree", text);
+                v.add(
+                    "git.reset",
+                    Risk::Low,
+                    "git reset keeps the working tree",
+                    text,
+                );
             }
         }
         "clean" => {
             let dry = has('n', "dry-run") || has('i', "interactive");
             if has('f', "force") && !dry {
-                v.add("git.clean", Risk::High, "git clean -f deletes untracked files, which git cannot bring back", text);
+                v.add(
+                    "git.clean",
+                    Risk::High,
+                    "git clean -f deletes untracked files, which git cannot bring back",
+                    text,
+                );
             } else {
-                v.add("git.clean", Risk::Low, "git clean without -f only lists", text);
+                v.add(
+                    "git.clean",
+                    Risk::Low,
+                    "git clean without -f only lists",
+                    text,
+                );
             }
         }
         "checkout" => checkout(rest, s, v),
@@ -67,16 +105,39 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
             if staged_only {
                 v.add("git.restore", Risk::Low, "unstages files", text);
             } else if everything {
-                v.add("git.discard", Risk::High, "git restore of the whole tree discards every uncommitted change", text);
+                v.add(
+                    "git.discard",
+                    Risk::High,
+                    "git restore of the whole tree discards every uncommitted change",
+                    text,
+                );
             } else {
-                v.add("git.discard", Risk::Medium, "git restore discards uncommitted changes to these files", text);
+                v.add(
+                    "git.discard",
+                    Risk::Medium,
+                    "git restore discards uncommitted changes to these files",
+                    text,
+                );
             }
         }
         "switch" => {
             if long_flag(rest, "discard-changes", &[]) || has('f', "force") {
-                v.add("git.discard", Risk::High, "git switch --discard-changes throws away uncommitted changes", text);
-            } else if rest.iter().any(|a| a == "-C" || long_prefix(a, "force-create")) {
-                v.add("git.branch-reset", Risk::Medium, "git switch -C resets an existing branch", text);
+                v.add(
+                    "git.discard",
+                    Risk::High,
+                    "git switch --discard-changes throws away uncommitted changes",
+                    text,
+                );
+            } else if rest
+                .iter()
+                .any(|a| a == "-C" || long_prefix(a, "force-create"))
+            {
+                v.add(
+                    "git.branch-reset",
+                    Risk::Medium,
+                    "git switch -C resets an existing branch",
+                    text,
+                );
             } else {
                 v.add("git.switch", Risk::Low, "switches branches", text);
             }
@@ -84,10 +145,26 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
         "branch" => {
             let delete = has('d', "delete");
             let force = has('f', "force");
-            if rest.iter().any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('D')) || (delete && force) {
-                v.add("git.branch-delete", Risk::Medium, "git branch -D deletes a branch even with unmerged commits", text);
-            } else if rest.iter().any(|a| a.starts_with('-') && !a.starts_with("--") && (a.contains('M') || a.contains('C'))) {
-                v.add("git.branch-reset", Risk::Medium, "overwrites an existing branch", text);
+            if rest
+                .iter()
+                .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('D'))
+                || (delete && force)
+            {
+                v.add(
+                    "git.branch-delete",
+                    Risk::Medium,
+                    "git branch -D deletes a branch even with unmerged commits",
+                    text,
+                );
+            } else if rest.iter().any(|a| {
+                a.starts_with('-') && !a.starts_with("--") && (a.contains('M') || a.contains('C'))
+            }) {
+                v.add(
+                    "git.branch-reset",
+                    Risk::Medium,
+                    "overwrites an existing branch",
+                    text,
+                );
             } else if delete {
                 v.add("git.branch", Risk::Low, "deletes a merged branch", text);
             } else {
@@ -95,35 +172,81 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
             }
         }
         "stash" => match rest.first().map(String::as_str) {
-            Some("clear") => v.add("git.stash-drop", Risk::High, "git stash clear deletes every stash", text),
-            Some("drop") => v.add("git.stash-drop", Risk::Medium, "git stash drop deletes a stash", text),
+            Some("clear") => v.add(
+                "git.stash-drop",
+                Risk::High,
+                "git stash clear deletes every stash",
+                text,
+            ),
+            Some("drop") => v.add(
+                "git.stash-drop",
+                Risk::Medium,
+                "git stash drop deletes a stash",
+                text,
+            ),
             _ => v.add("git.stash", Risk::Low, "stashes or lists changes", text),
         },
         "reflog" => match rest.first().map(String::as_str) {
-            Some("expire") => v.add("git.reflog-expire", Risk::High, "expiring the reflog removes the way back to lost commits", text),
-            Some("delete") => v.add("git.reflog-expire", Risk::Medium, "deletes reflog entries", text),
+            Some("expire") => v.add(
+                "git.reflog-expire",
+                Risk::High,
+                "expiring the reflog removes the way back to lost commits",
+                text,
+            ),
+            Some("delete") => v.add(
+                "git.reflog-expire",
+                Risk::Medium,
+                "deletes reflog entries",
+                text,
+            ),
             _ => v.add("git.read", Risk::Low, "reads the reflog", text),
         },
         "gc" => {
-            if rest.iter().any(|a| a.starts_with("--prune=") && !a.ends_with("=2.weeks.ago")) || rest.iter().any(|a| a == "--prune" ) {
-                v.add("git.gc-prune", Risk::High, "git gc --prune=now deletes unreachable commits for good", text);
+            if rest
+                .iter()
+                .any(|a| a.starts_with("--prune=") && !a.ends_with("=2.weeks.ago"))
+                || rest.iter().any(|a| a == "--prune")
+            {
+                v.add(
+                    "git.gc-prune",
+                    Risk::High,
+                    "git gc --prune=now deletes unreachable commits for good",
+                    text,
+                );
             } else {
                 v.add("git.gc", Risk::Low, "packs the repository", text);
             }
         }
-        "prune" => v.add("git.gc-prune", Risk::Medium, "deletes unreachable objects", text),
+        "prune" => v.add(
+            "git.gc-prune",
+            Risk::Medium,
+            "deletes unreachable objects",
+            text,
+        ),
         "update-ref" => {
             if has('d', "delete") {
-                v.add("git.update-ref-delete", Risk::Medium, "deletes a ref directly", text);
+                v.add(
+                    "git.update-ref-delete",
+                    Risk::Medium,
+                    "deletes a ref directly",
+                    text,
+                );
             } else {
                 v.add("git.update-ref", Risk::Medium, "moves a ref directly", text);
             }
         }
-        "filter-branch" | "filter-repo" => v.add("git.rewrite-history", Risk::High, "rewrites the whole history of the repository", text),
+        "filter-branch" | "filter-repo" => v.add(
+            "git.rewrite-history",
+            Risk::High,
+            "rewrites the whole history of the repository",
+            text,
+        ),
         "rm" => {
             if has_flag(rest, '-', "cached") || rest.iter().any(|a| a == "--cached") {
                 v.add("git.rm", Risk::Low, "untracks files", text);
-            } else if paths_after_options(rest).iter().any(|p| is_everything(p)) && has('r', "recursive") {
+            } else if paths_after_options(rest).iter().any(|p| is_everything(p))
+                && has('r', "recursive")
+            {
                 v.add("git.rm", Risk::High, "removes every tracked file", text);
             } else {
                 v.add("git.rm", Risk::Medium, "removes tracked files", text);
@@ -131,14 +254,40 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
         }
         "tag" if has('d', "delete") => v.add("git.tag-delete", Risk::Medium, "deletes tags", text),
         "worktree" if rest.first().is_some_and(|a| a == "remove") && has('f', "force") => {
-            v.add("git.worktree-remove", Risk::Medium, "removes a worktree with its changes", text);
+            v.add(
+                "git.worktree-remove",
+                Risk::Medium,
+                "removes a worktree with its changes",
+                text,
+            );
         }
-        "pull" | "clone" | "submodule" => v.add("git.network", Risk::Medium, "fetches and changes files from a remote", text),
-        "rebase" | "merge" | "cherry-pick" | "revert" | "am" | "apply" | "replace" | "symbolic-ref" | "lfs" | "sparse-checkout" | "maintenance" => {
-            v.add("git.write", Risk::Low, "changes local history; git keeps the old commits in the reflog", text);
+        "pull" | "clone" | "submodule" => v.add(
+            "git.network",
+            Risk::Medium,
+            "fetches and changes files from a remote",
+            text,
+        ),
+        "rebase" | "merge" | "cherry-pick" | "revert" | "am" | "apply" | "replace"
+        | "symbolic-ref" | "lfs" | "sparse-checkout" | "maintenance" => {
+            v.add(
+                "git.write",
+                Risk::Low,
+                "changes local history; git keeps the old commits in the reflog",
+                text,
+            );
         }
-        "config" if !rest.iter().any(|a| a.starts_with("--get") || a == "-l" || a == "--list") && rest.len() >= 2 => {
-            v.add("git.config", Risk::Medium, "changes git configuration", text);
+        "config"
+            if !rest
+                .iter()
+                .any(|a| a.starts_with("--get") || a == "-l" || a == "--list")
+                && rest.len() >= 2 =>
+        {
+            v.add(
+                "git.config",
+                Risk::Medium,
+                "changes git configuration",
+                text,
+            );
         }
         "add" | "commit" | "mv" | "init" | "tag" | "worktree" | "notes" | "bisect" => {
             v.add("git.local", Risk::Low, "records work locally", text);
@@ -154,12 +303,13 @@ fn global_options(args: &[String]) -> (Vec<(String, String)>, usize) {
     let mut i = 0;
     while let Some(arg) = args.get(i) {
         match arg.as_str() {
-            "-C" | "--git-dir" | "--work-tree" | "--namespace" | "--super-prefix" | "--config-env" | "--exec-path" | "--list-cmds" => i += 2,
+            "-C" | "--git-dir" | "--work-tree" | "--namespace" | "--super-prefix"
+            | "--config-env" | "--exec-path" | "--list-cmds" => i += 2,
             "-c" => {
-                if let Some((key, value)) = args.get(i + 1).and_then(|kv| kv.split_once('=')) {
-                    if let Some(name) = key.strip_prefix("alias.") {
-                        aliases.push((name.to_owned(), value.to_owned()));
-                    }
+                if let Some((key, value)) = args.get(i + 1).and_then(|kv| kv.split_once('='))
+                    && let Some(name) = key.strip_prefix("alias.")
+                {
+                    aliases.push((name.to_owned(), value.to_owned()));
                 }
                 i += 2;
             }
@@ -180,11 +330,26 @@ fn alias(expansion: &str, rest: &[String], s: &Subject<'_>, v: &mut Verdict) {
     match super::bash::assess_line(&line, s.ctx, &mut inner) {
         Ok(()) if inner.findings.iter().any(|f| f.risk > Risk::Low) => {
             for f in inner.findings {
-                v.add(&f.class, f.risk, format!("{} (through a git alias)", f.reason), s.text());
+                v.add(
+                    &f.class,
+                    f.risk,
+                    format!("{} (through a git alias)", f.reason),
+                    s.text(),
+                );
             }
         }
-        Ok(()) => v.add("git.alias", Risk::Medium, "runs a git alias defined on the command line", s.text()),
-        Err(_) => v.add("git.alias", Risk::High, "runs a git alias that cannot be read", s.text()),
+        Ok(()) => v.add(
+            "git.alias",
+            Risk::Medium,
+            "runs a git alias defined on the command line",
+            s.text(),
+        ),
+        Err(_) => v.add(
+            "git.alias",
+            Risk::High,
+            "runs a git alias that cannot be read",
+            s.text(),
+        ),
     }
 }
 
@@ -207,14 +372,19 @@ fn long_prefix(arg: &str, name: &str) -> bool {
 /// A short flag in any bundle (`-fd`), or its long option in full or abbreviated.
 fn has_flag(args: &[String], short: char, long: &str) -> bool {
     args.iter().take_while(|a| *a != "--").any(|a| {
-        (a.starts_with('-') && !a.starts_with("--") && a[1..].contains(short)) || long_prefix(a, long)
+        (a.starts_with('-') && !a.starts_with("--") && a[1..].contains(short))
+            || long_prefix(a, long)
     })
 }
 
 fn paths_after_options(args: &[String]) -> Vec<&str> {
     match args.iter().position(|a| a == "--") {
         Some(p) => args[p + 1..].iter().map(String::as_str).collect(),
-        None => args.iter().filter(|a| !a.starts_with('-')).map(String::as_str).collect(),
+        None => args
+            .iter()
+            .filter(|a| !a.starts_with('-'))
+            .map(String::as_str)
+            .collect(),
     }
 }
 
@@ -228,17 +398,36 @@ fn checkout(rest: &[String], s: &Subject<'_>, v: &mut Verdict) {
     let separator = rest.iter().position(|a| a == "--");
     let files: Vec<&str> = match separator {
         Some(p) => rest[p + 1..].iter().map(String::as_str).collect(),
-        None => rest.iter().filter(|a| !a.starts_with('-')).map(String::as_str).filter(|p| is_everything(p)).collect(),
+        None => rest
+            .iter()
+            .filter(|a| !a.starts_with('-'))
+            .map(String::as_str)
+            .filter(|p| is_everything(p))
+            .collect(),
     };
     if force || files.iter().any(|p| is_everything(p)) {
-        v.add("git.discard", Risk::High, "git checkout of the whole tree discards every uncommitted change", text);
+        v.add(
+            "git.discard",
+            Risk::High,
+            "git checkout of the whole tree discards every uncommitted change",
+            text,
+        );
     } else if !files.is_empty() {
-        v.add("git.discard", Risk::Medium, "git checkout -- <files> discards uncommitted changes to them", text);
+        v.add(
+            "git.discard",
+            Risk::Medium,
+            "git checkout -- <files> discards uncommitted changes to them",
+            text,
+        );
     } else {
         v.add("git.switch", Risk::Low, "switches branches", text);
     }
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "a dispatch table with one arm per program or option"
+)]
 fn push(rest: &[String], s: &Subject<'_>, v: &mut Verdict) {
     let text = s.text();
     let mut force = false;
@@ -263,8 +452,30 @@ fn push(rest: &[String], s: &Subject<'_>, v: &mut Verdict) {
                 "force" => force = true,
                 "mirror" => mirror = true,
                 "delete" => delete = true,
-                "no-force-with-lease" | "no-force" | "dry-run" | "no-verify" | "verify" | "follow-tags" | "tags" | "all" | "atomic" | "thin" | "no-thin" | "quiet" | "verbose" | "progress" | "porcelain" | "prune" | "set-upstream" | "signed" | "no-signed" | "ipv4" | "ipv6" => {}
-                "repo" | "receive-pack" | "exec" | "push-option" | "recurse-submodules" => skip_next = !long.contains('='),
+                "no-force-with-lease"
+                | "no-force"
+                | "dry-run"
+                | "no-verify"
+                | "verify"
+                | "follow-tags"
+                | "tags"
+                | "all"
+                | "atomic"
+                | "thin"
+                | "no-thin"
+                | "quiet"
+                | "verbose"
+                | "progress"
+                | "porcelain"
+                | "prune"
+                | "set-upstream"
+                | "signed"
+                | "no-signed"
+                | "ipv4"
+                | "ipv6" => {}
+                "repo" | "receive-pack" | "exec" | "push-option" | "recurse-submodules" => {
+                    skip_next = !long.contains('=');
+                }
                 n if "force-with-lease".starts_with(n) && n.len() > "force".len() => lease = true,
                 n if "force".starts_with(n) || "force-with-lease".starts_with(n) => force = true,
                 n if "mirror".starts_with(n) => mirror = true,
@@ -296,24 +507,58 @@ fn push(rest: &[String], s: &Subject<'_>, v: &mut Verdict) {
             force = true;
         }
         if src.is_empty() {
-            let risk = if PROTECTED.contains(&branch) { Risk::High } else { Risk::Medium };
-            v.add("git.push-delete", risk, format!("deletes the remote branch `{branch}`"), text);
+            let risk = if PROTECTED.contains(&branch) {
+                Risk::High
+            } else {
+                Risk::Medium
+            };
+            v.add(
+                "git.push-delete",
+                risk,
+                format!("deletes the remote branch `{branch}`"),
+                text,
+            );
         }
     }
     if mirror {
-        v.add("git.push-mirror", Risk::High, "git push --mirror overwrites and deletes every remote ref", text);
+        v.add(
+            "git.push-mirror",
+            Risk::High,
+            "git push --mirror overwrites and deletes every remote ref",
+            text,
+        );
     } else if force {
-        v.add("git.push-force", Risk::High, "a force push overwrites remote history", text);
+        v.add(
+            "git.push-force",
+            Risk::High,
+            "a force push overwrites remote history",
+            text,
+        );
     } else if lease {
         if protected {
-            v.add("git.push-force", Risk::High, "a force push (with lease) overwrites the history of a shared branch", text);
+            v.add(
+                "git.push-force",
+                Risk::High,
+                "a force push (with lease) overwrites the history of a shared branch",
+                text,
+            );
         } else {
-            v.add("git.push-force-lease", Risk::Medium, "a force push with lease rewrites a remote branch", text);
+            v.add(
+                "git.push-force-lease",
+                Risk::Medium,
+                "a force push with lease rewrites a remote branch",
+                text,
+            );
         }
     } else if delete {
         let risk = if protected { Risk::High } else { Risk::Medium };
         v.add("git.push-delete", risk, "deletes remote branches", text);
     } else {
-        v.add("git.push", Risk::Medium, "publishes commits to a remote", text);
+        v.add(
+            "git.push",
+            Risk::Medium,
+            "publishes commits to a remote",
+            text,
+        );
     }
 }

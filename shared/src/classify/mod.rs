@@ -7,6 +7,11 @@
 //! outside the project) and by the script they write; WebFetch by its host. Nothing runs,
 //! nothing is read from disk and nothing goes to the network.
 
+#![expect(
+    clippy::case_sensitive_file_extension_comparisons,
+    reason = "file names are lower-cased before their endings are compared"
+)]
+
 mod bash;
 mod code;
 mod data;
@@ -116,10 +121,7 @@ pub struct Assessment {
 impl Assessment {
     /// The finding with the highest risk, if any (the first of equals).
     pub fn worst(&self) -> Option<&Finding> {
-        self.findings
-            .iter()
-            .rev()
-            .max_by_key(|f| f.risk)
+        self.findings.iter().rev().max_by_key(|f| f.risk)
     }
 }
 
@@ -146,7 +148,14 @@ pub fn assess(call: &ToolCall, ctx: &Context) -> Result<Assessment> {
             access,
             path,
             content,
-        } => file_tool::assess(&call.name, access, &path, content.as_deref(), ctx, &mut assessment),
+        } => file_tool::assess(
+            &call.name,
+            access,
+            &path,
+            content.as_deref(),
+            ctx,
+            &mut assessment,
+        ),
         ToolView::WebFetch(fetch) => net::assess_web_fetch(&fetch.url, ctx, &mut assessment),
         ToolView::WebSearch(_) => assessment.findings.push(Finding::new(
             "web.search",
@@ -177,7 +186,10 @@ pub fn assess(call: &ToolCall, ctx: &Context) -> Result<Assessment> {
 /// itself). Local addresses are always allowed.
 pub(crate) fn host_allowed(host: &str, allowed: &[String]) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    if matches!(host.as_str(), "localhost" | "127.0.0.1" | "::1" | "[::1]" | "0.0.0.0") {
+    if matches!(
+        host.as_str(),
+        "localhost" | "127.0.0.1" | "::1" | "[::1]" | "0.0.0.0"
+    ) {
         return true;
     }
     allowed.iter().any(|pattern| {

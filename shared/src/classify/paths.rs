@@ -7,18 +7,72 @@ use super::Context;
 
 /// Directories that hold the operating system or other people's data.
 const SYSTEM_DIRS: &[&str] = &[
-    "bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "libx32", "opt", "proc", "root", "sbin",
-    "srv", "sys", "usr", "var", "home", "mnt", "media", "snap", "run", "System", "Library",
-    "Applications", "Users", "private", "nix",
+    "bin",
+    "boot",
+    "dev",
+    "etc",
+    "lib",
+    "lib32",
+    "lib64",
+    "libx32",
+    "opt",
+    "proc",
+    "root",
+    "sbin",
+    "srv",
+    "sys",
+    "usr",
+    "var",
+    "home",
+    "mnt",
+    "media",
+    "snap",
+    "run",
+    "System",
+    "Library",
+    "Applications",
+    "Users",
+    "private",
+    "nix",
 ];
 
 /// Project sub-directories that hold regenerable build output and caches.
 const BUILD_DIRS: &[&str] = &[
-    "build", "dist", "target", "node_modules", ".cache", "out", "coverage", "__pycache__",
-    ".pytest_cache", ".mypy_cache", ".ruff_cache", ".next", ".nuxt", ".parcel-cache", ".turbo",
-    ".tox", ".nox", ".gradle", ".sass-cache", "tmp", ".tmp", "temp", ".eslintcache",
-    "obj", ".venv", "venv", "htmlcov", ".angular", ".svelte-kit", ".docusaurus", "_build",
-    "cmake-build-debug", "cmake-build-release", ".build", "DerivedData",
+    "build",
+    "dist",
+    "target",
+    "node_modules",
+    ".cache",
+    "out",
+    "coverage",
+    "__pycache__",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".next",
+    ".nuxt",
+    ".parcel-cache",
+    ".turbo",
+    ".tox",
+    ".nox",
+    ".gradle",
+    ".sass-cache",
+    "tmp",
+    ".tmp",
+    "temp",
+    ".eslintcache",
+    "obj",
+    ".venv",
+    "venv",
+    "htmlcov",
+    ".angular",
+    ".svelte-kit",
+    ".docusaurus",
+    "_build",
+    "cmake-build-debug",
+    "cmake-build-release",
+    ".build",
+    "DerivedData",
 ];
 
 /// Where a path points.
@@ -54,7 +108,10 @@ pub(crate) enum Place {
 impl Place {
     /// Whether the place is inside the project.
     pub(crate) fn in_project(self) -> bool {
-        matches!(self, Self::ProjectRoot | Self::ProjectGit | Self::Build | Self::Project)
+        matches!(
+            self,
+            Self::ProjectRoot | Self::ProjectGit | Self::Build | Self::Project
+        )
     }
 }
 
@@ -76,7 +133,10 @@ pub(crate) fn judge(raw: &str, dynamic: bool, ctx: &Context) -> Judged {
     if raw.is_empty() {
         return unknown(Place::Unknown);
     }
-    if dynamic && !raw.starts_with(['~', '/', '.']) && raw.contains('$') || raw.starts_with("$(") || raw.starts_with('`') {
+    if dynamic && !raw.starts_with(['~', '/', '.']) && raw.contains('$')
+        || raw.starts_with("$(")
+        || raw.starts_with('`')
+    {
         // `$DIR/` or `$DIR/*`: when DIR is empty or unset, this is the root.
         let after = raw
             .find('/')
@@ -167,7 +227,11 @@ fn classify(path: &Path, inside: bool, ctx: &Context) -> Place {
     let project = normalise(&ctx.project_dir).0;
     if !ctx.project_dir.as_os_str().is_empty() {
         if path == project {
-            return if inside { Place::Project } else { Place::ProjectRoot };
+            return if inside {
+                Place::Project
+            } else {
+                Place::ProjectRoot
+            };
         }
         if let Ok(rel) = path.strip_prefix(&project) {
             let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
@@ -186,7 +250,11 @@ fn classify(path: &Path, inside: bool, ctx: &Context) -> Place {
     if let Some(home) = &ctx.home {
         let home = normalise(home).0;
         if path == home {
-            return if inside { Place::HomeChild } else { Place::Home };
+            return if inside {
+                Place::HomeChild
+            } else {
+                Place::Home
+            };
         }
         if path.starts_with(&home) {
             return Place::HomeChild;
@@ -222,11 +290,10 @@ pub(crate) enum Secret {
 
 /// Whether a path names a secret: `.env` files, SSH/GPG keys, cloud and registry credentials.
 pub(crate) fn secret(raw: &str, judged: &Judged, ctx: &Context) -> Option<Secret> {
-    let name = judged
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| raw.rsplit('/').next().unwrap_or(raw).to_owned());
+    let name = judged.path.file_name().map_or_else(
+        || raw.rsplit('/').next().unwrap_or(raw).to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".pub") {
         return None;
@@ -242,14 +309,33 @@ pub(crate) fn secret(raw: &str, judged: &Judged, ctx: &Context) -> Option<Secret
         || lower.starts_with("id_dsa")
         || lower.starts_with("id_ecdsa")
         || lower.starts_with("id_ed25519")
-        || [".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk", ".gpg", ".asc"]
-            .iter()
-            .any(|ext| lower.ends_with(ext))
+        || [
+            ".pem",
+            ".key",
+            ".p12",
+            ".pfx",
+            ".jks",
+            ".keystore",
+            ".ppk",
+            ".gpg",
+            ".asc",
+        ]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
         || in_home(".gnupg")
         || in_home(".aws")
         || matches!(
             lower.as_str(),
-            ".netrc" | ".npmrc" | ".pypirc" | ".git-credentials" | ".pgpass" | ".my.cnf" | "hosts.yml" | ".htpasswd" | "shadow" | "gshadow"
+            ".netrc"
+                | ".npmrc"
+                | ".pypirc"
+                | ".git-credentials"
+                | ".pgpass"
+                | ".my.cnf"
+                | "hosts.yml"
+                | ".htpasswd"
+                | "shadow"
+                | "gshadow"
         )
         || lower.starts_with("credentials")
         || lower.ends_with(".tfstate")
@@ -261,13 +347,24 @@ pub(crate) fn secret(raw: &str, judged: &Judged, ctx: &Context) -> Option<Secret
     if in_home(".ssh") {
         return Some(Secret::Sensitive);
     }
-    if lower == ".env" || lower == ".envrc" || lower.starts_with(".env.") || lower.ends_with(".env") {
-        let template = [".example", ".sample", ".template", ".dist", ".defaults", ".test.example"]
-            .iter()
-            .any(|t| lower.ends_with(t));
+    if lower == ".env" || lower == ".envrc" || lower.starts_with(".env.") || lower.ends_with(".env")
+    {
+        let template = [
+            ".example",
+            ".sample",
+            ".template",
+            ".dist",
+            ".defaults",
+            ".test.example",
+        ]
+        .iter()
+        .any(|t| lower.ends_with(t));
         return (!template).then_some(Secret::Sensitive);
     }
-    if matches!(lower.as_str(), "secrets.yml" | "secrets.yaml" | "secrets.json" | "master.key") {
+    if matches!(
+        lower.as_str(),
+        "secrets.yml" | "secrets.yaml" | "secrets.json" | "master.key"
+    ) {
         return Some(Secret::Credential);
     }
     None
@@ -282,9 +379,24 @@ pub(crate) fn is_startup_or_access_file(judged: &Judged, ctx: &Context) -> bool 
     };
     let rel = rel.to_string_lossy();
     [
-        ".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zprofile", ".zshenv",
-        ".zlogin", ".config/fish", ".ssh", ".gitconfig", ".config/autostart", ".xinitrc",
-        ".xprofile", ".pam_environment", ".config/systemd", ".local/bin", ".claude",
+        ".bashrc",
+        ".bash_profile",
+        ".bash_login",
+        ".profile",
+        ".zshrc",
+        ".zprofile",
+        ".zshenv",
+        ".zlogin",
+        ".config/fish",
+        ".ssh",
+        ".gitconfig",
+        ".config/autostart",
+        ".xinitrc",
+        ".xprofile",
+        ".pam_environment",
+        ".config/systemd",
+        ".local/bin",
+        ".claude",
     ]
     .iter()
     .any(|p| rel == *p || rel.starts_with(&format!("{p}/")))

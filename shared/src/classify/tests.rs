@@ -16,12 +16,17 @@ fn ctx() -> Context {
 }
 
 fn bash(command: &str) -> Assessment {
-    assess(&ToolCall::new("Bash", json!({ "command": command })), &ctx()).unwrap()
+    assess(
+        &ToolCall::new("Bash", json!({ "command": command })),
+        &ctx(),
+    )
+    .unwrap()
 }
 
 fn worst(command: &str) -> (Risk, String) {
     let a = bash(command);
-    a.worst().map_or((Risk::Low, "none".into()), |f| (f.risk, f.class.clone()))
+    a.worst()
+        .map_or((Risk::Low, "none".into()), |f| (f.risk, f.class.clone()))
 }
 
 #[test]
@@ -32,7 +37,10 @@ fn rm_root_is_high() {
 
 #[test]
 fn build_output_is_low() {
-    assert_eq!(worst("rm -rf target node_modules"), (Risk::Low, "fs.rm-build".into()));
+    assert_eq!(
+        worst("rm -rf target node_modules"),
+        (Risk::Low, "fs.rm-build".into())
+    );
 }
 
 #[test]
@@ -45,7 +53,10 @@ fn data_is_not_execution() {
 #[test]
 fn force_push_is_high() {
     assert_eq!(worst("git push --for origin main").0, Risk::High);
-    assert_eq!(worst("git push --force-with-lease origin feature/x"), (Risk::Medium, "git.push-force-lease".into()));
+    assert_eq!(
+        worst("git push --force-with-lease origin feature/x"),
+        (Risk::Medium, "git.push-force-lease".into())
+    );
 }
 
 #[test]
@@ -58,28 +69,71 @@ fn unknown_programs_are_unrecognised() {
 #[test]
 fn trace_shows_wrappers_and_nesting() {
     let a = bash("sudo env X=1 bash -c 'rm -rf ~'");
-    assert!(a.trace.iter().any(|l| l.contains("wrappers removed: sudo, env")), "{:?}", a.trace);
-    assert!(a.trace.iter().any(|l| l.contains("run by bash -c")), "{:?}", a.trace);
+    assert!(
+        a.trace
+            .iter()
+            .any(|l| l.contains("wrappers removed: sudo, env")),
+        "{:?}",
+        a.trace
+    );
+    assert!(
+        a.trace.iter().any(|l| l.contains("run by bash -c")),
+        "{:?}",
+        a.trace
+    );
 }
 
 #[test]
 fn parse_failure_is_an_error() {
-    assert!(assess(&ToolCall::new("Bash", json!({"command": "echo 'x"})), &ctx()).is_err());
+    assert!(
+        assess(
+            &ToolCall::new("Bash", json!({"command": "echo 'x"})),
+            &ctx()
+        )
+        .is_err()
+    );
 }
 
 #[test]
 fn file_tools() {
     let read = |p: &str| assess(&ToolCall::new("Read", json!({"file_path": p})), &ctx()).unwrap();
-    assert_eq!(read("/home/u/.ssh/id_rsa").worst().unwrap().risk, Risk::High);
-    assert_eq!(read("/home/u/proj/.env").worst().unwrap().risk, Risk::Medium);
-    assert_eq!(read("/home/u/proj/src/main.rs").worst().unwrap().risk, Risk::Low);
-    let write = |p: &str, c: &str| assess(&ToolCall::new("Write", json!({"file_path": p, "content": c})), &ctx()).unwrap();
+    assert_eq!(
+        read("/home/u/.ssh/id_rsa").worst().unwrap().risk,
+        Risk::High
+    );
+    assert_eq!(
+        read("/home/u/proj/.env").worst().unwrap().risk,
+        Risk::Medium
+    );
+    assert_eq!(
+        read("/home/u/proj/src/main.rs").worst().unwrap().risk,
+        Risk::Low
+    );
+    let write = |p: &str, c: &str| {
+        assess(
+            &ToolCall::new("Write", json!({"file_path": p, "content": c})),
+            &ctx(),
+        )
+        .unwrap()
+    };
     assert_eq!(write("/etc/hosts", "x").worst().unwrap().risk, Risk::High);
     let script = write("/home/u/proj/clean.sh", "#!/bin/sh\nrm -rf ~\n");
     assert_eq!(script.worst().unwrap().class, "file.script-danger");
-    let fetch = |u: &str| assess(&ToolCall::new("WebFetch", json!({"url": u, "prompt": "x"})), &ctx()).unwrap();
-    assert_eq!(fetch("https://github.com/x").worst().unwrap().risk, Risk::Low);
-    assert_eq!(fetch("https://evil.example/x").worst().unwrap().risk, Risk::Medium);
+    let fetch = |u: &str| {
+        assess(
+            &ToolCall::new("WebFetch", json!({"url": u, "prompt": "x"})),
+            &ctx(),
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        fetch("https://github.com/x").worst().unwrap().risk,
+        Risk::Low
+    );
+    assert_eq!(
+        fetch("https://evil.example/x").worst().unwrap().risk,
+        Risk::Medium
+    );
 }
 
 #[test]

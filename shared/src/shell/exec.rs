@@ -15,7 +15,9 @@ pub(super) struct Raw {
 }
 
 /// Shells that run a `-c` string, a script file or their standard input.
-pub(crate) const SHELLS: &[&str] = &["bash", "sh", "zsh", "dash", "ksh", "ash", "mksh", "yash", "fish"];
+pub(crate) const SHELLS: &[&str] = &[
+    "bash", "sh", "zsh", "dash", "ksh", "ash", "mksh", "yash", "fish",
+];
 
 /// Records one simple command and everything it runs.
 pub(super) fn finish(walker: &mut Walker, raw: Raw, scope: &Scope, stage: Stage) -> Result<()> {
@@ -102,7 +104,19 @@ fn grammar(name: &str) -> Option<Grammar> {
     match name {
         "sudo" => g(
             "ugphCDrtTUR",
-            &["--user", "--group", "--host", "--prompt", "--close-from", "--chdir", "--role", "--type", "--command-timeout", "--other-user", "--chroot"],
+            &[
+                "--user",
+                "--group",
+                "--host",
+                "--prompt",
+                "--close-from",
+                "--chdir",
+                "--role",
+                "--type",
+                "--command-timeout",
+                "--other-user",
+                "--chroot",
+            ],
             0,
         ),
         "doas" => g("uC", &[], 0),
@@ -112,15 +126,11 @@ fn grammar(name: &str) -> Option<Grammar> {
         "stdbuf" => g("ioe", &["--input", "--output", "--error"], 0),
         "chroot" => g("", &["--userspec", "--groups"], 1),
         "time" => g("fo", &["--format", "--output"], 0),
-        "setsid" | "nohup" | "builtin" | "unbuffer" | "noglob" | "catchsegv" | "caffeinate" => {
-            g("", &[], 0)
-        }
+        "setsid" | "nohup" | "builtin" | "unbuffer" | "noglob" | "catchsegv" | "caffeinate"
+        | "command" | "busybox" | "torsocks" | "proxychains" | "proxychains4" => g("", &[], 0),
         "exec" => g("a", &[], 0),
-        "command" => g("", &[], 0),
-        "busybox" => g("", &[], 0),
         "runuser" => g("ugG", &["--user", "--group", "--supp-group"], 0),
         "npx" | "bunx" => g("p", &["--package"], 0),
-        "torsocks" | "proxychains" | "proxychains4" => g("", &[], 0),
         _ => None,
     }
 }
@@ -130,8 +140,7 @@ fn strip_wrappers(words: &[Expanded]) -> (Vec<Expanded>, Vec<String>, Option<Str
     let mut rest = words;
     let mut wrappers = Vec::new();
     let mut split_string = None;
-    loop {
-        let Some(first) = rest.first() else { break };
+    while let Some(first) = rest.first() {
         if first.dynamic {
             break;
         }
@@ -143,7 +152,10 @@ fn strip_wrappers(words: &[Expanded]) -> (Vec<Expanded>, Vec<String>, Option<Str
                     if let Some(split) = split {
                         let mut words: Vec<Expanded> = super::split_words(&split)
                             .into_iter()
-                            .map(|text| Expanded { text, dynamic: false })
+                            .map(|text| Expanded {
+                                text,
+                                dynamic: false,
+                            })
                             .collect();
                         words.extend_from_slice(after);
                         split_string = Some(split);
@@ -157,7 +169,11 @@ fn strip_wrappers(words: &[Expanded]) -> (Vec<Expanded>, Vec<String>, Option<Str
                 EnvStrip::NoCommand => break,
             }
         }
-        if name == "command" && rest.get(1).is_some_and(|w| matches!(w.text.as_str(), "-v" | "-V")) {
+        if name == "command"
+            && rest
+                .get(1)
+                .is_some_and(|w| matches!(w.text.as_str(), "-v" | "-V"))
+        {
             break;
         }
         let Some(grammar) = grammar(name) else { break };
@@ -182,11 +198,17 @@ fn skip_options<'a>(words: &'a [Expanded], grammar: &Grammar) -> &'a [Expanded] 
         }
         if let Some(long) = text.strip_prefix("--") {
             let takes_value = !long.contains('=')
-                && grammar.long_values.iter().any(|v| v.trim_start_matches("--") == long);
+                && grammar
+                    .long_values
+                    .iter()
+                    .any(|v| v.trim_start_matches("--") == long);
             i += if takes_value { 2 } else { 1 };
             continue;
         }
-        if text.len() > 1 && text.starts_with('-') && !text[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        if text.len() > 1
+            && text.starts_with('-')
+            && !text[1..].starts_with(|c: char| c.is_ascii_digit())
+        {
             // A bundle such as `-En` or `-uroot`: a value option takes the rest or the next word.
             let flags = &text[1..];
             let mut takes_next = false;
@@ -238,7 +260,9 @@ fn strip_env(words: &[Expanded]) -> EnvStrip<'_> {
                 break;
             }
             "-i" | "-" | "--ignore-environment" | "-0" | "--null" | "-v" | "--debug" => i += 1,
-            _ if text.starts_with("--split-string=") || (text.starts_with("-S") && text.len() > 2) => {
+            _ if text.starts_with("--split-string=")
+                || (text.starts_with("-S") && text.len() > 2) =>
+            {
                 let value = text
                     .strip_prefix("--split-string=")
                     .or_else(|| text.strip_prefix("-S"))
@@ -311,7 +335,11 @@ fn run_nested(
                 return Ok(());
             }
             if words.len() == 1 || texts.get(start).is_some_and(|t| t.contains(' ')) {
-                let line = words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+                let line = words
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 return walker.nested(&line, "parallel", scope);
             }
             nested_words(walker, index, words, "parallel", scope)
@@ -397,7 +425,11 @@ fn nested_words(
     if scope.depth >= 12 {
         return Err(crate::Error::Shell("commands nest too deeply".into()));
     }
-    let text = words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+    let text = words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
     let inner = Scope {
         origin: Origin::Nested(what.to_owned()),
         depth: scope.depth + 1,
@@ -502,14 +534,26 @@ fn xargs_command_start(args: &[&str]) -> usize {
         }
         if let Some(long) = arg.strip_prefix("--") {
             let takes = !long.contains('=')
-                && matches!(long, "arg-file" | "delimiter" | "max-args" | "max-procs" | "max-lines" | "max-chars" | "replace" | "eof" | "process-slot-var");
+                && matches!(
+                    long,
+                    "arg-file"
+                        | "delimiter"
+                        | "max-args"
+                        | "max-procs"
+                        | "max-lines"
+                        | "max-chars"
+                        | "replace"
+                        | "eof"
+                        | "process-slot-var"
+                );
             i += if takes { 2 } else { 1 };
             continue;
         }
         if arg.starts_with('-') && arg.len() > 1 {
             let flag = arg.chars().nth(1).unwrap_or(' ');
             // -I and -d etc. take a value, attached or as the next word; -i/-e/-l only attached.
-            let takes_next = arg.len() == 2 && VALUES.contains(flag) && !matches!(flag, 'i' | 'e' | 'l');
+            let takes_next =
+                arg.len() == 2 && VALUES.contains(flag) && !matches!(flag, 'i' | 'e' | 'l');
             i += if takes_next { 2 } else { 1 };
             continue;
         }
@@ -524,7 +568,23 @@ fn parallel_command_start(args: &[&str]) -> usize {
         if *arg == "--" {
             return i + 1;
         }
-        if matches!(*arg, "-j" | "--jobs" | "-N" | "-n" | "--max-args" | "-S" | "--sshlogin" | "-I" | "--delimiter" | "-d" | "--joblog" | "--results" | "--timeout" | "-a" | "--arg-file") {
+        if matches!(
+            *arg,
+            "-j" | "--jobs"
+                | "-N"
+                | "-n"
+                | "--max-args"
+                | "-S"
+                | "--sshlogin"
+                | "-I"
+                | "--delimiter"
+                | "-d"
+                | "--joblog"
+                | "--results"
+                | "--timeout"
+                | "-a"
+                | "--arg-file"
+        ) {
             i += 2;
             continue;
         }
@@ -562,7 +622,8 @@ fn ssh_command_start(args: &[&str]) -> usize {
     while let Some(arg) = args.get(i) {
         if arg.starts_with('-') && arg.len() > 1 {
             let last = arg.chars().last().unwrap_or(' ');
-            let takes_next = VALUES.contains(last) && !arg[1..arg.len() - 1].chars().any(|c| VALUES.contains(c));
+            let takes_next =
+                VALUES.contains(last) && !arg[1..arg.len() - 1].chars().any(|c| VALUES.contains(c));
             i += if takes_next { 2 } else { 1 };
             continue;
         }

@@ -32,7 +32,7 @@ pub(super) fn nesting_depth(line: &str) -> usize {
             b'"' => in_double = !in_double,
             b'`' => {
                 // Backquotes cannot nest without escaping; count each opening one.
-                if backquotes % 2 == 0 {
+                if backquotes.is_multiple_of(2) {
                     depth += 1;
                 } else {
                     depth = depth.saturating_sub(1);
@@ -41,7 +41,10 @@ pub(super) fn nesting_depth(line: &str) -> usize {
             }
             b'(' | b'{' => depth += 1,
             b')' | b'}' => depth = depth.saturating_sub(1),
-            b'<' if !in_double && bytes.get(i + 1) == Some(&b'<') && bytes.get(i + 2) != Some(&b'<') => {
+            b'<' if !in_double
+                && bytes.get(i + 1) == Some(&b'<')
+                && bytes.get(i + 2) != Some(&b'<') =>
+            {
                 let (tag, next) = heredoc_tag(bytes, i + 2);
                 if let Some(tag) = tag {
                     pending_heredocs.push(tag);
@@ -71,7 +74,10 @@ pub(super) fn nesting_depth(line: &str) -> usize {
             deepest = deepest.max(depth);
             continue;
         }
-        word_start = matches!(c, b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'{' | b'}');
+        word_start = matches!(
+            c,
+            b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'{' | b'}'
+        );
         deepest = deepest.max(depth);
         i += 1;
     }
@@ -141,6 +147,9 @@ mod tests {
     fn skips_single_quotes_and_heredoc_bodies() {
         assert_eq!(nesting_depth("echo '((((((('"), 0);
         let body = "if x:\n".repeat(200);
-        assert_eq!(nesting_depth(&format!("cat > f.py <<'EOF'\n{body}EOF\nls")), 0);
+        assert_eq!(
+            nesting_depth(&format!("cat > f.py <<'EOF'\n{body}EOF\nls")),
+            0
+        );
     }
 }

@@ -3,7 +3,11 @@
 use super::*;
 
 fn effective(line: &str) -> Vec<Vec<String>> {
-    parse(line).unwrap().into_iter().map(|c| c.effective).collect()
+    parse(line)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.effective)
+        .collect()
 }
 
 fn has(line: &str, words: &[&str]) -> bool {
@@ -36,13 +40,17 @@ fn removes_quotes_and_escapes_from_names() {
 
 #[test]
 fn strips_wrappers() {
-    let commands = parse("sudo -E -u root env -i FOO=1 nice -n 5 timeout -s KILL 10 rm -rf /").unwrap();
+    let commands =
+        parse("sudo -E -u root env -i FOO=1 nice -n 5 timeout -s KILL 10 rm -rf /").unwrap();
     assert_eq!(commands[0].effective, ["rm", "-rf", "/"]);
     assert_eq!(commands[0].wrappers, ["sudo", "env", "nice", "timeout"]);
     assert!(has("/usr/bin/env rm -rf /", &["rm", "-rf", "/"]));
     assert!(has("env -S 'rm -rf' /", &["rm", "-rf", "/"]));
     assert!(has("command -v rm", &["command", "-v", "rm"]));
-    assert!(has("stdbuf -o0 ionice -c3 nohup chroot /mnt busybox rm -rf /x", &["rm", "-rf", "/x"]));
+    assert!(has(
+        "stdbuf -o0 ionice -c3 nohup chroot /mnt busybox rm -rf /x",
+        &["rm", "-rf", "/x"]
+    ));
 }
 
 #[test]
@@ -60,7 +68,10 @@ fn finds_nested_commands() {
     assert!(has("ls | xargs -0 -n 1 rm -rf", &["rm", "-rf"]));
     assert!(has("watch -n 1 'rm -rf /'", &["rm", "-rf", "/"]));
     assert!(has("f() { rm -rf /; }; f", &["rm", "-rf", "/"]));
-    assert!(has("if true; then for x in a; do rm -rf /; done; fi", &["rm", "-rf", "/"]));
+    assert!(has(
+        "if true; then for x in a; do rm -rf /; done; fi",
+        &["rm", "-rf", "/"]
+    ));
     assert!(has("X=$(rm -rf /)", &["rm", "-rf", "/"]));
     assert!(has("cat <<EOF\n$(rm -rf /)\nEOF", &["rm", "-rf", "/"]));
 }

@@ -300,13 +300,20 @@ impl Walker {
                 };
                 self.compound_list(&subshell.list, &inner)?;
                 acc.raw_words.push(text.clone());
-                acc.words.push(Expanded { text, dynamic: true });
+                acc.words.push(Expanded {
+                    text,
+                    dynamic: true,
+                });
             }
         }
         Ok(())
     }
 
-    fn assignment_value(&mut self, value: &ast::AssignmentValue, scope: &Scope) -> Result<Expanded> {
+    fn assignment_value(
+        &mut self,
+        value: &ast::AssignmentValue,
+        scope: &Scope,
+    ) -> Result<Expanded> {
         match value {
             ast::AssignmentValue::Scalar(word) => {
                 let parts = self.expand_quoted(&word.value, scope)?;
@@ -374,10 +381,18 @@ impl Walker {
                     ast::IoFileRedirectTarget::Duplicate(word) => {
                         let text = self.expand_quoted(&word.value, scope)?.text;
                         // `>& file` writes a file; only `>&2` and `>&-` duplicate or close.
-                        let duplicates = text == "-" || text.trim_end_matches('-').chars().all(|c| c.is_ascii_digit());
+                        let duplicates = text == "-"
+                            || text
+                                .trim_end_matches('-')
+                                .chars()
+                                .all(|c| c.is_ascii_digit());
                         redirects.push(Redirect {
                             fd: *fd,
-                            kind: if duplicates { RedirectKind::Duplicate } else { RedirectKind::Write },
+                            kind: if duplicates {
+                                RedirectKind::Duplicate
+                            } else {
+                                RedirectKind::Write
+                            },
                             target: text,
                         });
                         return Ok(());
@@ -438,6 +453,10 @@ fn render_redirect(redirect: &ast::IoRedirect) -> String {
             if doc.remove_tabs { "-" } else { "" },
             doc.here_end.value
         ),
-        other => other.to_string().split_whitespace().collect::<Vec<_>>().join(" "),
+        other => other
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
     }
 }

@@ -95,7 +95,11 @@ impl Walker {
     pub(super) fn expand_quoted(&mut self, raw: &str, scope: &Scope) -> Result<Expanded> {
         let words = self.expand(raw, scope)?;
         let dynamic = words.iter().any(|w| w.dynamic);
-        let text = words.into_iter().map(|w| w.text).collect::<Vec<_>>().join(" ");
+        let text = words
+            .into_iter()
+            .map(|w| w.text)
+            .collect::<Vec<_>>()
+            .join(" ");
         Ok(Expanded { text, dynamic })
     }
 
@@ -122,8 +126,7 @@ impl Walker {
         for piece in pieces {
             let source = raw.get(piece.start_index..piece.end_index).unwrap_or("");
             match &piece.piece {
-                WordPiece::Text(text) => out.push(text),
-                WordPiece::SingleQuotedText(text) => out.push(text),
+                WordPiece::Text(text) | WordPiece::SingleQuotedText(text) => out.push(text),
                 WordPiece::AnsiCQuotedText(text) => out.push(&decode_ansi_c(text)),
                 WordPiece::DoubleQuotedSequence(inner)
                 | WordPiece::GettextDoubleQuotedSequence(inner) => {
@@ -300,12 +303,14 @@ fn decode_ansi_c(text: &str) -> String {
                 _ => break,
             }
         }
-        match u32::from_str_radix(&digits, radix).ok().and_then(char::from_u32) {
-            Some(decoded) => out.push(decoded),
-            None => {
-                out.push('\\');
-                out.push_str(&digits);
-            }
+        if let Some(decoded) = u32::from_str_radix(&digits, radix)
+            .ok()
+            .and_then(char::from_u32)
+        {
+            out.push(decoded);
+        } else {
+            out.push('\\');
+            out.push_str(&digits);
         }
     }
     out
