@@ -214,5 +214,5 @@ fn a_sample_goes_through_the_real_gate() {
         .bash("sudo -E bash -c \"rm -rf /\"")
         .run();
     assert_eq!(run.decision(), "deny");
-    assert!(run.reason().contains("rm -rf /"), "{}", run.reason());
+    assert!(run.reason().contains("root"), "{}", run.reason());
 }

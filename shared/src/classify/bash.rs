@@ -73,20 +73,46 @@ pub(super) fn assess_line(line: &str, ctx: &Context, out: &mut Assessment) -> Re
         commands.len(),
         if commands.len() == 1 { "" } else { "s" }
     ));
+    // `cd dir && rm -rf *`: later commands run in the new directory.
+    let mut here = ctx.clone();
     for command in &commands {
         trace_command(command, out);
         let subject = Subject {
             command,
             all: &commands,
-            ctx,
+            ctx: &here,
         };
         let verdict = judge(&subject);
         if !verdict.known {
             out.unrecognised.push(command.text.clone());
         }
         out.findings.extend(verdict.findings);
+        if let Some(dir) = changed_directory(command, &here) {
+            out.trace.push(format!("  now in {}", dir.display()));
+            here.cwd = dir;
+        }
     }
     Ok(())
+}
+
+/// The directory a top-level `cd`/`pushd` moves to, when it can be read.
+fn changed_directory(command: &Command, ctx: &Context) -> Option<std::path::PathBuf> {
+    if command.origin != Origin::TopLevel
+        || command.subshell
+        || command.conditional
+        || command.function.is_some()
+        || command.dynamic_args.iter().any(|d| *d)
+    {
+        return None;
+    }
+    match command.effective.as_slice() {
+        [cd] if cd == "cd" => ctx.home.clone(),
+        [cd, dir] | [cd, _, dir] if (cd == "cd" || cd == "pushd") && dir != "-" => {
+            let judged = super::paths::judge(dir, false, ctx);
+            (!judged.path.as_os_str().is_empty()).then_some(judged.path)
+        }
+        _ => None,
+    }
 }
 
 fn trace_command(command: &Command, out: &mut Assessment) {

@@ -145,3 +145,31 @@ fn hosts_match_patterns() {
     assert!(!host_allowed("evilgithub.com", &allowed));
     assert!(host_allowed("localhost", &allowed));
 }
+
+#[test]
+fn cd_changes_where_later_paths_point() {
+    assert_eq!(worst("cd build && rm -rf *").0, Risk::Low);
+    assert_eq!(worst("cd / && rm -rf *"), (Risk::High, "fs.rm-root".into()));
+    // A cd in a subshell, under a condition or before `||` does not carry over.
+    assert_eq!(worst("(cd build); rm -rf *").0, Risk::High);
+    assert_eq!(worst("cd build || rm -rf *").0, Risk::High);
+    assert_eq!(worst("if x; then cd build; fi; rm -rf *").0, Risk::High);
+}
+
+#[test]
+fn find_exec_judges_the_start_paths() {
+    assert_eq!(worst("find / -name x -exec rm {} +").0, Risk::High);
+    assert_eq!(
+        worst("find . -name __pycache__ -exec rm -rf {} +").0,
+        Risk::Low
+    );
+}
+
+#[test]
+fn messages_tell_the_model_not_to_work_around() {
+    let a = bash("git push --force origin main");
+    let f = a.worst().unwrap();
+    assert!(f.message.contains("git push --force origin main"));
+    assert!(f.message.contains("Do not try"));
+    assert!(!f.reason.is_empty());
+}

@@ -50,6 +50,8 @@ fn finish_with_parent(
         stages: stage.count,
         background: scope.background,
         function: scope.function.clone(),
+        subshell: scope.subshell,
+        conditional: scope.conditional,
         parent,
     };
     let index = walker.commands.len();

@@ -15,9 +15,14 @@ mod word;
 
 use crate::{Error, Result};
 
-/// The longest command line read, in bytes. Parsing costs roughly 250 ns per byte of dense
-/// shell, so this keeps the worst case near 30 ms; longer lines are an error (the caller asks).
-pub const MAX_INPUT_BYTES: usize = 128 * 1024;
+/// The longest command line read, in bytes; longer lines are an error (the caller asks).
+/// Here-document bodies and single-quoted text cost little to read, so this is generous.
+pub const MAX_INPUT_BYTES: usize = 512 * 1024;
+
+/// The most bytes of dense shell (outside here-document bodies and single quotes) read.
+/// Parsing costs about 30 thousand instructions per simple command, so this keeps the worst
+/// case near 10 ms.
+pub const MAX_DENSE_BYTES: usize = 32 * 1024;
 
 /// The deepest nesting of parentheses, braces, substitutions and compound commands read.
 pub const MAX_NESTING: usize = 48;
@@ -92,6 +97,12 @@ pub struct Command {
     pub background: bool,
     /// The function whose body holds the command, if any.
     pub function: Option<String>,
+    /// The command runs in a subshell (`( ... )`, a pipeline stage, `&`), so a `cd` there
+    /// does not change the directory of the commands after it.
+    pub subshell: bool,
+    /// The command runs only under a condition (inside `if`, loops, `case`, groups, or in a
+    /// list with `||`).
+    pub conditional: bool,
     /// For a command run by another command (`xargs`, `find -exec`), the index of that
     /// command in the list [`parse`] returns.
     pub parent: Option<usize>,
@@ -127,7 +138,13 @@ pub(crate) fn parse_program(line: &str) -> Result<brush_parser::ast::Program> {
             line.len()
         )));
     }
-    let depth = scan::nesting_depth(line);
+    let scan::Measure { depth, dense_bytes } = scan::measure(line);
+    if dense_bytes > MAX_DENSE_BYTES {
+        return Err(Error::Shell(format!(
+            "command has {dense_bytes} bytes of shell outside here-documents and quotes; \
+             hookkit reads at most {MAX_DENSE_BYTES}"
+        )));
+    }
     if depth > MAX_NESTING {
         return Err(Error::Shell(format!(
             "command nests {depth} levels deep; hookkit reads at most {MAX_NESTING}"

@@ -7,7 +7,23 @@
 //! here-document does not count its `if`s. The count may overestimate, never underestimate.
 
 /// The deepest nesting in `line`, as described in the module docs.
+#[cfg(test)]
 pub(super) fn nesting_depth(line: &str) -> usize {
+    measure(line).depth
+}
+
+/// What the pre-scan found.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Measure {
+    /// The deepest nesting.
+    pub(super) depth: usize,
+    /// Bytes outside here-document bodies and single quotes: what costs parsing time.
+    pub(super) dense_bytes: usize,
+}
+
+/// Measures `line` as described in the module docs.
+pub(super) fn measure(line: &str) -> Measure {
+    let mut skipped: usize = 0;
     let bytes = line.as_bytes();
     let mut depth: usize = 0;
     let mut deepest: usize = 0;
@@ -25,7 +41,9 @@ pub(super) fn nesting_depth(line: &str) -> usize {
                 continue;
             }
             b'\'' if !in_double => {
-                i = skip_past(bytes, i + 1, b'\'');
+                let end = skip_past(bytes, i + 1, b'\'');
+                skipped += end - i;
+                i = end;
                 word_start = false;
                 continue;
             }
@@ -53,7 +71,9 @@ pub(super) fn nesting_depth(line: &str) -> usize {
                 continue;
             }
             b'\n' if !in_double && !pending_heredocs.is_empty() => {
-                i = skip_heredoc_bodies(line, i + 1, &mut pending_heredocs);
+                let end = skip_heredoc_bodies(line, i + 1, &mut pending_heredocs);
+                skipped += end - i;
+                i = end;
                 word_start = true;
                 continue;
             }
@@ -81,7 +101,10 @@ pub(super) fn nesting_depth(line: &str) -> usize {
         deepest = deepest.max(depth);
         i += 1;
     }
-    deepest
+    Measure {
+        depth: deepest,
+        dense_bytes: bytes.len().saturating_sub(skipped),
+    }
 }
 
 fn skip_past(bytes: &[u8], from: usize, close: u8) -> usize {

@@ -130,6 +130,12 @@ fn deep_nesting_is_an_error_not_a_crash() {
 
 #[test]
 fn long_input_is_an_error() {
-    let long = "echo hello && ".repeat(MAX_INPUT_BYTES / 10) + "true";
-    assert!(parse(&long).is_err());
+    let dense = "echo hello && ".repeat(MAX_DENSE_BYTES / 10) + "true";
+    assert!(parse(&dense).is_err());
+    let body = "a line of text that is only data\n".repeat(MAX_DENSE_BYTES / 8);
+    assert!(parse(&format!("cat > big.txt <<'EOF'\n{body}EOF\n")).is_ok());
+    let quoted = format!("echo '{}'", "x".repeat(MAX_DENSE_BYTES * 2));
+    assert!(parse(&quoted).is_ok());
+    let huge = format!("echo '{}'", "x".repeat(MAX_INPUT_BYTES));
+    assert!(parse(&huge).is_err());
 }

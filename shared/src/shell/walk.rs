@@ -26,6 +26,10 @@ pub(super) struct Scope {
     pub(super) stdin_text: Option<String>,
     /// The enclosing function.
     pub(super) function: Option<String>,
+    /// The commands run in a subshell: `( ... )`, a pipeline stage, the background.
+    pub(super) subshell: bool,
+    /// The commands run only under a condition: compound commands, `||` lists.
+    pub(super) conditional: bool,
 }
 
 /// A simple command's position in its pipeline.
@@ -75,6 +79,8 @@ impl Walker {
             redirects: Vec::new(),
             stdin_text: None,
             function: None,
+            subshell: false,
+            conditional: false,
         };
         for list in &program.complete_commands {
             self.compound_list(list, &scope)?;
@@ -90,8 +96,13 @@ impl Walker {
     fn compound_list(&mut self, list: &ast::CompoundList, scope: &Scope) -> Result<()> {
         for ast::CompoundListItem(and_or, separator) in &list.0 {
             let background = scope.background || matches!(separator, ast::SeparatorOperator::Async);
+            let has_or = and_or
+                .additional
+                .iter()
+                .any(|a| matches!(a, ast::AndOr::Or(_)));
             let inner = Scope {
                 background,
+                conditional: scope.conditional || has_or,
                 ..scope.clone()
             };
             self.pipeline(&and_or.first, &inner)?;
@@ -105,6 +116,10 @@ impl Walker {
     }
 
     fn pipeline(&mut self, pipeline: &ast::Pipeline, scope: &Scope) -> Result<()> {
+        let scope = &Scope {
+            subshell: scope.subshell || scope.background || pipeline.seq.len() > 1,
+            ..scope.clone()
+        };
         let id = self.next_pipeline;
         self.next_pipeline += 1;
         for (index, command) in pipeline.seq.iter().enumerate() {
@@ -151,11 +166,21 @@ impl Walker {
 
     fn compound(&mut self, compound: &ast::CompoundCommand, scope: &Scope) -> Result<()> {
         use ast::CompoundCommand as C;
+        let scope = &Scope {
+            conditional: true,
+            ..scope.clone()
+        };
         match compound {
             C::Arithmetic(arith) => self.arithmetic(&arith.expr.value, scope),
             C::ArithmeticForClause(clause) => self.compound_list(&clause.body.list, scope),
             C::BraceGroup(group) => self.compound_list(&group.list, scope),
-            C::Subshell(subshell) => self.compound_list(&subshell.list, scope),
+            C::Subshell(subshell) => {
+                let inner = Scope {
+                    subshell: true,
+                    ..scope.clone()
+                };
+                self.compound_list(&subshell.list, &inner)
+            }
             C::ForClause(clause) => {
                 for word in clause.values.iter().flatten() {
                     self.expand(&word.value, scope)?;
