@@ -67,6 +67,10 @@ pub struct Redirect {
 /// One simple command that the line would run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent facts about where a command runs, read one at a time"
+)]
 pub struct Command {
     /// The command's source text with leading assignments removed and whitespace normalised:
     /// what Claude Code's own Bash rules are matched against.
