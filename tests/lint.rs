@@ -298,10 +298,22 @@ fn verify_reports_a_guard_that_fails_open() {
     // Three dangerous payloads each for the `{}` hook and the crashing hook; the crashing
     // hook with `"onFailure": "block"` blocks, so it is not reported.
     assert_eq!(open.len(), 6, "{json:#}");
-    let messages: Vec<&str> = open.iter().map(|f| f["message"].as_str().unwrap()).collect();
-    assert_eq!(messages.iter().filter(|m| m.contains("no decision")).count(), 3);
+    let messages: Vec<&str> = open
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages
+            .iter()
+            .filter(|m| m.contains("no decision"))
+            .count(),
+        3
+    );
     assert_eq!(messages.iter().filter(|m| m.contains("exit 1")).count(), 3);
-    assert!(!messages.iter().any(|m| m.contains("--blocked")), "{messages:#?}");
+    assert!(
+        !messages.iter().any(|m| m.contains("--blocked")),
+        "{messages:#?}"
+    );
     // Without --verify the hooks are not run: only the missing onFailure is reported.
     let (run, _sandbox) = lint_case("HK501", &["--format", "json"]);
     let json: Value = serde_json::from_str(&run.code(0).stdout()).unwrap();

@@ -257,7 +257,7 @@ pub const ENTRIES: &[Entry] = &[
         "HK501",
         Error,
         "hook-fails-open",
-        "`--verify` ran a PreToolUse hook the settings wire against a dangerous command (such as `rm -rf /`) and it let the call through: it answered allow, answered nothing (`{}` or empty output), crashed, exited with a code other than 0 or 2, or timed out. Exit 2, or a deny or ask answer, is what a guard should give.",
+        "`--verify` ran a PreToolUse hook the settings wire against a dangerous command (such as `rm -rf /`) and it let the call through: it answered allow or nothing (`{}` or empty output), or it crashed, exited with a code other than 0 or 2, or timed out without `\"onFailure\": \"block\"` (with it, Claude Code counts a failure as exit 2). Exit 2, or a deny or ask answer, is what a guard should give.",
     ),
     entry(
         "HK502",
