@@ -243,10 +243,20 @@ fn gate_keeps_the_agent_out_of_git_config() {
         ".git/config was rewritten"
     );
     assert!(denied_ids(&run).contains(&id), "{}", run.output);
-    // Without the gate the CLI refuses too, in its own words; the gate must decide first.
-    let result = api.tool_result(&id).unwrap_or_default();
+    // The CLI refuses `.git/config` on its own too, and when a hook asks it shows the model its
+    // own "sensitive file" text instead of the hook's reason. So the proof that the gate
+    // decided first is its audit record: an ask on the protected path, for this very call.
+    let log = std::fs::read_to_string(s.path(".claude/logs/hookkit-audit.jsonl"))
+        .unwrap_or_else(|e| panic!("the gate wrote no audit record ({e})\n{}", run.output));
+    let record: Value = log
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).expect("every audit line is JSON"))
+        .find(|r| r["tool_use_id"] == Value::String(id.clone()))
+        .unwrap_or_else(|| panic!("no audit record for {id}: the gate gave no answer\n{log}"));
+    assert_eq!(record["binary"], "pretooluse-gate", "{record}");
+    assert_eq!(record["decision"], "ask", "{record}");
     assert!(
-        !result.starts_with("Claude requested permissions"),
-        "the gate gave no answer; the CLI's own sensitive-file check refused: {result:?}"
+        record.to_string().contains(".git"),
+        "the record must name the protected path: {record}"
     );
 }
