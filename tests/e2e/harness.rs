@@ -273,8 +273,9 @@ impl Scenario {
     /// Symlinks the binaries of this test run, and the settings merge helper, into
     /// [`Scenario::bin_dir`], as `install.sh --bin-dir` expects them.
     fn link_binaries(&self) {
-        for (name, path) in BINARIES {
-            std::os::unix::fs::symlink(path, self.bin_dir().join(name)).expect("linking a binary");
+        for (name, _) in BINARIES {
+            std::os::unix::fs::symlink(binary_path(name), self.bin_dir().join(name))
+                .expect("linking a binary");
         }
         std::os::unix::fs::symlink(wiring_helper(), self.bin_dir().join("hookkit-wiring"))
             .expect("linking the wiring helper");
