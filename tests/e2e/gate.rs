@@ -67,6 +67,15 @@ fn gate_blocks_rm_rf_root_and_lets_ls_run() {
     );
     assert!(!denied_ids(&run).contains(&ls), "{}", run.output);
     assert_eq!(run.result["result"], "done");
+    // Three turns (two calls, then the final text), and nothing but the Messages API.
+    assert_eq!(api.agent_turns().len(), 3, "{}", api.dump());
+    for request in api.requests() {
+        assert_eq!(
+            (request.method.as_str(), request.path.as_str()),
+            ("POST", "/v1/messages?beta=true"),
+            "the CLI called an endpoint the fake does not serve"
+        );
+    }
 }
 
 #[test]
