@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::fake_api::{FakeApi, Script, bash, tool};
-use super::harness::{ClaudeResult, Scenario, finished};
+use super::harness::{ClaudeResult, Scenario, classifier_knows, finished};
 
 /// The ids of the calls the CLI reported as denied.
 fn denied_ids(run: &ClaudeResult) -> Vec<String> {
@@ -101,7 +101,7 @@ fn gate_allows_git_status_and_its_output_reaches_the_model() {
 #[test]
 fn gate_denies_rm_rf_of_a_source_directory_and_it_survives() {
     let Some(s) = Scenario::new() else { return };
-    if !finished("pretooluse-gate") {
+    if !finished("pretooluse-gate") || !classifier_knows("rm -rf src") {
         return;
     }
     s.install(&[]);
@@ -133,7 +133,7 @@ fn gate_denies_rm_rf_of_a_source_directory_and_it_survives() {
 #[test]
 fn gate_ask_on_force_push_to_main_is_a_denial_in_print_mode() {
     let Some(s) = Scenario::new() else { return };
-    if !finished("pretooluse-gate") {
+    if !finished("pretooluse-gate") || !classifier_knows("git push --force origin main") {
         return;
     }
     s.git_init();
