@@ -8,6 +8,8 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::de::DeserializeOwned;
 
@@ -59,7 +61,7 @@ impl fmt::Display for LayerSource {
 }
 
 /// One policy file, read and parsed.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Layer {
     /// Where it came from.
     pub source: LayerSource,
@@ -67,6 +69,23 @@ pub struct Layer {
     pub text: String,
     /// Its parsed table.
     pub table: toml::Table,
+    /// Byte offsets where each line starts, built on the first [`Layer::line_of`].
+    line_starts: OnceLock<Vec<usize>>,
+    /// Where the last [`Layer::line_of`] match ended: callers look rules up in file order,
+    /// so searching on from there keeps a policy of thousands of rules linear.
+    cursor: AtomicUsize,
+}
+
+impl Clone for Layer {
+    fn clone(&self) -> Self {
+        Self {
+            source: self.source.clone(),
+            text: self.text.clone(),
+            table: self.table.clone(),
+            line_starts: self.line_starts.clone(),
+            cursor: AtomicUsize::new(0),
+        }
+    }
 }
 
 impl Layer {
@@ -82,15 +101,29 @@ impl Layer {
             source,
             text,
             table,
+            line_starts: OnceLock::new(),
+            cursor: AtomicUsize::new(0),
         })
     }
 
-    /// The 1-based line of the first occurrence of `needle` in the file, for messages that
-    /// point a person at a rule.
+    /// The 1-based line of an occurrence of `needle` in the file, for messages that point a
+    /// person at a rule: the first one after the previous lookup's match, else the first one
+    /// in the file.
     pub fn line_of(&self, needle: &str) -> Option<usize> {
-        self.text
-            .find(needle)
-            .map(|at| self.text[..at].lines().count().max(1))
+        let from = self.cursor.load(Ordering::Relaxed).min(self.text.len());
+        let at = self
+            .text
+            .get(from..)
+            .and_then(|rest| rest.find(needle))
+            .map(|offset| from + offset)
+            .or_else(|| self.text.find(needle))?;
+        self.cursor.store(at + needle.len(), Ordering::Relaxed);
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        Some(starts.partition_point(|&start| start <= at))
     }
 }
 
@@ -245,6 +278,21 @@ mod tests {
                 escalate_after: Some(1)
             }
         );
+    }
+
+    #[test]
+    fn line_of_finds_lines_in_order_and_falls_back_to_the_start() {
+        let text = "[permissions]\ndeny = [\n  \"a\",\n  \"b\",\n]\n".to_owned();
+        let layer = Layer::parse(LayerSource::BuiltIn, text).unwrap();
+        assert_eq!(layer.line_of("\"a\""), Some(3));
+        assert_eq!(layer.line_of("\"b\""), Some(4));
+        assert_eq!(
+            layer.line_of("deny"),
+            Some(2),
+            "falls back to a search from the start"
+        );
+        assert_eq!(layer.line_of("[permissions]"), Some(1));
+        assert_eq!(layer.line_of("missing"), None);
     }
 
     #[test]

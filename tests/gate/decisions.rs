@@ -297,13 +297,15 @@ decision = "deny"
         "{}",
         run.reason()
     );
-    assert_eq!(
-        sandbox
-            .hook(GATE)
-            .bash("kubectl delete deploy api --context=dev")
-            .run()
-            .decision(),
-        "none"
+    // Outside prod the rule does not fire; the classifier still judges `kubectl delete`.
+    let dev = sandbox
+        .hook(GATE)
+        .bash("kubectl delete deploy api --context=dev")
+        .run();
+    assert!(
+        !dev.reason().contains("Do not change production"),
+        "{}",
+        dev.reason()
     );
     let manifest = sandbox
         .project()
@@ -327,7 +329,7 @@ decision = "deny"
             .decision()
     };
     assert_eq!(fetch("https://wiki.internal.example/x"), "deny");
-    assert_eq!(fetch("https://docs.rs/x"), "none");
+    assert_ne!(fetch("https://docs.rs/x"), "deny");
 }
 
 #[test]
