@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::robust::corpus::{self, Original};
-use crate::robust::decision::{self, Decision, Strength};
+use crate::robust::decision::{self, Decision, OnError, Strength};
 use crate::robust::disguise::{Disguise, disguise};
 use crate::robust::rng::{self, Rng};
 use crate::util::Sandbox;
@@ -200,6 +200,10 @@ fn not_turned_into_deny(before: &Decision, after: &Decision) -> bool {
     before.strength == Strength::Deny || after.strength != Strength::Deny
 }
 
+/// The destructive side runs with `on_error = "deny"`: a disguise the shell reader cannot
+/// read (brush-parser rejects `$( case x in x) ... esac )`, which Bash accepts) then gets
+/// the deny a fail-closed policy gives it. Under the default `on_error = "ask"` such an input
+/// is asked, never allowed.
 #[test]
 fn disguised_destructive_commands_never_get_a_weaker_decision() {
     let seed = rng::seed_from_env();
@@ -217,7 +221,7 @@ fn disguised_destructive_commands_never_get_a_weaker_decision() {
         "the disguised decision is never weaker than the original's",
         seed,
         &cases,
-        &|line| decision::in_process(line, &project),
+        &|line| decision::in_process(line, &project, OnError::Deny),
         never_weaker,
     );
 }
@@ -233,7 +237,7 @@ fn disguised_harmless_commands_are_never_denied() {
         "a syntactic disguise does not turn a harmless command into a deny",
         seed,
         &cases,
-        &|line| decision::in_process(line, &project),
+        &|line| decision::in_process(line, &project, OnError::Ask),
         not_turned_into_deny,
     );
 }
@@ -247,8 +251,9 @@ fn sample(cases: Vec<Case>, size: usize) -> Vec<Case> {
 #[test]
 fn sampled_disguises_through_the_binary_never_get_a_weaker_decision() {
     let seed = rng::seed_from_env();
-    let sandbox = Sandbox::new();
-    let binary = |line: &str| decision::through_binary(&sandbox, line);
+    let fail_closed = Sandbox::new();
+    OnError::Deny.install(&fail_closed);
+    let binary = |line: &str| decision::through_binary(&fail_closed, line);
     let destructive = sample(
         generate(
             &corpus::destructive(),
@@ -271,6 +276,9 @@ fn sampled_disguises_through_the_binary_never_get_a_weaker_decision() {
         generate(&corpus::safe(), Disguise::HARMLESS, HARMLESS_CASES, seed, 4),
         BINARY_SAMPLE.1,
     );
+    let default_policy = Sandbox::new();
+    OnError::Ask.install(&default_policy);
+    let binary = |line: &str| decision::through_binary(&default_policy, line);
     check(
         "harmless commands (pretooluse-gate binary)",
         "a syntactic disguise does not turn a harmless command into a deny",

@@ -93,15 +93,42 @@ pub(crate) fn bash_payload(command: &str, cwd: &Path) -> Value {
     payload
 }
 
-/// The gate's decision on a Bash command, in-process. An error is answered as the runner
-/// answers it by default (ask); a panic is reported as such (the runner would block).
-pub(crate) fn in_process(command: &str, project: &Path) -> Decision {
+/// What the gate answers when it cannot decide (`[gate] on_error`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OnError {
+    /// The default.
+    Ask,
+    /// Fail closed.
+    Deny,
+}
+
+impl OnError {
+    fn policy(self) -> &'static str {
+        match self {
+            Self::Ask => "[gate]\non_error = \"ask\"\n",
+            Self::Deny => "[gate]\non_error = \"deny\"\n",
+        }
+    }
+
+    /// Writes the policy into a sandbox's project, for runs through the binary.
+    pub(crate) fn install(self, sandbox: &Sandbox) {
+        sandbox.write("project/.claude/hookkit.toml", self.policy());
+    }
+}
+
+/// The gate's decision on a Bash command, in-process, with the given failure decision. An
+/// error is answered as the runner answers it; a panic is reported as such (the runner
+/// would block).
+pub(crate) fn in_process(command: &str, project: &Path, on_error: OnError) -> Decision {
     let input = HookInput::from_value(bash_payload(command, project))
         .expect("a constructed PreToolUse payload parses");
-    // An explicit (empty) policy keeps the developer's own ~/.claude/hookkit.toml out of it.
-    let policy = project.join("metamorphic-policy.toml");
+    // An explicit policy keeps the developer's own ~/.claude/hookkit.toml out of it.
+    let policy = project.join(match on_error {
+        OnError::Ask => "metamorphic-ask.toml",
+        OnError::Deny => "metamorphic-deny.toml",
+    });
     if !policy.exists() {
-        std::fs::write(&policy, "").expect("writing the empty policy");
+        std::fs::write(&policy, on_error.policy()).expect("writing the policy");
     }
     let options = hookkit::gate::Options {
         policy: Some(policy),
@@ -118,9 +145,15 @@ pub(crate) fn in_process(command: &str, project: &Path) -> Decision {
             Decision::from_wire(reply.permission_decision().unwrap_or("none")).because(reason)
         }
         Ok(Ok(Outcome::Block { reason })) => Decision::from_wire("block").because(&reason),
-        Ok(Err(error)) => Decision {
-            strength: Strength::Ask,
-            wire: format!("ask (error: {error})"),
+        Ok(Err(error)) => match on_error {
+            OnError::Ask => Decision {
+                strength: Strength::Ask,
+                wire: format!("ask (error: {error})"),
+            },
+            OnError::Deny => Decision {
+                strength: Strength::Deny,
+                wire: format!("block (error: {error})"),
+            },
         },
         Err(payload) => {
             let message = payload
