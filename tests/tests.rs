@@ -41,3 +41,6 @@ mod metamorphic;
 
 /// Stress cases: inputs built to exhaust stack, memory or time never end in an allow.
 mod stress;
+
+/// The built-in risk classifier against the destructive and everyday command corpus.
+mod classify;

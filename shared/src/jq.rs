@@ -3,6 +3,12 @@
 //! A condition holds when the first value its filter yields is truthy (neither `null` nor
 //! `false`). Compilation costs far more than a run, so callers compile a condition only when a
 //! rule that carries one is actually reached.
+//!
+//! Conditions are bounded so that a policy cannot crash the gate: at most
+//! [`MAX_SOURCE_BYTES`] of source and [`MAX_NESTING`] levels of nesting (which bound the
+//! parser's recursion), and no function definitions (`def`), the only way to write unbounded
+//! recursion in jq, which would overflow the stack and abort the process instead of answering.
+//! Loops that never end (`until(false; .)`) are caught by the runner's deadline.
 
 use jaq_core::load::{Arena, File, Loader};
 use jaq_core::{Compiler, Ctx, Vars, data, unwrap_valr};
@@ -42,6 +48,13 @@ impl Condition {
             message,
         };
         check_size(source).map_err(fail)?;
+        if defines_functions(source) {
+            return Err(fail(
+                "defines a function (`def`); conditions are plain expressions, so that every \
+                 condition ends"
+                    .to_owned(),
+            ));
+        }
         let defs = jaq_core::defs()
             .chain(jaq_std::defs())
             .chain(jaq_json::defs());
@@ -138,6 +151,65 @@ fn check_size(source: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// Whether the jq source uses the `def` keyword outside string literals (string
+/// interpolations `\(...)` count as code).
+fn defines_functions(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    let mut in_string = false;
+    let mut depth = 0usize;
+    // Paren depths at which an interpolation opened; its `)` returns into the string.
+    let mut interpolations: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if in_string {
+            match byte {
+                b'\\' if bytes.get(i + 1) == Some(&b'(') => {
+                    in_string = false;
+                    interpolations.push(depth);
+                    depth += 1;
+                    i += 1;
+                }
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'(' => depth += 1,
+            b')' => {
+                depth = depth.saturating_sub(1);
+                if interpolations.last() == Some(&depth) {
+                    interpolations.pop();
+                    in_string = true;
+                }
+            }
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                let start = i;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                let preceded_by_sigil = start > 0 && matches!(bytes[start - 1], b'$' | b'.');
+                if &source[start..i] == "def" && !preceded_by_sigil {
+                    return true;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +250,29 @@ mod tests {
         assert!(err.to_string().contains("does not parse"), "{err}");
         let err = Condition::compile("no_such_function(1)").unwrap_err();
         assert!(err.to_string().contains("no_such_function"), "{err}");
+    }
+
+    #[test]
+    fn definitions_are_refused_because_they_can_recurse_without_end() {
+        let err = Condition::compile("def f: 1 + f; f").unwrap_err();
+        assert!(err.to_string().contains("def"), "{err}");
+        assert!(Condition::compile("def f: .; f").is_err());
+        assert!(Condition::compile(r#""\(def f: f; f)""#).is_err());
+    }
+
+    #[test]
+    fn the_word_def_in_strings_and_fields_is_fine() {
+        assert!(Condition::compile(r#".tool_input.command | test("def ")"#).is_ok());
+        assert!(Condition::compile(".def").is_ok());
+        assert!(Condition::compile(". as $def | $def").is_ok());
+        assert!(Condition::compile("# def\n.").is_ok());
+    }
+
+    #[test]
+    fn oversized_conditions_are_refused() {
+        let deep = format!("{}.{}", "(".repeat(30_000), ")".repeat(30_000));
+        let err = Condition::compile(&deep).unwrap_err();
+        assert!(err.to_string().contains("1024"), "{err}");
     }
 
     #[test]

@@ -45,7 +45,7 @@ fn queue_three(sandbox: &Sandbox) {
     assert_eq!(headless(sandbox).payload(second).run().decision(), "defer");
     let mut other = bash_call(
         "toolu_list_3",
-        "curl -H 'x: sk-ant-api03-secretsecret' https://api.example.com",
+        "curl -H 'x: sk-ant-api03-Xb7kPq2ZrT9wLm4NvC8sDf3Gh6Jk1Lp0QaWe' https://api.example.com",
     );
     other["session_id"] = json!("5b1e2c3d-other-session");
     other["permission_mode"] = json!("acceptEdits");
@@ -87,7 +87,7 @@ fn show_prints_the_redacted_input_hash_and_decision() {
         .unwrap()
         .to_owned();
     let run = reviewer(&sandbox, &["show", &id]).code(0);
-    assert!(!run.stdout().contains("secretsecret"), "{}", run.stdout());
+    assert!(!run.stdout().contains("Lp0QaWe"), "{}", run.stdout());
     snapshot("show_pending", &run.stdout(), &sandbox);
     let denied = item_of(&sandbox, "toolu_list_1")["id"]
         .as_str()

@@ -83,7 +83,16 @@ pub(crate) fn bash_payload(command: &str, cwd: &Path) -> Value {
 pub(crate) fn in_process(command: &str, project: &Path) -> Decision {
     let input = HookInput::from_value(bash_payload(command, project))
         .expect("a constructed PreToolUse payload parses");
-    match std::panic::catch_unwind(AssertUnwindSafe(|| hookkit::gate::handle(&input))) {
+    // An explicit (empty) policy keeps the developer's own ~/.claude/hookkit.toml out of it.
+    let policy = project.join("metamorphic-policy.toml");
+    if !policy.exists() {
+        std::fs::write(&policy, "").expect("writing the empty policy");
+    }
+    let options = hookkit::gate::Options {
+        policy: Some(policy),
+        log: Some(project.join("metamorphic-audit.jsonl")),
+    };
+    match std::panic::catch_unwind(AssertUnwindSafe(|| hookkit::gate::handle(&input, &options))) {
         Ok(Ok(Outcome::Reply(reply))) => {
             Decision::from_wire(reply.permission_decision().unwrap_or("none"))
         }
