@@ -149,7 +149,8 @@ if "$lint" --help </dev/null >/dev/null 2>&1; then
   lint_status=$?
   set -e
   case "$lint_status" in
-    0) echo "rules-lint: $settings is clean" ;;
+    0) echo "rules-lint: no errors in $settings"
+       [ -n "$lint_output" ] && echo "$lint_output" ;;
     1) echo "rules-lint found issues in $settings (hookkit is installed; review them):"
        echo "$lint_output" ;;
     *) echo "$lint_output" >&2

@@ -35,8 +35,9 @@ mkdir -p logs
 run_one() {
     local target="$1"
     mkdir -p "corpus/$target" "artifacts/$target" "seeds/$target"
-    local started
+    local started marker
     started=$(date +%s)
+    marker="$(mktemp)"
     nice -n 19 "$bin_dir/$target" "corpus/$target" "seeds/$target" \
         -max_total_time="$seconds" -rss_limit_mb=512 -malloc_limit_mb=512 -timeout=2 \
         -max_len=65536 -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
@@ -45,10 +46,11 @@ run_one() {
     local execs
     execs=$(grep -oE '^#[0-9]+' "logs/$target.log" | tail -1 | tr -d '#')
     local found
-    found=$(find "artifacts/$target" -type f | wc -l)
+    found=$(find "artifacts/$target" -type f -newer "$marker" | wc -l)
     mkdir -p "$root/tests/fixtures/robust/$target"
-    find "artifacts/$target" -type f -exec cp {} "$root/tests/fixtures/robust/$target/" \;
-    printf '%-16s ran %5ss  %10s execs  %3s finding(s)\n' "$target" "$ran" "${execs:-?}" "$found"
+    find "artifacts/$target" -type f -newer "$marker" -exec cp {} "$root/tests/fixtures/robust/$target/" \;
+    rm -f "$marker"
+    printf '%-16s ran %5ss  %10s execs  %3s new finding(s)\n' "$target" "$ran" "${execs:-?}" "$found"
 }
 
 running=0

@@ -6,10 +6,14 @@
 //! `tests/e2e/install-claude.sh`; in CI a missing CLI is a failure. Scenarios that need a
 //! binary still at its placeholder stage print a skip line too, and run once it is merged.
 
+/// Finding the pinned CLI.
+mod cli;
 /// The fake Messages API.
 mod fake_api;
 /// Finding the CLI, building scenario projects, running `claude -p`.
 mod harness;
+/// Child processes with a time limit.
+mod process;
 
 /// The wiring examples under hooks-examples/.
 mod examples;

@@ -295,10 +295,29 @@ fn verify_reports_a_guard_that_fails_open() {
         .iter()
         .filter(|f| f["id"] == "HK501")
         .collect();
-    assert_eq!(open.len(), 3, "one per dangerous payload: {json:#}");
-    assert!(open[0]["message"].as_str().unwrap().contains("no decision"));
-    // Without --verify the hook is not run, and the settings are fine.
-    lint_case("HK501", &[]).0.code(0);
+    // Three dangerous payloads each for the `{}` hook and the crashing hook; the crashing
+    // hook with `"onFailure": "block"` blocks, so it is not reported.
+    assert_eq!(open.len(), 6, "{json:#}");
+    let messages: Vec<&str> = open
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages
+            .iter()
+            .filter(|m| m.contains("no decision"))
+            .count(),
+        3
+    );
+    assert_eq!(messages.iter().filter(|m| m.contains("exit 1")).count(), 3);
+    assert!(
+        !messages.iter().any(|m| m.contains("--blocked")),
+        "{messages:#?}"
+    );
+    // Without --verify the hooks are not run: only the missing onFailure is reported.
+    let (run, _sandbox) = lint_case("HK501", &["--format", "json"]);
+    let json: Value = serde_json::from_str(&run.code(0).stdout()).unwrap();
+    assert_eq!(ids_of(&json), ["HK111"]);
 }
 
 #[test]

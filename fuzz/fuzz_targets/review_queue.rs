@@ -1,11 +1,26 @@
-//! Any bytes as one review-queue file: reading it yields a request or an error, never a
-//! panic, and a file that does not read is never taken as an approval. Written against the
-//! review queue's reader, `review::Request::from_slice(&[u8]) -> Result<Request>`; listed in
-//! `Cargo.toml` once that reader exists.
+//! Any bytes as one review-queue file: scanning the queue lists it as an item or as unreadable,
+//! never panics and never skips it silently. Written against the review queue's reader,
+//! `review::queue::Queue::{new, scan, may_hold}`; listed in `Cargo.toml` once that reader is
+//! on the branch.
 #![no_main]
 
+mod sandbox;
+
+use hookkit::review::queue::Queue;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = hookkit::review::Request::from_slice(data);
+    let dir = sandbox::project().join("fuzz-queue");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("creating the fuzzed queue");
+    let queue = Queue::new(&dir);
+    std::fs::write(queue.path_of("toolu0fuzz"), data).expect("writing the fuzzed item");
+    let scan = queue.scan().expect("a readable directory scans");
+    assert_eq!(
+        scan.items.len() + scan.unreadable.len(),
+        1,
+        "the one file is an item or unreadable"
+    );
+    let _ = scan.current_for("toolu_fuzz");
+    let _ = queue.may_hold("toolu_fuzz");
 });

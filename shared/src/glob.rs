@@ -291,6 +291,45 @@ mod tests {
         assert!(Pattern::new("").is_err());
     }
 
+    /// The plain backtracking search, kept as the reference the linear matcher must agree with.
+    fn reference(pattern: &[Segment], path: &[&str]) -> bool {
+        match pattern.split_first() {
+            None => path.is_empty(),
+            Some((Segment::AnyDepth, [])) => !path.is_empty(),
+            Some((Segment::AnyDepth, rest)) => {
+                (0..=path.len()).any(|s| reference(rest, &path[s..]))
+            }
+            Some((Segment::Tokens(tokens), rest)) => {
+                !path.is_empty() && match_tokens(tokens, path[0]) && reference(rest, &path[1..])
+            }
+        }
+    }
+
+    #[test]
+    fn segment_matching_agrees_with_backtracking() {
+        let pieces = ["**", "*", "a", "b", "a*", "?"];
+        let names = ["a", "b", "ab", "ba"];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % n as u64).unwrap()
+        };
+        for _ in 0..20_000 {
+            let pattern: Vec<&str> = (0..=next(5)).map(|_| pieces[next(pieces.len())]).collect();
+            let path: Vec<&str> = (0..next(6)).map(|_| names[next(names.len())]).collect();
+            let compiled = Pattern::new(&pattern.join("/")).unwrap();
+            assert_eq!(
+                match_segments(&compiled.segments, &path),
+                reference(&compiled.segments, &path),
+                "{} against {}",
+                pattern.join("/"),
+                path.join("/")
+            );
+        }
+    }
+
     #[test]
     fn many_double_stars_stay_fast() {
         let pattern = Pattern::new(&format!("{}x", "**/*/".repeat(16))).unwrap();

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::harness::{read_json, repo_root, wiring_helper};
+use super::harness::{binary_path, finished, read_json, repo_root, wiring_helper};
 
 /// Each example folder and the `hookkit-wiring install` flags that produce its settings.
 const EXAMPLES: [(&str, &[&str]); 3] = [
@@ -75,4 +75,28 @@ fn plugin_manifest_and_hooks_are_json() {
         assert!(value.is_object(), "{file}");
     }
     assert!(Path::new(&repo_root().join("hooks-examples/README.md")).is_file());
+}
+
+#[test]
+fn example_policies_pass_rules_lint_strictly() {
+    if !finished("rules-lint") {
+        return;
+    }
+    for (name, _) in EXAMPLES {
+        let policy = repo_root().join(format!("hooks-examples/{name}/hookkit.toml"));
+        let output = std::process::Command::new(binary_path("rules-lint"))
+            .arg("--strict")
+            .arg(&policy)
+            .current_dir(repo_root())
+            .env("CLAUDE_PROJECT_DIR", repo_root())
+            .output()
+            .expect("running rules-lint");
+        assert!(
+            output.status.success(),
+            "rules-lint --strict {}:\n{}{}",
+            policy.display(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
 }

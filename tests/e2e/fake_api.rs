@@ -5,11 +5,12 @@
 //! out from the request alone (the number of assistant messages already in it), so the server
 //! is stateless and `claude -p --resume` lands on the right turn.
 //!
-//! Only the main agent loop follows the script. The CLI also calls the API for side jobs (the
-//! auto mode safety classifier, titles, token counts): those get a plain text answer with no
-//! verdict in it, or a 404 for endpoints the CLI can do without. A classifier that gets no
-//! verdict makes the CLI deny with "Classifier unavailable", which is how the scenarios produce
-//! a `PermissionDenied` event.
+//! With `CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1`, Claude Code 2.1.329 calls nothing but
+//! `POST /v1/messages?beta=true` (logged and checked by the scenarios). Its auto mode safety
+//! classifier does not ask a base URL that is not Anthropic's at all: it refuses every checked
+//! call with "Classifier unavailable", which fires PermissionDenied, and the CLI exits 1 after
+//! saying so. Should a side request reach the fake anyway (one without the agent's tools), it
+//! gets a plain text answer with no verdict; other endpoints get a 404.
 //!
 //! Every request is logged (method, path, parsed body) so scenarios can assert on what the CLI
 //! sent back: tool results, deny reasons, meta messages.

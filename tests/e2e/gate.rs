@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::fake_api::{FakeApi, Script, bash, tool};
-use super::harness::{ClaudeResult, Scenario, finished};
+use super::harness::{ClaudeResult, Scenario, classifier_knows, finished};
 
 /// The ids of the calls the CLI reported as denied.
 fn denied_ids(run: &ClaudeResult) -> Vec<String> {
@@ -15,6 +15,21 @@ fn denied_ids(run: &ClaudeResult) -> Vec<String> {
         .flatten()
         .filter_map(|d| d["tool_use_id"].as_str().map(str::to_owned))
         .collect()
+}
+
+/// The gate's audit record for the call `id` (the audit trail is on by default).
+fn gate_record(s: &Scenario, id: &str) -> Value {
+    let path = s.path(".claude/logs/hookkit-audit.jsonl");
+    let log = std::fs::read_to_string(&path).unwrap_or_default();
+    log.lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|r| r["binary"] == "pretooluse-gate" && r["tool_use_id"] == id)
+        .unwrap_or_else(|| {
+            panic!(
+                "no pretooluse-gate audit record for {id} in {}:\n{log}",
+                path.display()
+            )
+        })
 }
 
 #[test]
@@ -52,6 +67,15 @@ fn gate_blocks_rm_rf_root_and_lets_ls_run() {
     );
     assert!(!denied_ids(&run).contains(&ls), "{}", run.output);
     assert_eq!(run.result["result"], "done");
+    // Three turns (two calls, then the final text), and nothing but the Messages API.
+    assert_eq!(api.agent_turns().len(), 3, "{}", api.dump());
+    for request in api.requests() {
+        assert_eq!(
+            (request.method.as_str(), request.path.as_str()),
+            ("POST", "/v1/messages?beta=true"),
+            "the CLI called an endpoint the fake does not serve"
+        );
+    }
 }
 
 #[test]
@@ -77,7 +101,7 @@ fn gate_allows_git_status_and_its_output_reaches_the_model() {
 #[test]
 fn gate_denies_rm_rf_of_a_source_directory_and_it_survives() {
     let Some(s) = Scenario::new() else { return };
-    if !finished("pretooluse-gate") {
+    if !finished("pretooluse-gate") || !classifier_knows("rm -rf src") {
         return;
     }
     s.install(&[]);
@@ -109,7 +133,7 @@ fn gate_denies_rm_rf_of_a_source_directory_and_it_survives() {
 #[test]
 fn gate_ask_on_force_push_to_main_is_a_denial_in_print_mode() {
     let Some(s) = Scenario::new() else { return };
-    if !finished("pretooluse-gate") {
+    if !finished("pretooluse-gate") || !classifier_knows("git push --force origin main") {
         return;
     }
     s.git_init();
@@ -166,6 +190,11 @@ fn gate_ask_on_force_push_to_main_is_a_denial_in_print_mode() {
         "the force push reached the remote"
     );
     assert!(denied_ids(&run).contains(&id), "{}", run.output);
+    let record = gate_record(&s, &id);
+    assert!(
+        record["decision"] == "ask" || record["decision"] == "deny",
+        "the gate must ask or deny a force push to main: {record}"
+    );
     // The CLI's own "needs approval" text would also be a denial; the gate's ask reason must
     // be what the model reads.
     let result = api.tool_result(&id).unwrap_or_default();
@@ -243,10 +272,11 @@ fn gate_keeps_the_agent_out_of_git_config() {
         ".git/config was rewritten"
     );
     assert!(denied_ids(&run).contains(&id), "{}", run.output);
-    // Without the gate the CLI refuses too, in its own words; the gate must decide first.
-    let result = api.tool_result(&id).unwrap_or_default();
+    // Without the gate the CLI refuses too, in its own words, and in `-p` a hook's ask ends
+    // in that same text; the gate's audit record shows that it decided.
+    let record = gate_record(&s, &id);
     assert!(
-        !result.starts_with("Claude requested permissions"),
-        "the gate gave no answer; the CLI's own sensitive-file check refused: {result:?}"
+        record["decision"] == "ask" || record["decision"] == "deny",
+        "the gate must ask or deny a write to .git/config: {record}"
     );
 }

@@ -234,3 +234,56 @@ fn plumbing_denied_deferral_does_not_run_on_resume() {
 fn plumbing_one_deferral_among_two_calls_loses_nothing() {
     one_deferral_among_two_calls_loses_nothing(Reviewer::StandIn);
 }
+
+#[test]
+fn review_two_sensitive_calls_in_one_message_defer_one_and_deny_the_other() {
+    // Claude Code keeps only the last of two deferrals of one message (the first never runs
+    // and never gets a result), so the review hook must defer one and deny the other with a
+    // reason that tells the model to retry after the review.
+    let Some(s) = review_project(Reviewer::Ours) else {
+        return;
+    };
+    let api = FakeApi::start(Script::turns(vec![vec![
+        bash("touch deployed-a.txt"),
+        bash("touch deployed-b.txt"),
+    ]]));
+    let run = s.claude(&api).run();
+    run.assert_completed();
+    assert_eq!(run.stop_reason(), "tool_deferred", "{}", run.output);
+    let deferred = run.result["deferred_tool_use"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no deferred_tool_use:\n{}", run.output))
+        .to_owned();
+    let (a, b) = (Script::tool_use_id(0, 0), Script::tool_use_id(0, 1));
+    let (held, other_file, held_file) = if deferred == a {
+        (b, "deployed-b.txt", "deployed-a.txt")
+    } else {
+        (a, "deployed-a.txt", "deployed-b.txt")
+    };
+
+    decide(&s, Reviewer::Ours, &run, None);
+    let resumed = resume(&s, &api, &run.session_id());
+    resumed.assert_completed();
+    assert!(
+        s.path(held_file).exists(),
+        "the approved call did not run on resume"
+    );
+    assert!(
+        !s.path(other_file).exists(),
+        "the second sensitive call ran without a review"
+    );
+    let told = api.tool_result(&held).unwrap_or_else(|| {
+        panic!(
+            "the second call got no result at all (lost):\n{}",
+            api.dump()
+        )
+    });
+    assert!(
+        told.to_lowercase().contains("review") && told.to_lowercase().contains("retry"),
+        "the model must be told to retry after the pending review, got: {told:?}"
+    );
+    assert!(
+        api.tool_result(&deferred).is_some(),
+        "the approved call's result never reached the model"
+    );
+}

@@ -51,6 +51,21 @@ impl Decision {
         }
     }
 
+    /// The same decision, with the reason given for it appended (shortened) for reports.
+    fn because(mut self, reason: &str) -> Self {
+        let reason = reason.trim();
+        if !reason.is_empty() {
+            let short: String = reason.chars().take(120).collect();
+            let more = if short.len() < reason.len() {
+                "..."
+            } else {
+                ""
+            };
+            self.wire = format!("{} ({short}{more})", self.wire);
+        }
+        self
+    }
+
     /// Whether this is a panic of the gate: a bug whatever it decided.
     pub(crate) fn is_panic(&self) -> bool {
         self.wire.starts_with("panic")
@@ -94,9 +109,15 @@ pub(crate) fn in_process(command: &str, project: &Path) -> Decision {
     };
     match std::panic::catch_unwind(AssertUnwindSafe(|| hookkit::gate::handle(&input, &options))) {
         Ok(Ok(Outcome::Reply(reply))) => {
-            Decision::from_wire(reply.permission_decision().unwrap_or("none"))
+            let reason = reply
+                .hook_specific_output
+                .as_ref()
+                .and_then(|o| o.get("permissionDecisionReason"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            Decision::from_wire(reply.permission_decision().unwrap_or("none")).because(reason)
         }
-        Ok(Ok(Outcome::Block { .. })) => Decision::from_wire("block"),
+        Ok(Ok(Outcome::Block { reason })) => Decision::from_wire("block").because(&reason),
         Ok(Err(error)) => Decision {
             strength: Strength::Ask,
             wire: format!("ask (error: {error})"),
@@ -121,7 +142,7 @@ pub(crate) fn through_binary(sandbox: &Sandbox, command: &str) -> Decision {
         .hook(env!("CARGO_BIN_EXE_pretooluse-gate"))
         .payload(bash_payload(command, &sandbox.project()))
         .run();
-    Decision::from_wire(&run.decision())
+    Decision::from_wire(&run.decision()).because(&run.reason())
 }
 
 #[test]

@@ -327,10 +327,12 @@ fn removal(j: &Judged, recursive: bool, raw: &str, s: &Subject<'_>, v: &mut Verd
             Risk::Medium,
             format!("{verb} of `{raw}`, a computed path that cannot be checked"),
         ),
+        // Recursive deletes of sources and other non-build files lose uncommitted work for
+        // good; build output (above) stays low. An allow rule still lets a project opt in.
         Place::ProjectRoot | Place::Project if recursive => (
             "fs.rm-recursive",
-            Risk::Medium,
-            format!("recursive {verb} of `{raw}` in the project"),
+            Risk::High,
+            format!("recursive {verb} of `{raw}`, project files that are not build output"),
         ),
         Place::ProjectRoot | Place::Project => (
             "fs.rm",

@@ -39,6 +39,7 @@ const SYSTEM_DIRS: &[&str] = &[
 /// Project sub-directories that hold regenerable build output and caches.
 const BUILD_DIRS: &[&str] = &[
     "build",
+    "generated",
     "dist",
     "target",
     "node_modules",

@@ -18,7 +18,7 @@ use super::verdict::{Basis, Opinion, Verdict};
 use crate::classify::{self, Assessment, Context, Risk};
 use crate::policy::{CallFacts, HighRisk, Mode, Policy, Rule, RuleDecision};
 use crate::protocol::{FileAccess, ToolCall, ToolView};
-use crate::shell::{self, Command, Origin};
+use crate::shell::{self, Command, Origin, RedirectKind};
 use crate::{Error, Result, secrets};
 
 /// One tool call to decide, with where it happens.
@@ -280,15 +280,30 @@ impl Stage<'_> {
         Ok(())
     }
 
-    /// Whether the call only reads: the classifier rates every part low risk.
+    /// Whether the call only reads: every part is a recognised read (low risk alone is not
+    /// enough: `make`, `mkdir` and `rm -rf build` are low risk and still write).
     fn read_only(&self) -> Result<bool> {
         Ok(match self.facts.view {
             ToolView::File { access, .. } => *access == FileAccess::Read,
             ToolView::WebFetch(_) | ToolView::WebSearch(_) => true,
-            ToolView::Bash(_) => {
+            ToolView::Bash(bash) => {
+                let writes_a_file = shell::parse(&bash.command)?.iter().any(|command| {
+                    command.redirects.iter().any(|r| {
+                        matches!(
+                            r.kind,
+                            RedirectKind::Write | RedirectKind::Append | RedirectKind::ReadWrite
+                        ) && r.target != "/dev/null"
+                    })
+                });
+                if writes_a_file {
+                    return Ok(false);
+                }
                 let assessment = classify::assess(self.request.call, &self.context())?;
                 assessment.unrecognised.is_empty()
-                    && assessment.findings.iter().all(|f| f.risk == Risk::Low)
+                    && assessment
+                        .findings
+                        .iter()
+                        .all(|f| f.risk == Risk::Low && is_read_class(&f.class))
             }
             _ => false,
         })
@@ -302,6 +317,15 @@ impl Stage<'_> {
             allowed_hosts: self.policy.gate.allowed_hosts.clone(),
         }
     }
+}
+
+/// Whether a classifier class only reads: `read.*`, `<area>.read` and `web.search`.
+fn is_read_class(class: &str) -> bool {
+    class.starts_with("read.")
+        || class == "web.search"
+        || class
+            .split_once('.')
+            .is_some_and(|(_, kind)| kind == "read")
 }
 
 /// The stricter of two verdicts; on a tie, the higher risk (so a medium-risk allow is logged),

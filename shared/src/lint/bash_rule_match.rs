@@ -167,8 +167,11 @@ impl RuleMatcher {
         let Ok(commands) = crate::shell::parse(line) else {
             return false;
         };
+        // Claude Code splits compound commands but does not look inside `bash -c '...'`,
+        // `$(...)` or `xargs`: only the line's own commands count.
         commands
             .iter()
+            .filter(|c| c.origin == crate::shell::Origin::TopLevel)
             .any(|c| self.matches(&strip_known_wrappers(&c.text)))
     }
 }
@@ -263,6 +266,7 @@ mod tests {
         assert!(rule_catches(&rule, "env A=b git push --force"));
         assert!(!rule_catches(&rule, "sudo git push --force"));
         assert!(!rule_catches(&rule, "git push -f"));
+        assert!(!rule_catches(&rule, "bash -c 'git push --force'"));
     }
 
     #[test]

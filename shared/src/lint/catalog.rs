@@ -215,7 +215,7 @@ pub const ENTRIES: &[Entry] = &[
         "HK301",
         Warning,
         "bypassable-rule",
-        "A Bash deny or ask rule that a trivially different spelling of the same command slips past: a flag abbreviation (`--forc`), the short flag (`-f`), a `+refspec`, bundled flags, a wrapper (`sudo`, `env`, `command`, `nice`, `timeout 5`), `bash -c '...'`, a global option (`git -C . push`), an absolute path (`/usr/bin/git`). Claude Code matches rules against the text of each sub-command (after stripping `VAR=value` prefixes), so every such variant is a way around the rule. rules-lint generates the variants and lists those the rule misses. Let pretooluse-gate own the command: it normalises wrappers, paths and flags before deciding.",
+        "A Bash deny or ask rule that a trivially different spelling of the same command slips past: a flag abbreviation (`--forc`), the short flag (`-f`), a `+refspec`, bundled flags, long flags for bundled short ones, reordered or split bundles (`-fr`, `-r -f`), a flag after the operands, a wrapper (`sudo`), `bash -c '...'`, a global option (`git -C . push`), an absolute path (`/usr/bin/git`). Claude Code matches rules against the text of each sub-command after removing `VAR=value` prefixes (and, it appears, the wrappers `timeout`, `nice`, `stdbuf`, `env`, `command`, `builtin`, `noglob`, which rules-lint therefore does not report), so every other variant is a way around the rule. rules-lint generates the variants, matches them as Claude Code does and lists those the rule misses. Let pretooluse-gate own the command: it normalises wrappers, paths and flags before deciding.",
     ),
     entry(
         "HK401",
@@ -257,7 +257,7 @@ pub const ENTRIES: &[Entry] = &[
         "HK501",
         Error,
         "hook-fails-open",
-        "`--verify` ran a PreToolUse hook the settings wire against a dangerous command (such as `rm -rf /`) and it let the call through: it answered allow, answered nothing (`{}` or empty output), crashed, exited with a code other than 0 or 2, or timed out. Exit 2, or a deny or ask answer, is what a guard should give.",
+        "`--verify` ran a PreToolUse hook the settings wire against a dangerous command (such as `rm -rf /`) and it let the call through: it answered allow or nothing (`{}` or empty output), or it crashed, exited with a code other than 0 or 2, or timed out without `\"onFailure\": \"block\"` (with it, Claude Code counts a failure as exit 2). Exit 2, or a deny or ask answer, is what a guard should give.",
     ),
     entry(
         "HK502",

@@ -140,6 +140,8 @@ pub struct WiredHook {
     pub timeout: Option<f64>,
     /// The plugin root for `${CLAUDE_PLUGIN_ROOT}`, for plugin hooks.
     pub plugin_root: Option<PathBuf>,
+    /// `"onFailure": "block"`: a crash or timeout then blocks the call.
+    pub blocks_on_failure: bool,
 }
 
 /// Checks the `hooks` object of a file. Returns whether a PreToolUse or PermissionRequest
@@ -741,6 +743,7 @@ pub(crate) fn collect_guards(
                 args,
                 timeout,
                 plugin_root: plugin_root(file),
+                blocks_on_failure: handler.get("onFailure").and_then(Node::as_str) == Some("block"),
             });
         }
     }

@@ -33,8 +33,11 @@ const MAX_WAIT: Duration = Duration::from_secs(10);
 pub enum Verdict {
     /// Exit 2, or a deny, ask or defer answer.
     Stopped(String),
-    /// An allow, no opinion, a crash, another exit code or a timeout.
+    /// An allow, or no opinion: the call goes ahead.
     LetThrough(String),
+    /// A crash, another exit code, output that is not JSON or a timeout: the call goes ahead
+    /// unless the hook has `"onFailure": "block"`.
+    Failed(String),
 }
 
 /// The PreToolUse payload Claude Code would send for `command`.
@@ -84,7 +87,7 @@ pub fn run(hook: &WiredHook, input: &Value, options: &Options) -> Verdict {
     }
     let mut child = match command.spawn() {
         Ok(child) => child,
-        Err(e) => return Verdict::LetThrough(format!("could not start: {e}")),
+        Err(e) => return Verdict::Failed(format!("could not start: {e}")),
     };
     let mut body = input.to_string();
     body.push('\n');
@@ -115,7 +118,7 @@ pub fn run(hook: &WiredHook, input: &Value, options: &Options) -> Verdict {
         }
     };
     let Some(status) = status else {
-        return Verdict::LetThrough(format!("timed out after {:.1} s", wait.as_secs_f64()));
+        return Verdict::Failed(format!("timed out after {:.1} s", wait.as_secs_f64()));
     };
     let out = reader.join().unwrap_or_default();
     judge(status.code(), &out)
@@ -131,7 +134,7 @@ pub fn judge(code: Option<i32>, stdout: &str) -> Verdict {
                 return Verdict::LetThrough("no answer".into());
             }
             let Ok(reply) = serde_json::from_str::<Value>(text) else {
-                return Verdict::LetThrough("output that is not JSON".into());
+                return Verdict::Failed("output that is not JSON".into());
             };
             let decision = reply
                 .pointer("/hookSpecificOutput/permissionDecision")
@@ -146,8 +149,8 @@ pub fn judge(code: Option<i32>, stdout: &str) -> Verdict {
                 None => Verdict::LetThrough("no decision (`{}`)".into()),
             }
         }
-        Some(other) => Verdict::LetThrough(format!("exit {other}")),
-        None => Verdict::LetThrough("killed by a signal".into()),
+        Some(other) => Verdict::Failed(format!("exit {other}")),
+        None => Verdict::Failed("killed by a signal".into()),
     }
 }
 
@@ -168,9 +171,13 @@ pub fn verify(files: &[SourceFile], hooks: &[WiredHook], options: &Options) -> V
             });
         };
         for command in DANGEROUS {
-            if let Verdict::LetThrough(how) =
-                run(hook, &payload(command, &options.project_dir), options)
-            {
+            let verdict = run(hook, &payload(command, &options.project_dir), options);
+            let how = match verdict {
+                Verdict::LetThrough(how) => Some(how),
+                Verdict::Failed(how) if !hook.blocks_on_failure => Some(how),
+                _ => None,
+            };
+            if let Some(how) = how {
                 push(
                     "HK501",
                     Severity::Error,
@@ -207,7 +214,7 @@ mod tests {
     fn judges_answers_like_claude_code() {
         assert_eq!(judge(Some(2), ""), Verdict::Stopped("exit 2".into()));
         assert!(matches!(judge(Some(0), "{}"), Verdict::LetThrough(_)));
-        assert!(matches!(judge(Some(1), ""), Verdict::LetThrough(_)));
+        assert!(matches!(judge(Some(1), ""), Verdict::Failed(_)));
         assert!(matches!(
             judge(
                 Some(0),

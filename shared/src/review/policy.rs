@@ -374,11 +374,28 @@ mod tests {
         let t = trigger(&s, "Bash", json!({"command": "rm -rf victim"})).unwrap();
         assert_eq!(
             (t.rule.as_str(), t.risk),
+            ("fs.rm-recursive", Some(Risk::High))
+        );
+        let t = trigger(&s, "Bash", json!({"command": "frobnicate --now"})).unwrap();
+        assert_eq!(
+            (t.rule.as_str(), t.risk),
             ("unrecognised", Some(Risk::Medium))
         );
         assert_eq!(trigger(&s, "Bash", json!({"command": "git status"})), None);
         assert_eq!(trigger(&s, "Read", json!({"file_path": "/p/a"})), None);
-        assert!(trigger(&s, "Write", json!({"file_path": "/p/a", "content": ""})).is_some());
+        // A write inside the project is low risk; one outside it needs a person.
+        assert_eq!(
+            trigger(&s, "Write", json!({"file_path": "/p/a", "content": ""})),
+            None
+        );
+        assert!(
+            trigger(
+                &s,
+                "Write",
+                json!({"file_path": "/etc/hosts", "content": ""})
+            )
+            .is_some()
+        );
     }
 
     #[test]

@@ -233,7 +233,23 @@ impl Walker {
         if text.contains("$(") || text.contains('`') {
             self.expand(&format!("\"{text}\""), scope)?;
         }
-        Ok(())
+        self.arithmetic_as_commands(text, scope)
+    }
+
+    /// The parser reads `( ( rm -rf / ) )` and `$( ( rm -rf / ) )`, which Bash runs as nested
+    /// subshells, as arithmetic `((...))` and `$((...))`. So the text of any arithmetic is also
+    /// read as commands in a subshell. That can only make a decision stricter: real arithmetic
+    /// such as `i + 1` reads as a command nobody recognises, and text that does not parse as
+    /// commands is left as the arithmetic it is.
+    pub(super) fn arithmetic_as_commands(&mut self, text: &str, scope: &Scope) -> Result<()> {
+        if super::parse_program(text).is_err() {
+            return Ok(());
+        }
+        let inner = Scope {
+            subshell: true,
+            ..scope.clone()
+        };
+        self.nested(text, "arithmetic read as subshells", &inner)
     }
 
     fn extended_test(&mut self, expr: &ast::ExtendedTestExpr, scope: &Scope) -> Result<()> {

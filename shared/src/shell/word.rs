@@ -182,6 +182,7 @@ impl Walker {
                     if expr.value.contains("$(") || expr.value.contains('`') {
                         self.expand(&format!("\"{}\"", expr.value), scope)?;
                     }
+                    self.arithmetic_as_commands(&expr.value, scope)?;
                     out.push(source);
                     out.dynamic = true;
                 }
