@@ -15,12 +15,32 @@ use crate::util::{Hook, Run, Sandbox, fixture_json};
 
 pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_defer-for-review");
 
-/// A hook run as Claude Code starts it in `claude -p`.
+/// A hook run as Claude Code starts it in `claude -p`, with [`deterministic_policy`].
 pub(crate) fn headless(sandbox: &Sandbox) -> Hook {
+    deterministic_policy(sandbox);
+    bare_headless(sandbox)
+}
+
+/// A hook run as in `claude -p`, with whatever policy the sandbox has (the built-in one).
+pub(crate) fn bare_headless(sandbox: &Sandbox) -> Hook {
     sandbox
         .hook(BIN)
         .env("CLAUDE_CODE_ENTRYPOINT", "sdk-cli")
         .env("USER", "alice")
+}
+
+/// A user policy under which exactly the Bash commands starting with `rm`, `make`, `git push`
+/// or `curl` need review, whatever the classifier makes of them; a project file in a test can
+/// still override it.
+pub(crate) fn deterministic_policy(sandbox: &Sandbox) {
+    let path = sandbox.home().join(".claude/hookkit.toml");
+    if !path.exists() {
+        sandbox.write(
+            "home/.claude/hookkit.toml",
+            "[review]\nrisk = []\n\
+             when = ['(.tool_input.command // \"\") | test(\"^(rm|make|git push|curl) \")']\n",
+        );
+    }
 }
 
 /// A reviewer's command in the sandbox's project.

@@ -1,10 +1,10 @@
 //! The hook's decision paths, first sight and resume.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{
-    BIN, audit, bash_call, edit_item, headless, item_of, items, queue_dir, resumed, reviewer,
-    tool_call,
+    BIN, audit, bare_headless, bash_call, deterministic_policy, edit_item, headless, item_of,
+    items, queue_dir, resumed, reviewer, tool_call,
 };
 use crate::util::Sandbox;
 
@@ -51,8 +51,8 @@ fn headless_run_defers_and_queues_the_call() {
     assert_eq!(item["permission_mode"], "default");
     assert_eq!(item["tool"], "Bash");
     assert_eq!(item["input"]["command"], "rm -rf victim");
-    assert_eq!(item["risk"], "medium");
-    assert_eq!(item["rule"], "unrecognised");
+    assert_eq!(item["risk"], Value::Null);
+    assert_eq!(item["rule"], "review.when");
     assert_eq!(item["input_sha256"].as_str().unwrap().len(), 64);
     assert!(item["queued_at"].as_str().unwrap().ends_with('Z'));
     let records = audit(&sandbox);
@@ -64,6 +64,7 @@ fn headless_run_defers_and_queues_the_call() {
 #[test]
 fn attended_zero_alone_counts_as_headless() {
     let sandbox = Sandbox::new();
+    deterministic_policy(&sandbox);
     let run = sandbox
         .hook(BIN)
         .env("CLAUDE_CODE_SESSION_ATTENDED", "0")
@@ -75,10 +76,15 @@ fn attended_zero_alone_counts_as_headless() {
 #[test]
 fn interactive_sessions_get_ask_and_nothing_is_queued() {
     let sandbox = Sandbox::new();
+    deterministic_policy(&sandbox);
     let run = sandbox.hook(BIN).bash("rm -rf build").run();
     assert_eq!(run.decision(), "ask");
     assert!(run.reason().contains("Needs review"), "{}", run.reason());
-    assert!(run.reason().contains("rm -rf build"), "{}", run.reason());
+    assert!(
+        run.reason().contains("review condition"),
+        "{}",
+        run.reason()
+    );
 
     let run = headless(&sandbox)
         .args(["--interactive"])
@@ -292,10 +298,13 @@ fn review_settings_from_policy_and_flags() {
     let sandbox = Sandbox::new();
     // Flags: only Write calls, and anything under deploy/.
     let flags = ["--tools", "Write", "--path", "deploy/**"];
-    let run = headless(&sandbox).args(flags).bash("rm -rf build").run();
+    let run = bare_headless(&sandbox)
+        .args(flags)
+        .bash("rm -rf build")
+        .run();
     assert_eq!(run.decision(), "none");
     let deploy = sandbox.project().join("deploy/prod.yaml");
-    let run = headless(&sandbox)
+    let run = bare_headless(&sandbox)
         .args(flags)
         .payload(tool_call(
             "toolu_deploy",
@@ -309,11 +318,11 @@ fn review_settings_from_policy_and_flags() {
     // Policy: a jq condition and a class id; risk limited to high.
     sandbox.write(
         "project/.claude/hookkit.toml",
-        "[review]\nrisk = [\"high\"]\nrule_ids = [\"fs.rm-root\"]\n\
+        "[review]\nrisk = []\nrule_ids = [\"fs.rm-root\"]\n\
          when = ['.tool_input.url // \"\" | test(\"internal\")']\n",
     );
     assert_eq!(
-        headless(&sandbox)
+        bare_headless(&sandbox)
             .payload(bash_call("toolu_a", "rm -rf build"))
             .run()
             .decision(),
@@ -326,18 +335,18 @@ fn review_settings_from_policy_and_flags() {
         .to_owned();
     reviewer(&sandbox, &["deny", &deploy_item, "--reason", "no"]).code(0);
     let fetch = json!({"url": "https://internal.example.com", "prompt": "p"});
-    let run = headless(&sandbox)
+    let run = bare_headless(&sandbox)
         .payload(tool_call("toolu_fetch", "WebFetch", fetch))
         .run();
     assert_eq!(run.decision(), "defer", "{}", run.reason());
-    let run = headless(&sandbox)
+    let run = bare_headless(&sandbox)
         .payload(bash_call("toolu_b", "rm -rf /"))
         .run();
     // The session already waits on the WebFetch call.
     assert_eq!(run.decision(), "deny");
     assert!(run.reason().contains("Retry this call"), "{}", run.reason());
-    let run = headless(&sandbox)
-        .args(["--risk", "medium"])
+    let run = bare_headless(&sandbox)
+        .args(["--risk", "low,medium,high"])
         .payload(
             json!({"session_id": "other", "cwd": "/", "hook_event_name": "PreToolUse",
             "tool_name": "Bash", "tool_input": {"command": "rm -rf build"}, "tool_use_id": "t9"}),
@@ -377,4 +386,24 @@ fn a_call_without_a_tool_use_id_is_asked_not_deferred() {
     let run = headless(&sandbox).payload(call).run();
     assert_eq!(run.decision(), "ask");
     assert!(items(&queue_dir(&sandbox)).is_empty());
+}
+
+#[test]
+fn the_built_in_policy_reviews_risky_bash_calls_only() {
+    let sandbox = Sandbox::new();
+    let run = bare_headless(&sandbox).bash("rm -rf /").run();
+    assert_eq!(run.decision(), "defer", "{}", run.reason());
+    let item = item_of(&sandbox, "toolu_01RmRfBuildDir0000000001");
+    assert_eq!(item["rule"], "fs.rm-root");
+    assert_eq!(item["risk"], "high");
+    let quiet = bash_call("toolu_quiet", "git status");
+    assert_eq!(
+        bare_headless(&sandbox).payload(quiet).run().decision(),
+        "none"
+    );
+    let read = tool_call("toolu_read", "Read", json!({"file_path": "/tmp/x"}));
+    assert_eq!(
+        bare_headless(&sandbox).payload(read).run().decision(),
+        "none"
+    );
 }

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{bash_call, headless, item_of, items, queue_dir, resumed, reviewer};
+use super::{bare_headless, bash_call, headless, item_of, items, queue_dir, resumed, reviewer};
 use crate::util::Sandbox;
 
 const RETRY: &str = "Retry this call unchanged after that review is decided";
@@ -165,7 +165,7 @@ fn failures_ask_and_never_allow() {
         vec!["--bogus"],
         vec!["--when", "(((("],
     ] {
-        let run = headless(&sandbox).args(&args).bash("rm -rf build").run();
+        let run = bare_headless(&sandbox).args(&args).bash("rm -rf /").run();
         assert_eq!(run.decision(), "ask", "{args:?}: {}", run.stdout());
         assert!(
             run.reason().contains("could not decide"),

@@ -453,3 +453,54 @@ fn write_table(out: &mut dyn Write, header: &[String; 7], rows: &[[String; 7]]) 
 fn write_error(error: std::io::Error) -> Error {
     Error::io("writing output", "<stdout>", error)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(mode: Option<&str>) -> Item {
+        serde_json::from_value(serde_json::json!({
+            "id": "abc123", "status": "pending", "session_id": "s-1", "tool_use_id": "t",
+            "cwd": "/p", "permission_mode": mode, "tool": "Bash", "summary": "x", "input": {},
+            "input_sha256": "0", "rule": "r", "risk": null, "reason": "r",
+            "queued_at": "2026-11-21T10:00:00.000Z", "last_answer": "defer"
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn resume_keeps_the_mode_when_there_is_one() {
+        assert_eq!(
+            resume_command(&item(Some("plan")), "claude"),
+            [
+                "claude",
+                "-p",
+                "--resume",
+                "s-1",
+                "--permission-mode",
+                "plan"
+            ]
+        );
+        assert_eq!(
+            resume_command(&item(None), "claude"),
+            ["claude", "-p", "--resume", "s-1"]
+        );
+    }
+
+    #[test]
+    fn from_result_needs_a_deferred_call() {
+        let dir = tempfile::tempdir().unwrap();
+        let desk = Desk {
+            queue: Queue::new(dir.path()),
+            audit_log: dir.path().join("audit.jsonl"),
+            now: Utc::now(),
+        };
+        let err = desk.item_for_result("not json").unwrap_err().to_string();
+        assert!(err.contains("not JSON"), "{err}");
+        let err = desk
+            .item_for_result(r#"{"stop_reason":"end_turn"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("end_turn"), "{err}");
+    }
+}
