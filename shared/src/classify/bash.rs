@@ -147,6 +147,20 @@ pub(super) fn judge(s: &Subject<'_>) -> Verdict {
     let c = s.command;
     if c.effective.is_empty() {
         fs::redirects(s, &mut v);
+        let truncates_project_file = c.redirects.iter().any(|r| {
+            r.kind == crate::shell::RedirectKind::Write
+                && super::paths::judge(&r.target, false, s.ctx)
+                    .place
+                    .in_project()
+        });
+        if truncates_project_file && v.findings.is_empty() {
+            v.add(
+                "fs.truncate",
+                Risk::Medium,
+                "empties a file with a bare redirection",
+                s.text(),
+            );
+        }
         v.known = true;
         return v;
     }
