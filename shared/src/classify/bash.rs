@@ -177,9 +177,37 @@ pub(super) fn judge(s: &Subject<'_>) -> Verdict {
                 s.text(),
             );
         } else {
+            // With arguments that look destructive, a computed name is most likely a disguise.
+            let looks_destructive = s.args().iter().any(|a| {
+                matches!(
+                    a.as_str(),
+                    "-rf"
+                        | "-fr"
+                        | "-r"
+                        | "-R"
+                        | "/"
+                        | "/*"
+                        | "~"
+                        | "--force"
+                        | "-f"
+                        | "--hard"
+                        | "--recursive"
+                        | "push"
+                        | "reset"
+                        | "clean"
+                        | "drop"
+                        | "delete"
+                        | "destroy"
+                )
+            });
+            let risk = if looks_destructive {
+                Risk::High
+            } else {
+                Risk::Medium
+            };
             v.add(
                 "exec.dynamic",
-                Risk::Medium,
+                risk,
                 format!("the command name `{name}` is computed and cannot be checked"),
                 s.text(),
             );

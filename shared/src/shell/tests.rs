@@ -139,3 +139,11 @@ fn long_input_is_an_error() {
     let huge = format!("echo '{}'", "x".repeat(MAX_INPUT_BYTES));
     assert!(parse(&huge).is_err());
 }
+
+#[test]
+fn spaced_double_parentheses_are_subshells() {
+    assert!(has("( ( rm -rf / ) )", &["rm", "-rf", "/"]));
+    assert!(has("$( ( (rm -rf /) ) )", &["rm", "-rf", "/"]));
+    assert!(has("echo $( (rm -rf /) )", &["rm", "-rf", "/"]));
+    assert!(has("echo $((1+2))", &["echo", "$((1+2))"]));
+}

@@ -182,6 +182,14 @@ impl Walker {
                     if expr.value.contains("$(") || expr.value.contains('`') {
                         self.expand(&format!("\"{}\"", expr.value), scope)?;
                     }
+                    // `$( (cmd) )` is a command substitution in Bash, though the parser reads
+                    // it as arithmetic.
+                    if source.starts_with("$(")
+                        && !source.starts_with("$((")
+                        && source.ends_with(')')
+                    {
+                        self.maybe_commands(&source[2..source.len() - 1], "$(...)", scope)?;
+                    }
                     out.push(source);
                     out.dynamic = true;
                 }
