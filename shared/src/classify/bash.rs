@@ -2,7 +2,7 @@
 
 use super::{Assessment, Context, Finding, Risk, code, data, fs, git, net, sys};
 use crate::Result;
-use crate::shell::{self, Origin, SimpleCommand as Command};
+use crate::shell::{self, Command, Origin};
 
 /// What one simple command was judged to do.
 #[derive(Debug, Default)]
@@ -67,7 +67,7 @@ impl Subject<'_> {
 
 /// Judges every simple command of `line` into `out`.
 pub(super) fn assess_line(line: &str, ctx: &Context, out: &mut Assessment) -> Result<()> {
-    let commands = shell::read(line)?;
+    let commands = shell::parse(line)?;
     out.trace.push(format!(
         "read {} simple command{}",
         commands.len(),

@@ -4,7 +4,7 @@
 use super::bash::{Subject, Verdict};
 use super::paths::{self, Secret};
 use super::{Assessment, Context, Finding, Risk, host_allowed};
-use crate::shell::SimpleCommand as Command;
+use crate::shell::Command;
 
 /// Programs that fetch from the network.
 const FETCHERS: &[&str] = &[

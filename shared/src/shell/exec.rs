@@ -3,7 +3,7 @@
 
 use super::walk::{Scope, Stage, Walker};
 use super::word::Expanded;
-use super::{Command, Origin, Redirect, SimpleCommand};
+use super::{Command, Origin, Redirect};
 use crate::Result;
 
 /// A simple command as read, before wrappers are removed.
@@ -35,15 +35,13 @@ fn finish_with_parent(
     if let Some(first) = effective.first_mut() {
         first.text = normalise_program(&first.text).to_owned();
     }
-    let command = SimpleCommand {
-        command: Command {
-            text: normalise_space(&raw.text),
-            argv: raw.words.iter().map(|w| w.text.clone()).collect(),
-            effective: effective.iter().map(|w| w.text.clone()).collect(),
-            wrappers,
-            origin: scope.origin.clone(),
-            dynamic_name: effective.first().is_some_and(|w| w.dynamic),
-        },
+    let command = Command {
+        text: normalise_space(&raw.text),
+        argv: raw.words.iter().map(|w| w.text.clone()).collect(),
+        effective: effective.iter().map(|w| w.text.clone()).collect(),
+        wrappers,
+        origin: scope.origin.clone(),
+        dynamic_name: effective.first().is_some_and(|w| w.dynamic),
         dynamic_args: effective.iter().map(|w| w.dynamic).collect(),
         redirects: raw.redirects,
         stdin_text: raw.stdin_text,
@@ -512,7 +510,7 @@ fn shell(
 }
 
 /// What `echo`/`printf` with static arguments print.
-fn printed_text(command: &SimpleCommand) -> Option<String> {
+fn printed_text(command: &Command) -> Option<String> {
     if command.dynamic_args.iter().any(|d| *d) {
         return None;
     }

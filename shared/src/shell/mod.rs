@@ -64,9 +64,13 @@ pub struct Redirect {
     pub target: String,
 }
 
-/// One simple command that the line would run: what permission rules are matched against.
+/// One simple command that the line would run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent facts about where a command runs, read one at a time"
+)]
 pub struct Command {
     /// The command's source text with leading assignments removed and whitespace normalised:
     /// what Claude Code's own Bash rules are matched against.
@@ -81,29 +85,13 @@ pub struct Command {
     pub origin: Origin,
     /// The command name is computed (`$CMD`, `$(echo rm)`) and could not be resolved.
     pub dynamic_name: bool,
-}
-
-impl Command {
-    /// The program name that really runs (the first effective word), if any.
-    pub fn program(&self) -> Option<&str> {
-        self.effective.first().map(String::as_str)
-    }
-}
-
-/// A [`Command`] with everything else [`read`] learned about it: redirections, standard input,
-/// its place in pipelines and compound commands. Dereferences to the [`Command`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct SimpleCommand {
-    /// The command itself.
-    pub command: Command,
     /// For each word of `effective`, whether it holds an expansion that could not be resolved.
     pub dynamic_args: Vec<bool>,
     /// File redirections, in order.
     pub redirects: Vec<Redirect>,
     /// What the command reads on standard input from a here-document or here-string.
     pub stdin_text: Option<String>,
-    /// The pipeline the command belongs to (unique within one [`read`]).
+    /// The pipeline the command belongs to (unique within one [`parse`]).
     pub pipeline: usize,
     /// Its position in that pipeline, from 0.
     pub stage: usize,
@@ -120,19 +108,16 @@ pub struct SimpleCommand {
     /// list with `||`).
     pub conditional: bool,
     /// For a command run by another command (`xargs`, `find -exec`), the index of that
-    /// command in the list [`read`] returns.
+    /// command in the list [`parse`] returns.
     pub parent: Option<usize>,
 }
 
-impl std::ops::Deref for SimpleCommand {
-    type Target = Command;
-
-    fn deref(&self) -> &Command {
-        &self.command
+impl Command {
+    /// The program name that really runs (the first effective word), if any.
+    pub fn program(&self) -> Option<&str> {
+        self.effective.first().map(String::as_str)
     }
-}
 
-impl SimpleCommand {
     /// Whether the effective word at `index` holds an unresolved expansion.
     pub fn is_dynamic(&self, index: usize) -> bool {
         self.dynamic_args.get(index).copied().unwrap_or(false)
@@ -144,11 +129,6 @@ impl SimpleCommand {
 /// A line that is not valid Bash, longer than [`MAX_INPUT_BYTES`] (or [`MAX_DENSE_BYTES`] of
 /// dense shell) or nested deeper than [`MAX_NESTING`] is an error.
 pub fn parse(line: &str) -> Result<Vec<Command>> {
-    Ok(read(line)?.into_iter().map(|c| c.command).collect())
-}
-
-/// Like [`parse`], with everything else learned about each command.
-pub fn read(line: &str) -> Result<Vec<SimpleCommand>> {
     let mut walker = walk::Walker::default();
     walker.program(line, &Origin::TopLevel, 0)?;
     Ok(walker.finish())
@@ -183,11 +163,11 @@ pub(crate) fn parse_program(line: &str) -> Result<brush_parser::ast::Program> {
 
 /// Splits a plain word list into words the way the shell would (for `env -S` and the like).
 pub(crate) fn split_words(text: &str) -> Vec<String> {
-    match read(text) {
+    match parse(text) {
         Ok(commands) => commands
             .into_iter()
             .find(|c| c.origin == Origin::TopLevel)
-            .map(|c| c.command.argv)
+            .map(|c| c.argv)
             .unwrap_or_default(),
         Err(_) => text.split_whitespace().map(str::to_owned).collect(),
     }

@@ -94,7 +94,7 @@ fn home_is_a_tilde() {
 
 #[test]
 fn heredoc_to_a_file_is_data() {
-    let commands = read("cat > notes.md <<'EOF'\nrm -rf /\nEOF").unwrap();
+    let commands = parse("cat > notes.md <<'EOF'\nrm -rf /\nEOF").unwrap();
     assert_eq!(commands.len(), 1);
     assert_eq!(commands[0].effective, ["cat"]);
     assert_eq!(commands[0].stdin_text.as_deref(), Some("rm -rf /\n"));
@@ -103,7 +103,7 @@ fn heredoc_to_a_file_is_data() {
 
 #[test]
 fn records_redirects_and_pipeline_positions() {
-    let commands = read("curl -s x | sudo bash > /dev/null 2>&1").unwrap();
+    let commands = parse("curl -s x | sudo bash > /dev/null 2>&1").unwrap();
     assert_eq!(commands[1].stage, 1);
     assert_eq!(commands[1].stages, 2);
     assert_eq!(commands[1].redirects[0].kind, RedirectKind::Write);

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use brush_parser::ast;
 
 use super::word::Expanded;
-use super::{Origin, Redirect, RedirectKind, SimpleCommand, exec};
+use super::{Command, Origin, Redirect, RedirectKind, exec};
 use crate::{Error, Result};
 
 /// How many times a command line may be read again from inside itself (`bash -c "eval ..."`).
@@ -52,7 +52,7 @@ struct Accumulated {
 /// Collects simple commands.
 #[derive(Debug, Default)]
 pub(crate) struct Walker {
-    pub(super) commands: Vec<SimpleCommand>,
+    pub(super) commands: Vec<Command>,
     /// Variables given a static value earlier in the line (`X=rm; $X -rf /`).
     pub(super) vars: HashMap<String, String>,
     next_pipeline: usize,
@@ -60,7 +60,7 @@ pub(crate) struct Walker {
 
 impl Walker {
     /// The commands collected.
-    pub(crate) fn finish(self) -> Vec<SimpleCommand> {
+    pub(crate) fn finish(self) -> Vec<Command> {
         self.commands
     }
 

@@ -5,7 +5,7 @@
 use brush_parser::word::{self, ParameterExpr, WordPiece, WordPieceWithSource};
 
 use super::walk::{Scope, Walker};
-use super::{Origin, SimpleCommand};
+use super::{Command, Origin};
 use crate::{Error, Result};
 
 /// One word after expansion.
@@ -229,7 +229,7 @@ fn parse_word(raw: &str) -> Result<Vec<WordPieceWithSource>> {
 }
 
 /// What `$(echo rm)` or `$(printf rm)` prints, when the substitution is only that.
-fn echo_output(commands: &[SimpleCommand]) -> Option<String> {
+fn echo_output(commands: &[Command]) -> Option<String> {
     let [only] = commands else {
         return None;
     };
