@@ -231,12 +231,20 @@ pub(super) fn judge(s: &Subject<'_>) -> Verdict {
         || sys::judge(program, s, &mut v)
         || data::judge(program, s, &mut v);
     if !handled && is_everyday(program, s) {
-        v.add(
-            "read.everyday",
-            Risk::Low,
-            "an everyday command that changes nothing outside the project",
-            s.text(),
-        );
+        // Plan mode allows only reads, so a program that writes (even inside the project) must
+        // not carry a `read.` class.
+        let (class, reason) = if only_reads(program) {
+            (
+                "read.everyday",
+                "an everyday command that only reads or prints",
+            )
+        } else {
+            (
+                "build.everyday",
+                "an everyday command that changes nothing outside the project",
+            )
+        };
+        v.add(class, Risk::Low, reason, s.text());
     }
     if !matches!(
         program,
@@ -272,6 +280,116 @@ fn secret_operands(s: &Subject<'_>, v: &mut Verdict) {
             return;
         }
     }
+}
+
+/// Everyday programs that only read or print: they change no file (redirections are judged on
+/// their own).
+const ONLY_READS: &[&str] = &[
+    "ls",
+    "ll",
+    "la",
+    "dir",
+    "cat",
+    "bat",
+    "less",
+    "more",
+    "head",
+    "tail",
+    "wc",
+    "grep",
+    "egrep",
+    "fgrep",
+    "rg",
+    "ag",
+    "ack",
+    "fd",
+    "tree",
+    "pwd",
+    "echo",
+    "printf",
+    "true",
+    "false",
+    "test",
+    "[",
+    "[[",
+    "which",
+    "type",
+    "whereis",
+    "whoami",
+    "id",
+    "date",
+    "uname",
+    "hostname",
+    "printenv",
+    "diff",
+    "cmp",
+    "comm",
+    "sort",
+    "uniq",
+    "cut",
+    "tr",
+    "paste",
+    "join",
+    "fold",
+    "fmt",
+    "nl",
+    "column",
+    "rev",
+    "tac",
+    "od",
+    "hexdump",
+    "xxd",
+    "strings",
+    "file",
+    "stat",
+    "du",
+    "df",
+    "ps",
+    "pgrep",
+    "top",
+    "htop",
+    "free",
+    "uptime",
+    "basename",
+    "dirname",
+    "realpath",
+    "readlink",
+    "cd",
+    "pushd",
+    "popd",
+    "sleep",
+    "wait",
+    "jq",
+    "yq",
+    "md5sum",
+    "sha1sum",
+    "sha256sum",
+    "sha512sum",
+    "b2sum",
+    "cksum",
+    "base64",
+    "seq",
+    "expr",
+    "bc",
+    "locale",
+    "lsof",
+    "netstat",
+    "ss",
+    "zcat",
+    "zgrep",
+    "zless",
+    "man",
+    "info",
+    "help",
+    "tldr",
+    "diffstat",
+    "colordiff",
+    "delta",
+    ":",
+];
+
+fn only_reads(program: &str) -> bool {
+    ONLY_READS.contains(&program)
 }
 
 /// Programs that only read, print or build inside the project.
