@@ -147,3 +147,17 @@ fn spaced_double_parentheses_are_subshells() {
     assert!(has("echo $( (rm -rf /) )", &["rm", "-rf", "/"]));
     assert!(has("echo $((1+2))", &["echo", "$((1+2))"]));
 }
+
+#[test]
+fn spaced_parentheses_read_as_subshells_not_only_arithmetic() {
+    // Bash runs these as nested subshells; the parser reads them as `((...))` and `$((...))`.
+    assert!(has("( ( rm -rf / ) )", &["rm", "-rf", "/"]));
+    assert!(has("$( ( (rm -rf /) ) )", &["rm", "-rf", "/"]));
+    assert!(has(
+        "echo $( ( git reset --hard ) )",
+        &["git", "reset", "--hard"]
+    ));
+    // Real arithmetic still parses and is not lost.
+    assert!(parse("(( i += 1 ))").is_ok());
+    assert!(has("echo $(( 2 * 3 ))", &["echo", "$(( 2 * 3 ))"]));
+}

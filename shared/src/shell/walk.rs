@@ -229,28 +229,27 @@ impl Walker {
     }
 
     /// Arithmetic can hold command substitutions: `(( $(rm -rf /) ))`.
-    ///
-    /// The parser also reads `( ( cmd ) )`, two subshells in Bash, as arithmetic; so the text is
-    /// read as commands too when it parses as such (real arithmetic then shows as an
-    /// unrecognised command, never as a harmless one).
     fn arithmetic(&mut self, text: &str, scope: &Scope) -> Result<()> {
         if text.contains("$(") || text.contains('`') {
             self.expand(&format!("\"{text}\""), scope)?;
         }
-        self.maybe_commands(text, "( ( ... ) )", scope)
+        self.arithmetic_as_commands(text, scope)
     }
 
-    /// Reads `text` as commands if it parses; does nothing if it does not.
-    pub(super) fn maybe_commands(&mut self, text: &str, what: &str, scope: &Scope) -> Result<()> {
-        let inner = text.trim();
-        let inner = inner
-            .strip_prefix('(')
-            .and_then(|t| t.strip_suffix(')'))
-            .map_or(inner, str::trim);
-        if inner.is_empty() || super::parse_program(inner).is_err() {
+    /// The parser reads `( ( rm -rf / ) )` and `$( ( rm -rf / ) )`, which Bash runs as nested
+    /// subshells, as arithmetic `((...))` and `$((...))`. So the text of any arithmetic is also
+    /// read as commands in a subshell. That can only make a decision stricter: real arithmetic
+    /// such as `i + 1` reads as a command nobody recognises, and text that does not parse as
+    /// commands is left as the arithmetic it is.
+    pub(super) fn arithmetic_as_commands(&mut self, text: &str, scope: &Scope) -> Result<()> {
+        if super::parse_program(text).is_err() {
             return Ok(());
         }
-        self.nested(inner, what, scope)
+        let inner = Scope {
+            subshell: true,
+            ..scope.clone()
+        };
+        self.nested(text, "arithmetic read as subshells", &inner)
     }
 
     fn extended_test(&mut self, expr: &ast::ExtendedTestExpr, scope: &Scope) -> Result<()> {

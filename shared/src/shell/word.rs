@@ -182,14 +182,7 @@ impl Walker {
                     if expr.value.contains("$(") || expr.value.contains('`') {
                         self.expand(&format!("\"{}\"", expr.value), scope)?;
                     }
-                    // `$( (cmd) )` is a command substitution in Bash, though the parser reads
-                    // it as arithmetic.
-                    if source.starts_with("$(")
-                        && !source.starts_with("$((")
-                        && source.ends_with(')')
-                    {
-                        self.maybe_commands(&source[2..source.len() - 1], "$(...)", scope)?;
-                    }
+                    self.arithmetic_as_commands(&expr.value, scope)?;
                     out.push(source);
                     out.dynamic = true;
                 }
