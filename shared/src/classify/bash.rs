@@ -147,6 +147,20 @@ pub(super) fn judge(s: &Subject<'_>) -> Verdict {
     let c = s.command;
     if c.effective.is_empty() {
         fs::redirects(s, &mut v);
+        let truncates_project_file = c.redirects.iter().any(|r| {
+            r.kind == crate::shell::RedirectKind::Write
+                && super::paths::judge(&r.target, false, s.ctx)
+                    .place
+                    .in_project()
+        });
+        if truncates_project_file && v.findings.is_empty() {
+            v.add(
+                "fs.truncate",
+                Risk::Medium,
+                "empties a file with a bare redirection",
+                s.text(),
+            );
+        }
         v.known = true;
         return v;
     }
@@ -163,9 +177,37 @@ pub(super) fn judge(s: &Subject<'_>) -> Verdict {
                 s.text(),
             );
         } else {
+            // With arguments that look destructive, a computed name is most likely a disguise.
+            let looks_destructive = s.args().iter().any(|a| {
+                matches!(
+                    a.as_str(),
+                    "-rf"
+                        | "-fr"
+                        | "-r"
+                        | "-R"
+                        | "/"
+                        | "/*"
+                        | "~"
+                        | "--force"
+                        | "-f"
+                        | "--hard"
+                        | "--recursive"
+                        | "push"
+                        | "reset"
+                        | "clean"
+                        | "drop"
+                        | "delete"
+                        | "destroy"
+                )
+            });
+            let risk = if looks_destructive {
+                Risk::High
+            } else {
+                Risk::Medium
+            };
             v.add(
                 "exec.dynamic",
-                Risk::Medium,
+                risk,
                 format!("the command name `{name}` is computed and cannot be checked"),
                 s.text(),
             );

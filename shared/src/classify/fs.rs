@@ -198,17 +198,50 @@ fn rm(program: &str, s: &Subject<'_>, v: &mut Verdict) {
             continue;
         }
         for target in find_placeholder(&raw, s) {
-            let j = paths::judge(&target, dynamic, s.ctx);
-            removal(
-                &j,
-                recursive,
-                &raw,
-                s,
-                v,
-                if shred { "shred" } else { "rm" },
-            );
+            for alternative in brace_alternatives(&target) {
+                let j = paths::judge(&alternative, dynamic, s.ctx);
+                let verb = if shred { "shred" } else { "rm" };
+                removal(&j, recursive, &raw, s, v, verb);
+            }
         }
     }
+}
+
+/// The words a brace expansion makes (`/{etc,usr}` is `/etc` and `/usr`; `{/,}` is `/` and
+/// the empty word), at most 64 of them; a word without braces is itself.
+fn brace_alternatives(word: &str) -> Vec<String> {
+    let mut out = vec![word.to_owned()];
+    for _ in 0..4 {
+        let mut next = Vec::new();
+        let mut changed = false;
+        for w in &out {
+            let Some(open) = w.find('{') else {
+                next.push(w.clone());
+                continue;
+            };
+            let Some(close) = w[open..].find('}').map(|c| open + c) else {
+                next.push(w.clone());
+                continue;
+            };
+            let inner = &w[open + 1..close];
+            if !inner.contains(',') {
+                next.push(w.clone());
+                continue;
+            }
+            changed = true;
+            for part in inner.split(',') {
+                if next.len() < 64 {
+                    next.push(format!("{}{part}{}", &w[..open], &w[close + 1..]));
+                }
+            }
+        }
+        out = next;
+        if !changed {
+            break;
+        }
+    }
+    out.retain(|w| !w.is_empty());
+    out
 }
 
 /// `{}` in a `find -exec` command stands for files under find's start paths.
@@ -407,6 +440,19 @@ fn truncate(s: &Subject<'_>, v: &mut Verdict) {
 }
 
 fn dd(s: &Subject<'_>, v: &mut Verdict) {
+    let device_input = s
+        .args()
+        .iter()
+        .find_map(|a| a.strip_prefix("if="))
+        .filter(|i| is_device(i));
+    if let Some(input) = device_input {
+        v.add(
+            "disk.read",
+            Risk::Medium,
+            format!("reads the raw device `{input}`"),
+            s.text(),
+        );
+    }
     let output = s.args().iter().find_map(|a| a.strip_prefix("of="));
     match output {
         Some(target) if is_device(target) => v.add(

@@ -173,3 +173,12 @@ fn messages_tell_the_model_not_to_work_around() {
     assert!(f.message.contains("Do not try"));
     assert!(!f.reason.is_empty());
 }
+
+#[test]
+fn brace_expansion_and_bare_truncation() {
+    assert_eq!(worst("rm -rf {/,}"), (Risk::High, "fs.rm-root".into()));
+    assert_eq!(worst("rm -rf /{etc,usr}").0, Risk::High);
+    assert_eq!(worst("rm -rf {target,dist}").0, Risk::Low);
+    assert_eq!(worst("> src/main.rs"), (Risk::Medium, "fs.truncate".into()));
+    assert_eq!(worst("dd if=/dev/sda of=disk.img").0, Risk::Medium);
+}

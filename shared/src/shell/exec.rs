@@ -38,11 +38,11 @@ fn finish_with_parent(
     let command = Command {
         text: normalise_space(&raw.text),
         argv: raw.words.iter().map(|w| w.text.clone()).collect(),
-        dynamic_name: effective.first().is_some_and(|w| w.dynamic),
-        dynamic_args: effective.iter().map(|w| w.dynamic).collect(),
         effective: effective.iter().map(|w| w.text.clone()).collect(),
         wrappers,
         origin: scope.origin.clone(),
+        dynamic_name: effective.first().is_some_and(|w| w.dynamic),
+        dynamic_args: effective.iter().map(|w| w.dynamic).collect(),
         redirects: raw.redirects,
         stdin_text: raw.stdin_text,
         pipeline: stage.pipeline,

@@ -126,8 +126,8 @@ impl Command {
 
 /// Reads a command line into the simple commands it would run, outermost first.
 ///
-/// A line that is not valid Bash, longer than [`MAX_INPUT_BYTES`] or nested deeper than
-/// [`MAX_NESTING`] is an error.
+/// A line that is not valid Bash, longer than [`MAX_INPUT_BYTES`] (or [`MAX_DENSE_BYTES`] of
+/// dense shell) or nested deeper than [`MAX_NESTING`] is an error.
 pub fn parse(line: &str) -> Result<Vec<Command>> {
     let mut walker = walk::Walker::default();
     walker.program(line, &Origin::TopLevel, 0)?;

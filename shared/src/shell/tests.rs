@@ -141,6 +141,14 @@ fn long_input_is_an_error() {
 }
 
 #[test]
+fn spaced_double_parentheses_are_subshells() {
+    assert!(has("( ( rm -rf / ) )", &["rm", "-rf", "/"]));
+    assert!(has("$( ( (rm -rf /) ) )", &["rm", "-rf", "/"]));
+    assert!(has("echo $( (rm -rf /) )", &["rm", "-rf", "/"]));
+    assert!(has("echo $((1+2))", &["echo", "$((1+2))"]));
+}
+
+#[test]
 fn spaced_parentheses_read_as_subshells_not_only_arithmetic() {
     // Bash runs these as nested subshells; the parser reads them as `((...))` and `$((...))`.
     assert!(has("( ( rm -rf / ) )", &["rm", "-rf", "/"]));
