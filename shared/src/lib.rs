@@ -20,7 +20,7 @@
 //! - [`audit`]: the append-only, hash-chained audit trail.
 //! - [`denied`]: the PermissionDenied hook: record the classifier's denial, answer retry.
 //! - [`review`]: the review queue of `defer-for-review`: defer, review, resume.
-//! - [`env`]: the environment variables hookkit reads.
+//! - [`env`](mod@env): the environment variables hookkit reads.
 //! - [`wiring`]: merging hookkit into a Claude Code settings file, and taking it out.
 //! - [`Error`]: the one error type.
 #![warn(missing_docs)]

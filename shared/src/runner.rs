@@ -6,7 +6,7 @@
 //! hook that merely crashes fails *open*. The runner closes every such path:
 //!
 //! - an input that does not parse, is too large, or lacks a field the event needs;
-//! - an [`Error`](crate::Error) returned by the handler;
+//! - an [`crate::Error`] returned by the handler;
 //! - a panic, whether the binary unwinds or aborts (the panic hook runs first either way);
 //! - a handler that overruns its deadline (a watchdog thread answers instead).
 //!
