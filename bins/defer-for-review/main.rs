@@ -10,12 +10,15 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use hookkit::review::hook::{self, DEFAULT_TTL};
 use hookkit::review::parse_ttl;
 use hookkit::review::policy::{HOOK_DEADLINE, Overrides};
 use hookkit::review::reviewer::{Desk, Target, reviewer_name};
 use hookkit::{Error, HookSpec, Result, run_hook};
+
+#[path = "../common/generate.rs"]
+mod generate;
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +39,9 @@ struct Cli {
     /// A policy file that replaces the user and project files
     #[arg(long, global = true, value_name = "FILE")]
     policy: Option<PathBuf>,
+    /// Print shell completions (bash, zsh, fish, elvish, powershell) or the man page (man)
+    #[arg(long, hide = true, value_name = "TARGET", value_parser = generate::TARGETS)]
+    generate: Option<String>,
 }
 
 /// Hook mode's flags, which override `[review]`.
@@ -152,6 +158,16 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    if let Some(target) = &cli.generate {
+        generate::generate(
+            Cli::command(),
+            hook::BINARY,
+            target,
+            &mut std::io::stdout().lock(),
+        )
+        .map_err(Error::Other)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let Some(command) = cli.command else {
         let spec = HookSpec {
             deadline: HOOK_DEADLINE,

@@ -8,8 +8,11 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, ValueEnum};
+use clap::{CommandFactory, Parser, ValueEnum};
 use hookkit::lint::{self, Options, catalog, discover, render, verify};
+
+#[path = "../common/generate.rs"]
+mod generate;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -50,6 +53,9 @@ struct Cli {
     /// Print the long description of a finding id, such as HK201, and exit.
     #[arg(long, value_name = "ID")]
     explain: Option<String>,
+    /// Print shell completions (bash, zsh, fish, elvish, powershell) or the man page (man).
+    #[arg(long, hide = true, value_name = "TARGET", value_parser = generate::TARGETS)]
+    generate: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -66,6 +72,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli, out: &mut impl Write) -> Result<ExitCode, String> {
+    if let Some(target) = &cli.generate {
+        generate::generate(Cli::command(), "rules-lint", target, out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Some(id) = &cli.explain {
         let entry = catalog::lookup(id).ok_or_else(|| format!("unknown finding id `{id}`"))?;
         writeln!(

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::harness::{binary_path, finished, read_json, repo_root, wiring_helper};
+use super::harness::{binary_path, read_json, repo_root, require_finished, wiring_helper};
 
 /// Each example folder and the `hookkit-wiring install` flags that produce its settings.
 const EXAMPLES: [(&str, &[&str]); 3] = [
@@ -79,9 +79,7 @@ fn plugin_manifest_and_hooks_are_json() {
 
 #[test]
 fn example_policies_pass_rules_lint_strictly() {
-    if !finished("rules-lint") {
-        return;
-    }
+    require_finished("rules-lint");
     for (name, _) in EXAMPLES {
         let policy = repo_root().join(format!("hooks-examples/{name}/hookkit.toml"));
         let output = std::process::Command::new(binary_path("rules-lint"))

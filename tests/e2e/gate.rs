@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::fake_api::{FakeApi, Script, bash, tool};
-use super::harness::{ClaudeResult, Scenario, classifier_knows, finished};
+use super::harness::{ClaudeResult, Scenario, require_classified, require_finished};
 
 /// The ids of the calls the CLI reported as denied.
 fn denied_ids(run: &ClaudeResult) -> Vec<String> {
@@ -101,9 +101,8 @@ fn gate_allows_git_status_and_its_output_reaches_the_model() {
 #[test]
 fn gate_denies_rm_rf_of_a_source_directory_and_it_survives() {
     let Some(s) = Scenario::new() else { return };
-    if !finished("pretooluse-gate") || !classifier_knows("rm -rf src") {
-        return;
-    }
+    require_finished("pretooluse-gate");
+    require_classified("rm -rf src");
     s.install(&[]);
     s.write("src/main.rs", "fn main() {}\n");
     s.write("target/debug/junk", "build output\n");
@@ -133,9 +132,8 @@ fn gate_denies_rm_rf_of_a_source_directory_and_it_survives() {
 #[test]
 fn gate_ask_on_force_push_to_main_is_a_denial_in_print_mode() {
     let Some(s) = Scenario::new() else { return };
-    if !finished("pretooluse-gate") || !classifier_knows("git push --force origin main") {
-        return;
-    }
+    require_finished("pretooluse-gate");
+    require_classified("git push --force origin main");
     s.git_init();
     // A real remote, so a push that got through would show on disk.
     let remote = s.root().join("remote.git");
@@ -207,9 +205,7 @@ fn gate_ask_on_force_push_to_main_is_a_denial_in_print_mode() {
 #[test]
 fn gate_blocks_a_prompt_carrying_a_secret_before_the_model_sees_it() {
     let Some(s) = Scenario::new() else { return };
-    if !finished("pretooluse-gate") {
-        return;
-    }
+    require_finished("pretooluse-gate");
     s.install(&[]);
     let key = "AKIAZ7VQ3XKP4MNB2RTE";
     let secret = "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";
@@ -249,9 +245,7 @@ fn gate_blocks_a_prompt_carrying_a_secret_before_the_model_sees_it() {
 #[test]
 fn gate_keeps_the_agent_out_of_git_config() {
     let Some(s) = Scenario::new() else { return };
-    if !finished("pretooluse-gate") {
-        return;
-    }
+    require_finished("pretooluse-gate");
     s.git_init();
     s.install(&[]);
     let config = s.path(".git/config");

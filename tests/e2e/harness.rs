@@ -46,44 +46,23 @@ pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Whether `binary` is a finished hookkit binary rather than the early placeholder that
-/// ignores its arguments. Every finished binary has a clap `--help` that exits 0.
-#[expect(
-    clippy::print_stderr,
-    reason = "the skip line is for the person running the tests"
-)]
-pub(crate) fn finished(binary: &str) -> bool {
-    let path = binary_path(binary);
-    let status = Command::new(path)
+/// Asserts that `binary` is a finished hookkit binary (its clap `--help` exits 0), so that a
+/// scenario never runs against a placeholder and passes for the wrong reason.
+pub(crate) fn require_finished(binary: &str) {
+    let status = Command::new(binary_path(binary))
         .arg("--help")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
         .unwrap_or_else(|e| panic!("running {binary} --help: {e}"));
-    if !status.success() {
-        eprintln!(
-            "e2e: SKIPPED a scenario: `{binary} --help` does not succeed, so {binary} is still \
-             the placeholder; the scenario runs once the real binary is merged"
-        );
-    }
-    status.success()
+    assert!(status.success(), "`{binary} --help` fails: is it built?");
 }
 
-/// Whether the built-in risk classifier recognises the Bash `command` (a scenario about how
-/// the gate treats it needs that), asked in-process through `hookkit::classify`. While the
-/// classifier is still the early interface stub it recognises almost nothing: the scenario
-/// then prints a skip line and runs once the classifier is merged.
-#[expect(
-    clippy::print_stderr,
-    reason = "the skip line is for the person running the tests"
-)]
-pub(crate) fn classifier_knows(command: &str) -> bool {
-    let call = hookkit::protocol::ToolCall {
-        name: "Bash".into(),
-        input: serde_json::json!({ "command": command }),
-        mcp_server: None,
-    };
+/// Asserts that the built-in risk classifier recognises the Bash `command`: a scenario about
+/// how the gate treats it means nothing otherwise.
+pub(crate) fn require_classified(command: &str) {
+    let call = hookkit::protocol::ToolCall::new("Bash", serde_json::json!({ "command": command }));
     let project = std::env::temp_dir();
     let context = hookkit::classify::Context {
         cwd: project.clone(),
@@ -91,15 +70,12 @@ pub(crate) fn classifier_knows(command: &str) -> bool {
         home: None,
         allowed_hosts: Vec::new(),
     };
-    let known = hookkit::classify::assess(&call, &context)
-        .is_ok_and(|assessment| !assessment.findings.is_empty());
-    if !known {
-        eprintln!(
-            "e2e: SKIPPED a scenario: the risk classifier does not recognise `{command}` yet \
-             (hookkit::classify is still the interface stub); it runs once the classifier is merged"
-        );
-    }
-    known
+    let assessment = hookkit::classify::assess(&call, &context)
+        .unwrap_or_else(|e| panic!("classifying `{command}`: {e}"));
+    assert!(
+        !assessment.findings.is_empty(),
+        "the risk classifier does not recognise `{command}`"
+    );
 }
 
 /// The `hookkit-wiring` helper `install.sh` merges settings with. It is an example of the

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::fake_api::{FakeApi, Script, bash};
-use super::harness::{Scenario, finished};
+use super::harness::{Scenario, require_finished};
 
 /// The meta message the CLI adds when a PermissionDenied hook answers `retry: true`.
 const RETRY_MESSAGE: &str = "The PermissionDenied hook indicated you may retry";
@@ -62,9 +62,7 @@ fn auto_mode_denial_reaches_permission_denied_hooks() {
 #[test]
 fn logger_records_an_auto_mode_denial_and_lets_the_model_retry() {
     let Some(s) = Scenario::new() else { return };
-    if !finished("permission-denied-logger") {
-        return;
-    }
+    require_finished("permission-denied-logger");
     s.install(&[]);
     let (api, run) = auto_mode_denial(&s);
     let id = Script::tool_use_id(0, 0);

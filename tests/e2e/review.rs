@@ -3,7 +3,7 @@
 //! it runs. Nothing is lost when the deferred call shares its assistant message with another.
 
 use super::fake_api::{FakeApi, Script, bash};
-use super::harness::{ClaudeResult, Scenario, finished};
+use super::harness::{ClaudeResult, Scenario, require_finished};
 
 /// The call that needs a person.
 const DEPLOY: &str = "touch deployed.txt";
@@ -40,8 +40,8 @@ fi
 /// "deployed" to review (no risk-based reviews, so the scenarios stay deterministic).
 fn review_project(reviewer: Reviewer) -> Option<Scenario> {
     let s = Scenario::new()?;
-    if reviewer == Reviewer::Ours && !finished("defer-for-review") {
-        return None;
+    if reviewer == Reviewer::Ours {
+        require_finished("defer-for-review");
     }
     s.install(&["--with-review"]);
     if reviewer == Reviewer::StandIn {
