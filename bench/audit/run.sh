@@ -6,7 +6,7 @@
 #      binary that appends nothing;
 #   2. `report` and `verify` over 1,000,000 records: time, throughput and peak memory.
 #
-# Needs hyperfine and jq. Writes only under a temporary directory (about 1.5 GB, removed at
+# Needs hyperfine, jq and python3. Writes only under a temporary directory (about 1.5 GB, removed at
 # the end). Usage: bench/audit/run.sh [RUNS]   (default 300 hook runs per series)
 set -euo pipefail
 
@@ -38,23 +38,39 @@ echo "block: $block_records records, $block_bytes bytes ($((block_bytes / block_
 echo "big:   $big_bytes bytes"
 
 echo
-echo "== append cost ($runs hook runs per series)"
-hyperfine --style none --warmup 20 --runs "$runs" --export-json "$work/append.json" \
-	--prepare "rm -f '$work/empty.jsonl'" \
-	-n baseline "'$bin' --log '$work/empty.jsonl' < '$other'" \
-	-n empty "'$bin' --log '$work/empty.jsonl' < '$denied'" \
-	-n 1GiB "'$bin' --log '$work/big.jsonl' < '$denied'" >/dev/null
-mean_us() { jq -r --arg n "$1" '.results[] | select(.command == $n) | .mean * 1e6' "$work/append.json"; }
-base=$(mean_us baseline)
-empty=$(mean_us empty)
-big=$(mean_us 1GiB)
-awk -v b="$base" -v e="$empty" -v g="$big" 'BEGIN {
-	printf "hook run, no append (baseline): %8.0f us\n", b
-	printf "hook run, empty log:            %8.0f us  (+%.0f us over baseline)\n", e, e - b
-	printf "hook run, 1 GiB log:            %8.0f us  (+%.0f us over baseline)\n", g, g - b
-	printf "ratio 1 GiB / empty, whole run: %8.2f\n", g / e
-	if (e - b > 0) printf "ratio 1 GiB / empty, above baseline: %.2f\n", (g - b) / (e - b)
-}'
+echo "== append cost ($runs hook runs per series, interleaved, medians)"
+# The three series run in turn (baseline, empty, 1 GiB, baseline, ...) so that load from other
+# processes falls on all of them alike, and medians ignore the spikes.
+python3 - "$bin" "$work" "$denied" "$other" "$runs" <<'PY'
+import os, statistics, subprocess, sys, time
+binary, work, denied, other, runs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+empty = os.path.join(work, "empty.jsonl")
+big = os.path.join(work, "big.jsonl")
+series = {
+    "baseline": (empty, other),   # same binary, another event: no policy, no append
+    "empty": (empty, denied),     # the log is removed before each run
+    "1GiB": (big, denied),
+}
+payloads = {path: open(path, "rb").read() for path in (denied, other)}
+times = {name: [] for name in series}
+for round in range(runs + 10):
+    for name, (log, payload) in series.items():
+        if name == "empty" and os.path.exists(empty):
+            os.remove(empty)
+        start = time.perf_counter_ns()
+        subprocess.run([binary, "--log", log], input=payloads[payload], stdout=subprocess.DEVNULL, check=True)
+        elapsed = (time.perf_counter_ns() - start) / 1000
+        if round >= 10:  # warm-up rounds are not counted
+            times[name].append(elapsed)
+median = {name: statistics.median(values) for name, values in times.items()}
+b, e, g = median["baseline"], median["empty"], median["1GiB"]
+print(f"hook run, no append (baseline): {b:8.0f} us")
+print(f"hook run, empty log:            {e:8.0f} us  (+{e - b:.0f} us over baseline)")
+print(f"hook run, 1 GiB log:            {g:8.0f} us  (+{g - b:.0f} us over baseline)")
+print(f"ratio 1 GiB / empty, whole run: {g / e:8.2f}")
+if e - b > 0:
+    print(f"ratio 1 GiB / empty, above baseline: {(g - b) / (e - b):.2f}")
+PY
 tail -n 1 "$work/big.jsonl" | jq -c '{seq, prev: .prev[0:12], hash: .hash[0:12]}'
 
 echo
@@ -98,7 +114,7 @@ for name in report report-json verify tail-1GiB; do
 done
 jq -r '.results[] | select(.command == "report") |
 	"report throughput: \(1 / .mean * 100 | floor / 100) M records/s"' "$work/read.json"
-"$bin" verify --log "$work/million.jsonl" | head -n 1
+"$bin" verify --log "$work/million.jsonl" | sed -n 1p
 rss=$(/usr/bin/time -f %M "$bin" report --log "$work/million.jsonl" 2>&1 >/dev/null | tail -n 1)
 rss_big=$(/usr/bin/time -f %M "$bin" report --log "$work/big.jsonl" 2>&1 >/dev/null | tail -n 1)
 records_big=$(wc -l <"$work/big.jsonl")
