@@ -141,16 +141,21 @@ struct Counted<'a> {
 
 impl<'a> Counted<'a> {
     /// Reads the counted fields of a record line, stopping at the first field the writer puts
-    /// after all of them; `None` for a line that is not a record.
-    fn read(line: &'a [u8]) -> Option<Self> {
+    /// after all of them, or right after `time` when the record is older than `since`.
+    fn read(line: &'a [u8], since: Option<&str>) -> Read<'a> {
         let mut c = Counted::default();
         let mut has_time = false;
+        let mut too_old = false;
         let flat = for_each_member(line, |key, value| {
             let text = || value.text().unwrap_or_default();
             match key {
                 b"time" => {
                     c.time = text();
                     has_time = true;
+                    if since.is_some_and(|cutoff| c.time.as_ref() < cutoff) {
+                        too_old = true;
+                        return ControlFlow::Break(());
+                    }
                 }
                 b"event" => c.event = text(),
                 b"session_id" => c.session_id = text(),
@@ -164,8 +169,19 @@ impl<'a> Counted<'a> {
             }
             ControlFlow::Continue(())
         });
-        (flat && has_time).then_some(c)
+        match (flat && has_time, too_old) {
+            (false, _) => Read::Unreadable,
+            (true, true) => Read::TooOld,
+            (true, false) => Read::Record(c),
+        }
     }
+}
+
+/// What [`Counted::read`] found.
+enum Read<'a> {
+    Record(Counted<'a>),
+    TooOld,
+    Unreadable,
 }
 
 /// Tallies of one section, keyed without allocating for keys already seen.
