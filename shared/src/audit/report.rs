@@ -264,15 +264,15 @@ pub fn build(path: &Path, filter: &Filter) -> Result<Report> {
                 break;
             }
             let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
-            let Some(r) = Counted::read(line) else {
-                report.unreadable += 1;
-                continue;
+            let r = match Counted::read(line, since.as_deref()) {
+                Read::Record(r) => r,
+                Read::TooOld => continue,
+                Read::Unreadable => {
+                    report.unreadable += 1;
+                    continue;
+                }
             };
-            if since
-                .as_deref()
-                .is_some_and(|cutoff| r.time.as_ref() < cutoff)
-                || filter.session.as_deref().is_some_and(|s| s != r.session_id)
-            {
+            if filter.session.as_deref().is_some_and(|s| s != r.session_id) {
                 continue;
             }
             report.records += 1;
