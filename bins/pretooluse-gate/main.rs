@@ -1,11 +1,165 @@
 //! `pretooluse-gate`: the PreToolUse policy gate. Reads the tool call from stdin and allows,
 //! asks, denies or gives no opinion. Exit 0 with one JSON reply, or exit 2 with the reason on
 //! stderr. If the gate itself fails, it asks (or denies, per policy): it never fails open.
+//! `explain` and `replay` run the same pipeline for people.
 
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use hookkit::{HookSpec, gate, run_hook};
+use clap::{Parser, Subcommand};
+use hookkit::gate::{self, Options, explain, replay};
+use hookkit::protocol::HookInput;
+use hookkit::{HookSpec, run_hook};
+
+/// The PreToolUse policy gate: decides allow / ask / deny for every tool call.
+#[derive(Debug, Parser)]
+#[command(version, after_help = EXAMPLES)]
+struct Cli {
+    /// A policy file that replaces the user and project files (the built-in layer stays).
+    #[arg(long, global = true, env = "HOOKKIT_POLICY", value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// The audit log to write (default: `[audit] log`, else .claude/logs/hookkit-audit.jsonl).
+    #[arg(long, global = true, env = "HOOKKIT_AUDIT_LOG", value_name = "FILE")]
+    log: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Shows how the gate decides one tool call, stage by stage.
+    Explain {
+        /// A Bash command line to explain.
+        #[arg(conflicts_with_all = ["input", "tool"])]
+        command: Option<String>,
+        /// A hook input file (PreToolUse or PermissionRequest payload).
+        #[arg(long, value_name = "PAYLOAD.json", conflicts_with = "tool")]
+        input: Option<PathBuf>,
+        /// A tool other than Bash (Write, Edit, Read, WebFetch, mcp__server__tool, ...).
+        #[arg(long)]
+        tool: Option<String>,
+        /// The file path, for file tools.
+        #[arg(long, requires = "tool")]
+        path: Option<String>,
+        /// The text written, for Write and Edit.
+        #[arg(long, requires = "tool")]
+        content: Option<String>,
+        /// The URL, for WebFetch.
+        #[arg(long, requires = "tool")]
+        url: Option<String>,
+        /// The session's permission mode.
+        #[arg(long, default_value = "default")]
+        permission_mode: String,
+        /// Prints JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Runs every tool call of recorded transcripts through the policy.
+    Replay {
+        /// A transcript (.jsonl) or a directory of them.
+        path: PathBuf,
+        /// Prints JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  pretooluse-gate < payload.json                 hook mode (what Claude Code runs)
+  pretooluse-gate explain 'git push --force origin main'
+  pretooluse-gate explain --tool Write --path .git/config --content x
+  pretooluse-gate explain --input payload.json --json
+  pretooluse-gate replay ~/.claude/projects/-home-me-proj/
+  pretooluse-gate --policy ci.toml replay session.jsonl --json";
 
 fn main() -> ExitCode {
-    run_hook(&HookSpec::new("pretooluse-gate"), gate::handle)
+    // Hook mode without arguments is what runs on every tool call: skip the argument parser.
+    if std::env::args_os().len() == 1 {
+        return hook(&Options::from_env());
+    }
+    let cli = Cli::parse();
+    let options = Options {
+        policy: cli.policy,
+        log: cli.log,
+    };
+    match cli.command {
+        None => hook(&options),
+        Some(command) => match run(command, &options) {
+            Ok(code) => code,
+            Err(error) => {
+                let _ = writeln!(std::io::stderr().lock(), "pretooluse-gate: {error}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn hook(options: &Options) -> ExitCode {
+    run_hook(&HookSpec::new("pretooluse-gate"), |input| {
+        gate::handle(input, options)
+    })
+}
+
+fn run(command: Command, options: &Options) -> hookkit::Result<ExitCode> {
+    let cwd = std::env::current_dir().map_err(|e| hookkit::Error::io("reading", ".", e))?;
+    let (text, json) = match command {
+        Command::Explain {
+            command,
+            input,
+            tool,
+            path,
+            content,
+            url,
+            permission_mode,
+            json,
+        } => {
+            let target = match (command, input, tool) {
+                (Some(command), _, _) => explain::Target::Command(command),
+                (_, Some(input), _) => explain::Target::Payload(input),
+                (_, _, Some(name)) => explain::Target::Tool {
+                    name,
+                    path,
+                    content,
+                    url,
+                },
+                _ => {
+                    return Err(hookkit::Error::Other(
+                        "explain needs a command, --input or --tool".into(),
+                    ));
+                }
+            };
+            let hook_input: HookInput = explain::hook_input(&target, &cwd, &permission_mode)?;
+            let explanation = explain::explain(options, &hook_input)?;
+            (explanation.to_text(), json.then(|| explanation.to_json()))
+        }
+        Command::Replay { path, json } => {
+            let project = hookkit::env::project_dir(&cwd);
+            let discovery =
+                hookkit::config::Discovery::for_project(options.policy.clone(), project);
+            let policy = hookkit::policy::Policy::load(&discovery)?;
+            let report = replay::replay(&policy, &path)?;
+            let value = json.then(|| serde_json::to_value(&report).unwrap_or_default());
+            (report.to_text(), value)
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let written = match json {
+        Some(value) => writeln!(stdout, "{value:#}"),
+        None => write!(stdout, "{text}"),
+    };
+    written.map_err(|e| hookkit::Error::io("writing", "stdout", e))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
 }

@@ -12,6 +12,14 @@ use crate::{Error, Result};
 
 type Filter = jaq_core::compile::Filter<jaq_core::Native<data::JustLut<Val>>>;
 
+/// The longest condition accepted. jaq's parser and compiler recurse on nesting and on operator
+/// chains, and a deep enough program overflows the stack, which aborts the hook instead of
+/// failing safe; real conditions are a line or two.
+pub const MAX_SOURCE_BYTES: usize = 1024;
+/// The deepest nesting of `(`, `[` and `{`, and the longest run of prefix `-`, accepted, for
+/// the same reason.
+pub const MAX_NESTING: usize = 64;
+
 /// A compiled jq condition.
 pub struct Condition {
     source: String,
@@ -33,6 +41,7 @@ impl Condition {
             filter: source.to_owned(),
             message,
         };
+        check_size(source).map_err(fail)?;
         let defs = jaq_core::defs()
             .chain(jaq_std::defs())
             .chain(jaq_json::defs());
@@ -92,6 +101,43 @@ impl Condition {
     }
 }
 
+/// Rejects programs too long or too deeply nested to compile without risking the stack.
+fn check_size(source: &str) -> std::result::Result<(), String> {
+    if source.len() > MAX_SOURCE_BYTES {
+        return Err(format!(
+            "is {} bytes long; conditions are limited to {MAX_SOURCE_BYTES}",
+            source.len()
+        ));
+    }
+    let mut depth = 0usize;
+    let mut minus_run = 0usize;
+    for c in source.chars() {
+        match c {
+            '-' => {
+                minus_run += 1;
+                if minus_run > MAX_NESTING {
+                    return Err(format!("chains more than {MAX_NESTING} `-` signs"));
+                }
+            }
+            c if c.is_whitespace() => {}
+            _ => minus_run = 0,
+        }
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(format!(
+                        "nests deeper than {MAX_NESTING} levels of brackets"
+                    ));
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,5 +184,53 @@ mod tests {
     fn runtime_errors_are_errors() {
         let cond = Condition::compile(".a + 1").unwrap();
         assert!(cond.is_true(&json!({"a": "text"})).is_err());
+    }
+
+    #[test]
+    fn oversized_and_overnested_programs_are_errors_not_crashes() {
+        let deep = format!("{}.{}", "(".repeat(5000), ")".repeat(5000));
+        let err = Condition::compile(&deep).unwrap_err();
+        assert!(err.to_string().contains("bytes long"), "{err}");
+        let nested = format!(
+            "{}.{}",
+            "[".repeat(MAX_NESTING + 1),
+            "]".repeat(MAX_NESTING + 1)
+        );
+        let err = Condition::compile(&nested).unwrap_err();
+        assert!(err.to_string().contains("nests deeper"), "{err}");
+        let negated = format!("{}1", "- ".repeat(MAX_NESTING + 1));
+        let err = Condition::compile(&negated).unwrap_err();
+        assert!(err.to_string().contains("`-` signs"), "{err}");
+    }
+
+    #[test]
+    fn programs_at_the_limits_compile_on_a_small_stack() {
+        let half = MAX_SOURCE_BYTES / 2 - 1;
+        let programs = [
+            format!("{}.{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING)),
+            format!("{}.{}", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING)),
+            format!(".{}", "|.".repeat(half)),
+            format!("1{}", "+1".repeat(half)),
+            format!("{}1", "-".repeat(MAX_NESTING)),
+            format!("{}1", "- ".repeat(MAX_NESTING)),
+            format!("{}.", "try ".repeat(MAX_SOURCE_BYTES / 4 - 1)),
+            format!("{}.", ". as $x | ".repeat(MAX_SOURCE_BYTES / 10 - 1)),
+            ".a".repeat(MAX_SOURCE_BYTES / 2),
+            format!(".{}", "?".repeat(MAX_SOURCE_BYTES - 1)),
+            format!(".{}", "//.".repeat(MAX_SOURCE_BYTES / 3 - 1)),
+            format!("{}.{}", "if . then ".repeat(70), " end".repeat(70)),
+        ];
+        // On the stack of a hook's main thread (8 MiB), in an unoptimised build.
+        let worker = std::thread::Builder::new()
+            .stack_size(8 * 1024 * 1024)
+            .spawn(move || {
+                for program in programs {
+                    assert!(program.len() <= MAX_SOURCE_BYTES, "{}", program.len());
+                    let cond = Condition::compile(&program).unwrap();
+                    let _ = cond.is_true(&json!({"a": 1}));
+                }
+            })
+            .unwrap();
+        worker.join().unwrap();
     }
 }

@@ -1,33 +1,253 @@
 //! The policy gate behind `pretooluse-gate`.
 //!
-//! INTERFACE STUB (foundation): denies what the classifier rates high, allows what it rates
-//! low, and has no opinion otherwise. The policy work replaces the body with the full
-//! pipeline (input filter, rules, protected paths, classifier, modes, escalation, explain).
+//! [`handle`] answers three events:
+//!
+//! - `PreToolUse`: the full pipeline ([`evaluate`]), then the denial streak (after
+//!   `escalate_after` consecutive denials in a session the gate asks instead, so that a person
+//!   sees what the agent keeps trying), then the audit trail;
+//! - `PermissionRequest`: deny what the gate denies and anything high risk, allow only what it
+//!   would allow, otherwise no opinion (the prompt is shown);
+//! - `UserPromptSubmit`: block a prompt that carries a secret, without echoing it.
+//!
+//! Every other event gets `{}`. The policy's `on_error` becomes the runner's failure decision
+//! as soon as the policy is read; when a policy file is broken, the `on_error` of the layers
+//! that still parse applies.
+//!
+//! [`explain`] and [`replay`] run the same pipeline for people, without touching the session
+//! state or the audit trail.
 
-use crate::classify::{self, Context, Risk};
-use crate::protocol::{Event, HookInput, PermissionDecision, Reply};
-use crate::{Outcome, Result, env};
+mod evaluate;
+pub mod explain;
+mod protected;
+pub mod replay;
+mod verdict;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub use evaluate::{Request, evaluate};
+pub use verdict::{Basis, Opinion, Verdict};
+
+use crate::audit::{self, Record};
+use crate::classify::Risk;
+use crate::config::Discovery;
+use crate::policy::{self, LogAllows, Policy};
+use crate::protocol::{Event, HookInput, Reply, ToolCall};
+use crate::state::DenialStreak;
+use crate::{Outcome, Result, env, runner, secrets};
+
+/// The binary's name, as recorded in the audit trail.
+const BINARY: &str = "pretooluse-gate";
+
+/// What the command line adds to a hook run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// An explicit policy file that replaces the user and project files.
+    pub policy: Option<PathBuf>,
+    /// An explicit audit log.
+    pub log: Option<PathBuf>,
+}
+
+impl Options {
+    /// The options of a hook run without arguments: the explicit policy comes from
+    /// `HOOKKIT_POLICY` (read by discovery), the log from `HOOKKIT_AUDIT_LOG`.
+    pub fn from_env() -> Self {
+        Self {
+            policy: None,
+            log: std::env::var_os(env::AUDIT_LOG)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+        }
+    }
+}
 
 /// Decides one hook input.
-pub fn handle(input: &HookInput) -> Result<Outcome> {
-    let Event::PreToolUse { call, .. } = &input.event else {
-        return Ok(Outcome::Reply(Reply::no_opinion()));
-    };
-    let ctx = Context {
-        cwd: input.common.cwd.clone(),
-        project_dir: env::project_dir(&input.common.cwd),
-        home: env::home_dir(),
-        allowed_hosts: Vec::new(),
-    };
-    let assessment = classify::assess(call, &ctx)?;
-    let reply = match assessment.worst() {
-        Some(f) if f.risk == Risk::High => {
-            Reply::permission(&input.event_name, PermissionDecision::Deny, &f.message)
-        }
-        Some(f) if f.risk == Risk::Low && assessment.unrecognised.is_empty() => {
-            Reply::permission(&input.event_name, PermissionDecision::Allow, &f.reason)
-        }
+pub fn handle(input: &HookInput, options: &Options) -> Result<Outcome> {
+    let started = Instant::now();
+    let reply = match &input.event {
+        Event::PreToolUse { call, .. } => pre_tool_use(input, call, options, started)?,
+        Event::PermissionRequest { call, .. } => permission_request(input, call, options, started)?,
+        Event::UserPromptSubmit { prompt } => user_prompt(input, prompt, options, started),
         _ => Reply::no_opinion(),
     };
     Ok(Outcome::Reply(reply))
 }
+
+/// Reads the policy for the input's project and makes its `on_error` the failure decision.
+pub fn load_policy(input: &HookInput, options: &Options) -> Result<Policy> {
+    let discovery =
+        Discovery::for_project(options.policy.clone(), env::project_dir(&input.common.cwd));
+    match Policy::load(&discovery) {
+        Ok(policy) => {
+            runner::set_failure_decision(policy.gate.on_error);
+            Ok(policy)
+        }
+        Err(error) => {
+            runner::set_failure_decision(policy::failure_decision_despite_errors(&discovery));
+            Err(error)
+        }
+    }
+}
+
+fn request<'a>(input: &'a HookInput, call: &'a ToolCall) -> Request<'a> {
+    Request {
+        call,
+        hook_input: &input.raw,
+        cwd: &input.common.cwd,
+        permission_mode: input.common.permission_mode.as_deref(),
+    }
+}
+
+fn pre_tool_use(
+    input: &HookInput,
+    call: &ToolCall,
+    options: &Options,
+    started: Instant,
+) -> Result<Reply> {
+    let policy = load_policy(input, options)?;
+    let mut verdict = evaluate(&policy, &request(input, call))?;
+    track_denials(&policy, &input.common.session_id, &mut verdict);
+    record(
+        &policy,
+        options,
+        input,
+        &verdict,
+        verdict.opinion.as_str(),
+        started,
+    );
+    Ok(match verdict.opinion.permission_decision() {
+        Some(decision) => Reply::permission(&input.event_name, decision, &verdict.reply_text()),
+        None => Reply::no_opinion(),
+    })
+}
+
+/// Counts denials per session and turns a deny into an ask past `escalate_after`; an allow
+/// ends the streak. A state-file problem leaves the verdict as it was.
+fn track_denials(policy: &Policy, session_id: &str, verdict: &mut Verdict) {
+    let limit = policy.gate.escalate_after;
+    let streak = DenialStreak::new(DenialStreak::default_dir(&policy.project_dir));
+    match verdict.opinion {
+        Opinion::Deny if limit > 0 => {
+            if let Ok(count) = streak.record_denial(session_id)
+                && count > limit
+            {
+                verdict.opinion = Opinion::Ask;
+                verdict.escalated = true;
+                verdict.reason = format!(
+                    "the agent has been denied {} times in a row in this session; a person \
+                     decides this one: {}",
+                    count - 1,
+                    verdict.reason
+                );
+                verdict
+                    .trace
+                    .push(format!("denial {count} in a row: escalated to ask"));
+            }
+        }
+        Opinion::Allow => {
+            // Failing to reset only keeps a stale streak, which can only turn a deny into an
+            // ask later; it never allows anything.
+            let _ = streak.reset(session_id);
+        }
+        _ => {}
+    }
+}
+
+fn permission_request(
+    input: &HookInput,
+    call: &ToolCall,
+    options: &Options,
+    started: Instant,
+) -> Result<Reply> {
+    let policy = load_policy(input, options)?;
+    let verdict = evaluate(&policy, &request(input, call))?;
+    record(
+        &policy,
+        options,
+        input,
+        &verdict,
+        verdict.opinion.as_str(),
+        started,
+    );
+    // High risk is refused here even with `high_risk = "ask"`: the prompt this event stands
+    // for is the last chance to stop it, and headless runs have nobody to answer it.
+    let high = verdict.basis == Basis::Classifier && verdict.risk == Some(Risk::High);
+    Ok(match verdict.opinion {
+        Opinion::Deny => {
+            Reply::permission_request_deny(&input.event_name, &verdict.reply_text(), false)
+        }
+        Opinion::Ask if high => {
+            Reply::permission_request_deny(&input.event_name, &verdict.message, false)
+        }
+        Opinion::Allow => Reply::permission_request_allow(&input.event_name),
+        Opinion::Ask | Opinion::None => Reply::no_opinion(),
+    })
+}
+
+fn user_prompt(input: &HookInput, prompt: &str, options: &Options, started: Instant) -> Reply {
+    let mut kinds: Vec<&str> = secrets::scan(prompt).iter().map(|m| m.kind).collect();
+    kinds.dedup();
+    if kinds.is_empty() {
+        return Reply::no_opinion();
+    }
+    let reason = format!(
+        "hookkit blocked this prompt: it contains a secret ({}). It was not sent; remove the \
+         secret and send the prompt again.",
+        kinds.join(", ")
+    );
+    // The block stands even when the policy cannot be read; only the log path depends on it.
+    if let Ok(policy) = load_policy(input, options) {
+        let mut verdict = Verdict::new(Opinion::Deny, Basis::Secret);
+        verdict.rule_id = Some(format!("secrets.{}", kinds[0]));
+        verdict.rule_source = Some("built-in input filter".into());
+        verdict.reason.clone_from(&reason);
+        record(&policy, options, input, &verdict, "block", started);
+    }
+    Reply::block(&reason)
+}
+
+/// The audit log: `--log` / `HOOKKIT_AUDIT_LOG`, else `[audit] log` (relative to the project),
+/// else the default under the project.
+pub fn audit_log_path(policy: &Policy, options: &Options) -> PathBuf {
+    if let Some(path) = &options.log {
+        return path.clone();
+    }
+    match &policy.audit.log {
+        Some(log) if !log.is_empty() => policy.project_dir.join(log),
+        _ => audit::default_path(&policy.project_dir),
+    }
+}
+
+/// Writes the decision to the audit trail when the policy says so. A failure to write never
+/// changes the decision, and the reply stays the only thing on stdout.
+fn record(
+    policy: &Policy,
+    options: &Options,
+    input: &HookInput,
+    verdict: &Verdict,
+    decision: &str,
+    started: Instant,
+) {
+    let wanted = match verdict.opinion {
+        Opinion::Deny | Opinion::Ask => true,
+        Opinion::Allow => match policy.audit.log_allows {
+            LogAllows::None => false,
+            LogAllows::Medium => verdict.risk >= Some(Risk::Medium),
+            LogAllows::All => true,
+        },
+        Opinion::None => false,
+    };
+    if !wanted {
+        return;
+    }
+    let mut record = Record::from_input(BINARY, input);
+    decision.clone_into(&mut record.decision);
+    record.rule_id.clone_from(&verdict.rule_id);
+    record.rule_source.clone_from(&verdict.rule_source);
+    record.reason = Some(verdict.reason.clone());
+    record.latency = started.elapsed();
+    let _ = audit::append(&audit_log_path(policy, options), &record);
+}
+
+#[cfg(test)]
+mod tests;

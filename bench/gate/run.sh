@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Measures pretooluse-gate's wall time per call against a floor binary that only reads stdin
+# and prints `{}`, on typical payloads, and prints the medians side by side with their ratio.
+#
+#   bench/gate/run.sh            # builds release, runs hyperfine (or a loop timer without it)
+#   RUNS=500 bench/gate/run.sh   # more runs per payload
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+runs="${RUNS:-300}"
+
+cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin pretooluse-gate
+gate="$root/target/release/pretooluse-gate"
+floor="$work/floor"
+rustc -O -C strip=symbols -o "$floor" "$root/bench/gate/floor.rs"
+timer="$work/timer"
+rustc -O -o "$timer" "$root/bench/gate/timer.rs"
+
+# A project and home of their own, so no real policy file or state is read or written.
+mkdir -p "$work/home" "$work/project/.claude"
+export HOME="$work/home" CLAUDE_PROJECT_DIR="$work/project"
+cat > "$work/project/.claude/hookkit.toml" <<'TOML'
+[permissions]
+deny = ["Bash(curl:*)", "Read(./.env)"]
+ask = ["Bash(git push:*)"]
+allow = ["Bash(npm run test:*)", "mcp__github__get_*"]
+
+[[rule]]
+id = "deploy.prod"
+program = "kubectl"
+command_regex = '--context[= ]prod'
+decision = "deny"
+TOML
+
+payload() { # name tool input-json
+  printf '{"session_id":"bench","transcript_path":"","cwd":"%s","permission_mode":"default","hook_event_name":"PreToolUse","tool_name":"%s","tool_input":%s,"tool_use_id":"toolu_bench"}\n' \
+    "$work/project" "$2" "$3" > "$work/$1.json"
+}
+payload git-status Bash '{"command":"git status","description":"Show status"}'
+payload rm-rf Bash '{"command":"rm -rf /","description":"Remove everything"}'
+payload write Write "{\"file_path\":\"$work/project/src/main.rs\",\"content\":\"fn main() {}\\n\"}"
+payload mcp mcp__github__create_issue '{"owner":"acme","repo":"widgets","title":"Flaky test","body":"fails"}'
+names=(git-status rm-rf write mcp)
+
+if command -v hyperfine >/dev/null && hyperfine --help | grep -q -- '--input'; then
+  how="hyperfine -N --input"
+else
+  how="loop timer (bench/gate/timer.rs, runs interleaved; hyperfine here has no --input)"
+fi
+
+medians_ms() { # payload -> "gate floor" median milliseconds per call
+  if [[ "$how" == hyperfine* ]]; then
+    hyperfine --runs "$runs" --warmup 20 -N --input "$1" --export-json "$work/h.json" "$gate" "$floor" >/dev/null 2>&1
+    python3 -c 'import json,sys; print(" ".join("%.3f" % (r["median"]*1000) for r in json.load(open(sys.argv[1]))["results"]))' "$work/h.json"
+  else
+    "$timer" "$runs" "$1" "$gate" "$floor"
+  fi
+}
+
+echo "median wall time per call, $runs runs each, measured with $how"
+printf '%-12s %12s %12s %8s\n' payload "gate (ms)" "floor (ms)" ratio
+for name in "${names[@]}"; do
+  read -r g f < <(medians_ms "$work/$name.json")
+  printf '%-12s %12s %12s %8s\n' "$name" "$g" "$f" "$(python3 -c "print('%.2fx' % ($g / $f))")"
+done
+echo "decisions:"
+for name in "${names[@]}"; do
+  printf '  %-12s %s\n' "$name" "$("$gate" < "$work/$name.json")"
+done

@@ -1,0 +1,381 @@
+//! The gate's pipeline for one tool call, in the order Claude Code documents.
+//!
+//! 1. Input filter: a secret in what the call writes or sends denies it.
+//! 2. Action classification: deny rules, then ask rules, then protected paths (a write asks,
+//!    whatever the allow rules say), then allow rules, then the built-in classifier. A Bash
+//!    line is split into its simple commands (nested ones included): a deny or ask rule
+//!    matches when any of them matches; an allow rule must cover each of them. Every simple
+//!    command gets an opinion and the strictest wins: deny > ask > no opinion > allow.
+//! 3. Modes: the policy's `mode` and the session's `permission_mode` adjust the result.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::protected::ProtectedPaths;
+use super::verdict::{Basis, Opinion, Verdict};
+use crate::classify::{self, Assessment, Context, Risk};
+use crate::policy::{CallFacts, HighRisk, Mode, Policy, Rule, RuleDecision};
+use crate::protocol::{FileAccess, ToolCall, ToolView};
+use crate::shell::{self, Command, Origin};
+use crate::{Error, Result, secrets};
+
+/// One tool call to decide, with where it happens.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// The call.
+    pub call: &'a ToolCall,
+    /// The whole hook input, for jq conditions.
+    pub hook_input: &'a Value,
+    /// The session cwd.
+    pub cwd: &'a Path,
+    /// The session's permission mode, if sent.
+    pub permission_mode: Option<&'a str>,
+}
+
+/// Decides one tool call. An input the gate cannot read (a known tool without its required
+/// field, a command that does not parse, a rule that fails) is an error: the caller answers
+/// with the failure decision.
+pub fn evaluate(policy: &Policy, request: &Request<'_>) -> Result<Verdict> {
+    let view = request.call.view().map_err(Error::Other)?;
+    if let Some(verdict) = input_filter(request.call, &view) {
+        return Ok(verdict);
+    }
+    let facts = CallFacts::new(
+        request.call,
+        &view,
+        request.hook_input,
+        request.cwd,
+        policy.home.as_deref(),
+    );
+    let protected = ProtectedPaths::new(&policy.gate.protected_paths, &policy.project_dir);
+    let stage = Stage {
+        policy,
+        request,
+        facts: &facts,
+        protected: &protected,
+    };
+    let mut verdict = match &view {
+        ToolView::Bash(bash) => stage.bash(&shell::parse(&bash.command)?)?,
+        _ => stage.other()?,
+    };
+    verdict.classified = verdict.opinion;
+    stage.apply_modes(&mut verdict)?;
+    Ok(verdict)
+}
+
+/// Stage 1: secrets in what the call writes or sends.
+fn input_filter(call: &ToolCall, view: &ToolView) -> Option<Verdict> {
+    let text = match view {
+        ToolView::Bash(bash) => bash.command.clone(),
+        ToolView::File {
+            access: FileAccess::Write,
+            content: Some(content),
+            ..
+        } => content.clone(),
+        ToolView::WebFetch(fetch) => fetch.url.clone(),
+        ToolView::Mcp { .. } => call.input.to_string(),
+        _ => return None,
+    };
+    let mut kinds: Vec<String> = secrets::scan(&text)
+        .into_iter()
+        .map(|m| m.kind.to_owned())
+        .collect();
+    kinds.dedup();
+    if kinds.is_empty() {
+        return None;
+    }
+    let list = kinds.join(", ");
+    let mut verdict = Verdict::new(Opinion::Deny, Basis::Secret);
+    verdict.rule_id = Some(format!("secrets.{}", kinds[0]));
+    verdict.rule_source = Some("built-in input filter".into());
+    verdict.reason = format!(
+        "the {} input contains a secret ({list}); it was not written or sent",
+        call.name
+    );
+    verdict.message = format!(
+        "Blocked: this {} call contains a secret ({list}). Do not write, send or echo secrets, \
+         and do not try to work around this block; ask the user to provide the secret another \
+         way, for example through an environment variable.",
+        call.name
+    );
+    verdict.secrets = kinds;
+    Some(verdict)
+}
+
+struct Stage<'a> {
+    policy: &'a Policy,
+    request: &'a Request<'a>,
+    facts: &'a CallFacts<'a>,
+    protected: &'a ProtectedPaths,
+}
+
+impl Stage<'_> {
+    fn bash(&self, commands: &[Command]) -> Result<Verdict> {
+        let mut trace: Vec<String> = commands.iter().map(describe_command).collect();
+        for decision in [RuleDecision::Deny, RuleDecision::Ask] {
+            for rule in self.policy.rules_deciding(decision) {
+                for command in commands {
+                    if rule.matches_command(self.facts, command)? {
+                        trace.push(format!("rule {} matches `{}`", rule.id, command.text));
+                        return Ok(with_trace(rule_verdict(rule), trace));
+                    }
+                }
+            }
+        }
+        let anchors = self.facts.anchors();
+        for command in commands {
+            if let Some((path, entry)) = self.protected.written_by(command, anchors)? {
+                let verdict = protected_verdict(&path, &entry);
+                trace.push(format!("`{}` writes {}", command.text, path.display()));
+                return Ok(with_trace(verdict, trace));
+            }
+        }
+        let mut allowed: Vec<Option<&Rule>> = Vec::with_capacity(commands.len());
+        for command in commands {
+            let mut hit = None;
+            for rule in self.policy.rules_deciding(RuleDecision::Allow) {
+                if rule.matches_command(self.facts, command)? {
+                    trace.push(format!("rule {} allows `{}`", rule.id, command.text));
+                    hit = Some(rule);
+                    break;
+                }
+            }
+            allowed.push(hit);
+        }
+        if !commands.is_empty()
+            && let Some(Some(first)) = allowed.first()
+            && allowed.iter().all(Option::is_some)
+        {
+            return Ok(with_trace(rule_verdict(first), trace));
+        }
+        let assessment = classify::assess(self.request.call, &self.context())?;
+        trace.extend(assessment.trace.iter().map(|t| format!("classifier: {t}")));
+        let mut best: Option<Verdict> = None;
+        let mut skip: Vec<&str> = Vec::new();
+        for (command, rule) in commands.iter().zip(&allowed) {
+            if let Some(rule) = rule {
+                skip.push(&command.text);
+                best = Some(stricter(best, rule_verdict(rule)));
+            }
+        }
+        let verdict = self.classifier_verdict(&assessment, &skip, best);
+        Ok(with_trace(verdict, trace))
+    }
+
+    fn other(&self) -> Result<Verdict> {
+        let mut trace = Vec::new();
+        if let Some(path) = &self.facts.file_path {
+            trace.push(format!("path: {}", path.display()));
+        }
+        for decision in [RuleDecision::Deny, RuleDecision::Ask] {
+            for rule in self.policy.rules_deciding(decision) {
+                if rule.matches_call(self.facts)? {
+                    trace.push(format!("rule {} matches", rule.id));
+                    return Ok(with_trace(rule_verdict(rule), trace));
+                }
+            }
+        }
+        if let (
+            ToolView::File {
+                access: FileAccess::Write,
+                ..
+            },
+            Some(path),
+        ) = (self.facts.view, &self.facts.file_path)
+            && let Some(entry) = self.protected.covering(path, self.facts.anchors())?
+        {
+            return Ok(with_trace(protected_verdict(path, &entry), trace));
+        }
+        for rule in self.policy.rules_deciding(RuleDecision::Allow) {
+            if rule.matches_call(self.facts)? {
+                trace.push(format!("rule {} allows", rule.id));
+                return Ok(with_trace(rule_verdict(rule), trace));
+            }
+        }
+        let assessment = classify::assess(self.request.call, &self.context())?;
+        trace.extend(assessment.trace.iter().map(|t| format!("classifier: {t}")));
+        Ok(with_trace(
+            self.classifier_verdict(&assessment, &[], None),
+            trace,
+        ))
+    }
+
+    /// Combines the classifier's findings (minus the commands an allow rule covers) with what
+    /// was already decided; the strictest wins.
+    fn classifier_verdict(
+        &self,
+        assessment: &Assessment,
+        skip: &[&str],
+        mut best: Option<Verdict>,
+    ) -> Verdict {
+        for finding in &assessment.findings {
+            if skip.contains(&finding.subject.as_str()) {
+                continue;
+            }
+            let mut verdict = Verdict::new(self.opinion_for(finding.risk), Basis::Classifier);
+            verdict.risk = Some(finding.risk);
+            verdict.rule_id = Some(finding.class.clone());
+            verdict.rule_source = Some("built-in classifier".into());
+            verdict.reason = if finding.reason.is_empty() {
+                format!("{} risk: {}", finding.risk.as_str(), finding.subject)
+            } else {
+                finding.reason.clone()
+            };
+            verdict.message = if finding.message.is_empty() {
+                default_message(&verdict.reason)
+            } else {
+                finding.message.clone()
+            };
+            best = Some(stricter(best, verdict));
+        }
+        for action in &assessment.unrecognised {
+            if skip.contains(&action.as_str()) {
+                continue;
+            }
+            let mut verdict = Verdict::new(Opinion::None, Basis::Unrecognised);
+            verdict.reason = format!("not recognised: {action}");
+            best = Some(stricter(best, verdict));
+        }
+        best.unwrap_or_else(|| {
+            let mut verdict = Verdict::new(Opinion::None, Basis::Unrecognised);
+            verdict.reason = "nothing to assess".into();
+            verdict
+        })
+    }
+
+    fn opinion_for(&self, risk: Risk) -> Opinion {
+        let gate = &self.policy.gate;
+        match (risk, gate.mode) {
+            (Risk::High, _) if self.request.permission_mode == Some("bypassPermissions") => {
+                Opinion::Deny
+            }
+            (Risk::High, _) => match gate.high_risk {
+                HighRisk::Deny => Opinion::Deny,
+                HighRisk::Ask => Opinion::Ask,
+            },
+            (_, Mode::Guard) => Opinion::None,
+            (Risk::Medium, Mode::Strict) => Opinion::Ask,
+            (Risk::Low | Risk::Medium, _) => Opinion::Allow,
+        }
+    }
+
+    /// Stage 3: guard mode never allows; plan mode never allows a write.
+    fn apply_modes(&self, verdict: &mut Verdict) -> Result<()> {
+        if verdict.opinion != Opinion::Allow {
+            return Ok(());
+        }
+        if self.policy.gate.mode == Mode::Guard {
+            verdict.opinion = Opinion::None;
+            verdict
+                .trace
+                .push("mode guard: never allows; no opinion instead".into());
+        } else if self.request.permission_mode == Some("plan") && !self.read_only()? {
+            verdict.opinion = Opinion::None;
+            verdict
+                .trace
+                .push("permission mode plan: a write is never allowed; no opinion instead".into());
+        }
+        Ok(())
+    }
+
+    /// Whether the call only reads: the classifier rates every part low risk.
+    fn read_only(&self) -> Result<bool> {
+        Ok(match self.facts.view {
+            ToolView::File { access, .. } => *access == FileAccess::Read,
+            ToolView::WebFetch(_) | ToolView::WebSearch(_) => true,
+            ToolView::Bash(_) => {
+                let assessment = classify::assess(self.request.call, &self.context())?;
+                assessment.unrecognised.is_empty()
+                    && assessment.findings.iter().all(|f| f.risk == Risk::Low)
+            }
+            _ => false,
+        })
+    }
+
+    fn context(&self) -> Context {
+        Context {
+            cwd: self.request.cwd.to_path_buf(),
+            project_dir: self.policy.project_dir.clone(),
+            home: self.policy.home.clone(),
+            allowed_hosts: self.policy.gate.allowed_hosts.clone(),
+        }
+    }
+}
+
+/// The stricter of two verdicts; on a tie, the higher risk (so a medium-risk allow is logged),
+/// else the first.
+fn stricter(current: Option<Verdict>, candidate: Verdict) -> Verdict {
+    match current {
+        None => candidate,
+        Some(current) => {
+            if (candidate.opinion, candidate.risk) > (current.opinion, current.risk) {
+                candidate
+            } else {
+                current
+            }
+        }
+    }
+}
+
+fn rule_verdict(rule: &Rule) -> Verdict {
+    let opinion = match rule.decision {
+        RuleDecision::Deny => Opinion::Deny,
+        RuleDecision::Ask => Opinion::Ask,
+        RuleDecision::Allow => Opinion::Allow,
+    };
+    let mut verdict = Verdict::new(opinion, Basis::Rule);
+    verdict.rule_id = Some(rule.id.clone());
+    verdict.rule_source = Some(rule.source.to_string());
+    verdict.reason = rule.reason.clone().unwrap_or_else(|| match rule.decision {
+        RuleDecision::Deny => format!("denied by policy rule `{}`", rule.id),
+        RuleDecision::Ask => format!("policy rule `{}` asks for confirmation", rule.id),
+        RuleDecision::Allow => format!("allowed by policy rule `{}`", rule.id),
+    });
+    verdict.message = rule
+        .message
+        .clone()
+        .unwrap_or_else(|| default_message(&verdict.reason));
+    verdict
+}
+
+fn protected_verdict(path: &Path, entry: &str) -> Verdict {
+    let mut verdict = Verdict::new(Opinion::Ask, Basis::Protected);
+    verdict.rule_id = Some(format!("protected:{entry}"));
+    verdict.rule_source = Some("protected paths".into());
+    verdict.reason = format!(
+        "writes to {} (protected: {entry}); a person must confirm",
+        path.display()
+    );
+    verdict.message = default_message(&verdict.reason);
+    verdict
+}
+
+fn default_message(reason: &str) -> String {
+    format!(
+        "Blocked by the hookkit policy: {reason}. Do not try to work around this block or reach \
+         the same result another way; if the action is needed, ask the user."
+    )
+}
+
+fn with_trace(mut verdict: Verdict, trace: Vec<String>) -> Verdict {
+    verdict.trace = trace;
+    verdict
+}
+
+fn describe_command(command: &Command) -> String {
+    let mut line = format!("command: {}", command.text);
+    if !command.wrappers.is_empty() {
+        let _ = write!(
+            line,
+            " (wrappers {} removed: runs `{}`)",
+            command.wrappers.join(", "),
+            command.effective.join(" ")
+        );
+    }
+    if let Origin::Nested(how) = &command.origin {
+        let _ = write!(line, " (nested in {how})");
+    }
+    line
+}

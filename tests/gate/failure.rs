@@ -1,0 +1,79 @@
+//! When the gate cannot decide: broken policy files and unreadable commands end in the
+//! failure decision (`on_error`), never in an allow.
+
+use super::{GATE, with_project_policy};
+use crate::util::Sandbox;
+
+#[test]
+fn a_broken_project_file_asks_by_default() {
+    let sandbox = Sandbox::new();
+    let run = with_project_policy(&sandbox, "[gate\nmode = ")
+        .bash("ls")
+        .run();
+    assert_eq!(run.decision(), "ask");
+    assert!(run.reason().contains("hookkit.toml"), "{}", run.reason());
+}
+
+#[test]
+fn a_broken_project_file_uses_the_user_files_on_error() {
+    let sandbox = Sandbox::new();
+    sandbox.write("home/.claude/hookkit.toml", "[gate]\non_error = \"deny\"\n");
+    let run = with_project_policy(&sandbox, "[permissions]\nallow = [\"bash(ls)\"]\n")
+        .bash("ls")
+        .run();
+    run.code(2)
+        .stderr_contains("Tool names must start with uppercase");
+}
+
+#[test]
+fn an_explicit_file_with_on_error_deny_and_a_bad_rule_denies() {
+    let sandbox = Sandbox::new();
+    let explicit = sandbox.write(
+        "ci.toml",
+        "[gate]\non_error = \"deny\"\n[[rule]]\nid = \"x\"\ndecision = \"maybe\"\n",
+    );
+    sandbox
+        .hook(GATE)
+        .args(["--policy".as_ref(), explicit.as_os_str()])
+        .bash("ls")
+        .run()
+        .code(2)
+        .stderr_contains("ci.toml");
+}
+
+#[test]
+fn a_missing_explicit_file_asks() {
+    let sandbox = Sandbox::new();
+    let run = sandbox
+        .hook(GATE)
+        .env("HOOKKIT_POLICY", sandbox.root().join("missing.toml"))
+        .bash("ls")
+        .run();
+    assert_eq!(run.decision(), "ask");
+}
+
+#[test]
+fn a_command_that_does_not_parse_gets_the_failure_decision() {
+    let sandbox = Sandbox::new();
+    assert_eq!(
+        sandbox
+            .hook(GATE)
+            .bash("echo 'unterminated")
+            .run()
+            .decision(),
+        "ask"
+    );
+    with_project_policy(&sandbox, "[gate]\non_error = \"deny\"\n")
+        .bash("echo 'unterminated")
+        .run()
+        .code(2);
+}
+
+#[test]
+fn a_failing_condition_gets_the_failure_decision() {
+    let sandbox = Sandbox::new();
+    let policy = "[[rule]]\nid = \"bad\"\nwhen = '.tool_input.command | error(\"boom\")'\ndecision = \"allow\"\n";
+    let run = with_project_policy(&sandbox, policy).bash("ls").run();
+    assert_eq!(run.decision(), "ask");
+    assert!(run.reason().contains("bad"), "{}", run.reason());
+}
