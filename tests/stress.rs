@@ -263,8 +263,14 @@ fn policy_conditions_that_cannot_be_evaluated_never_allow() {
     let deep = format!("{}.{}", "(".repeat(30_000), ")".repeat(30_000));
     let long_pipe = format!(".{}", "|.".repeat(30_000));
     let conditions = [
-        ("a condition that recurses without end", "def f: 1 + f; f".to_owned()),
-        ("a condition that loops without end", "def f: f; f".to_owned()),
+        (
+            "a condition that recurses without end",
+            "def f: 1 + f; f".to_owned(),
+        ),
+        (
+            "a condition that loops without end",
+            "def f: f; f".to_owned(),
+        ),
         ("a condition nested 30,000 deep", deep),
         ("a pipeline of 30,000 stages", long_pipe),
     ];

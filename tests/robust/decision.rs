@@ -83,7 +83,8 @@ pub(crate) fn bash_payload(command: &str, cwd: &Path) -> Value {
 pub(crate) fn in_process(command: &str, project: &Path) -> Decision {
     let input = HookInput::from_value(bash_payload(command, project))
         .expect("a constructed PreToolUse payload parses");
-    match std::panic::catch_unwind(AssertUnwindSafe(|| hookkit::gate::handle(&input))) {
+    let options = hookkit::gate::Options::default();
+    match std::panic::catch_unwind(AssertUnwindSafe(|| hookkit::gate::handle(&input, &options))) {
         Ok(Ok(Outcome::Reply(reply))) => {
             Decision::from_wire(reply.permission_decision().unwrap_or("none"))
         }

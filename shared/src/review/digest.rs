@@ -110,10 +110,13 @@ mod tests {
 
     #[test]
     fn redacts_nested_strings() {
-        let value = json!({"command": "curl -H 'x: ghp_abcdef123' u", "n": [1, "AKIAXYZ"]});
+        let value = json!({
+            "command": "curl -H 'x: ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8' u",
+            "n": [1, "AKIAIOSFODNN7EXAMPLE"]
+        });
         let redacted = redact_value(&value).to_string();
-        assert!(!redacted.contains("ghp_abcdef123"), "{redacted}");
-        assert!(!redacted.contains("AKIAXYZ"), "{redacted}");
+        assert!(!redacted.contains("ghp_A1b2C3d4"), "{redacted}");
+        assert!(!redacted.contains("AKIAIOSFODNN7EXAMPLE"), "{redacted}");
         assert!(redacted.contains("[REDACTED:github-token]"), "{redacted}");
     }
 
