@@ -494,9 +494,12 @@ fn tail_follow_prints_records_as_they_come() {
         .arg(&log)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
+    // Killed even when an assertion below fails, so that no follower outlives the test.
+    let child = KillOnDrop(child);
     let (lines, received) = mpsc::channel();
     std::thread::spawn(move || {
         for line in std::io::BufReader::new(stdout).lines() {
@@ -516,8 +519,17 @@ fn tail_follow_prints_records_as_they_come() {
     wait_for("seq 1");
     audit::append(&log, &record(1)).unwrap();
     wait_for("seq 2");
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(child);
+}
+
+/// A child process that is killed and reaped when dropped.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 #[test]

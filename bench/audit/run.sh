@@ -6,7 +6,7 @@
 #      binary that appends nothing;
 #   2. `report` and `verify` over 1,000,000 records: time, throughput and peak memory.
 #
-# Needs hyperfine and jq. Writes only under a temporary directory (about 1.5 GB, removed at
+# Needs hyperfine, jq and python3. Writes only under a temporary directory (about 1.5 GB, removed at
 # the end). Usage: bench/audit/run.sh [RUNS]   (default 300 hook runs per series)
 set -euo pipefail
 
@@ -38,23 +38,42 @@ echo "block: $block_records records, $block_bytes bytes ($((block_bytes / block_
 echo "big:   $big_bytes bytes"
 
 echo
-echo "== append cost ($runs hook runs per series)"
-hyperfine --style none --warmup 20 --runs "$runs" --export-json "$work/append.json" \
-	--prepare "rm -f '$work/empty.jsonl'" \
-	-n baseline "'$bin' --log '$work/empty.jsonl' < '$other'" \
-	-n empty "'$bin' --log '$work/empty.jsonl' < '$denied'" \
-	-n 1GiB "'$bin' --log '$work/big.jsonl' < '$denied'" >/dev/null
-mean_us() { jq -r --arg n "$1" '.results[] | select(.command == $n) | .mean * 1e6' "$work/append.json"; }
-base=$(mean_us baseline)
-empty=$(mean_us empty)
-big=$(mean_us 1GiB)
-awk -v b="$base" -v e="$empty" -v g="$big" 'BEGIN {
-	printf "hook run, no append (baseline): %8.0f us\n", b
-	printf "hook run, empty log:            %8.0f us  (+%.0f us over baseline)\n", e, e - b
-	printf "hook run, 1 GiB log:            %8.0f us  (+%.0f us over baseline)\n", g, g - b
-	printf "ratio 1 GiB / empty, whole run: %8.2f\n", g / e
-	if (e - b > 0) printf "ratio 1 GiB / empty, above baseline: %.2f\n", (g - b) / (e - b)
-}'
+echo "== append cost ($runs hook runs per series, interleaved, medians)"
+# The series run in turn (baseline, new, empty, 1 GiB, baseline, ...) so that load from other
+# processes falls on all of them alike, and medians ignore the spikes.
+python3 - "$bin" "$work" "$denied" "$other" "$runs" <<'PY'
+import os, statistics, subprocess, sys, time
+binary, work, denied, other, runs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+fresh = os.path.join(work, "fresh.jsonl")
+small = os.path.join(work, "small.jsonl")
+big = os.path.join(work, "big.jsonl")
+series = {
+    "baseline": (small, other),   # same binary, another event: no policy, no append
+    "new": (fresh, denied),       # the log is removed before each run: create + first append
+    "empty": (small, denied),     # starts empty, ends with a few hundred records
+    "1GiB": (big, denied),
+}
+payloads = {path: open(path, "rb").read() for path in (denied, other)}
+times = {name: [] for name in series}
+for round in range(runs + 10):
+    for name, (log, payload) in series.items():
+        if name == "new" and os.path.exists(fresh):
+            os.remove(fresh)
+        start = time.perf_counter_ns()
+        subprocess.run([binary, "--log", log], input=payloads[payload], stdout=subprocess.DEVNULL, check=True)
+        elapsed = (time.perf_counter_ns() - start) / 1000
+        if round >= 10:  # warm-up rounds are not counted
+            times[name].append(elapsed)
+median = {name: statistics.median(values) for name, values in times.items()}
+b, n, e, g = median["baseline"], median["new"], median["empty"], median["1GiB"]
+print(f"hook run, another event (baseline): {b:8.0f} us")
+print(f"hook run, new log each time:        {n:8.0f} us  (+{n - b:.0f} us over baseline)")
+print(f"hook run, empty log growing to {runs + 10} records: {e:8.0f} us  (+{e - b:.0f} us over baseline)")
+print(f"hook run, 1 GiB log:                {g:8.0f} us  (+{g - b:.0f} us over baseline)")
+print(f"ratio 1 GiB / empty, whole run:     {g / e:8.2f}")
+if e - b > 0:
+    print(f"ratio 1 GiB / empty, above baseline: {(g - b) / (e - b):.2f}")
+PY
 tail -n 1 "$work/big.jsonl" | jq -c '{seq, prev: .prev[0:12], hash: .hash[0:12]}'
 
 echo
@@ -87,19 +106,29 @@ with open(sys.argv[1], "w") as out:
         out.write(body[:-1] + ',"hash":"' + prev + '"}\n')
 PY
 echo "million: $(stat -c %s "$work/million.jsonl") bytes"
-hyperfine --style none --warmup 1 --runs 5 --export-json "$work/read.json" \
-	-n report "'$bin' report --log '$work/million.jsonl'" \
-	-n report-json "'$bin' report --json --log '$work/million.jsonl'" \
-	-n verify "'$bin' verify --log '$work/million.jsonl'" \
-	-n tail-1GiB "'$bin' tail -n 20 --log '$work/big.jsonl'" >/dev/null
-for name in report report-json verify tail-1GiB; do
-	jq -r --arg n "$name" '.results[] | select(.command == $n) |
-		"\(.command): mean \(.mean * 1000 | floor) ms, min \(.min * 1000 | floor) ms"' "$work/read.json"
-done
-jq -r '.results[] | select(.command == "report") |
-	"report throughput: \(1 / .mean * 100 | floor / 100) M records/s"' "$work/read.json"
-"$bin" verify --log "$work/million.jsonl" | head -n 1
-rss=$(/usr/bin/time -f %M "$bin" report --log "$work/million.jsonl" 2>&1 >/dev/null | tail -n 1)
-rss_big=$(/usr/bin/time -f %M "$bin" report --log "$work/big.jsonl" 2>&1 >/dev/null | tail -n 1)
+# Best of 3 runs, elapsed and CPU (user + sys) time: on a shared machine the elapsed time
+# depends on the load; the CPU time is what the command costs.
+measure() {
+	local name=$1 best=""
+	shift
+	for _ in 1 2 3; do
+		/usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
+		read -r elapsed user sys rss <"$work/time"
+		line=$(awk -v e="$elapsed" -v u="$user" -v s="$sys" -v m="$rss" \
+			'BEGIN { printf "%.3f %.3f %d", e, u + s, m }')
+		if [ -z "$best" ] || awk -v a="$line" -v b="$best" 'BEGIN { split(a, x); split(b, y); exit !(x[1] < y[1]) }'; then
+			best=$line
+		fi
+	done
+	read -r elapsed cpu rss <<<"$best"
+	printf "%-34s elapsed %6.2f s, cpu %5.2f s, peak memory %6d KiB\n" "$name" "$elapsed" "$cpu" "$rss"
+}
+measure "report (1,000,000 records)" "$bin" report --log "$work/million.jsonl"
+measure "report --json (1,000,000 records)" "$bin" report --json --log "$work/million.jsonl"
+measure "report --since (last 2 of 21 days)" "$bin" report --since 2026-11-20 --log "$work/million.jsonl"
+measure "verify (1,000,000 records)" "$bin" verify --log "$work/million.jsonl"
+measure "tail -n 20 (1 GiB log)" "$bin" tail -n 20 --log "$work/big.jsonl"
 records_big=$(wc -l <"$work/big.jsonl")
-echo "report peak memory: ${rss} KiB over 1,000,000 records, ${rss_big} KiB over the 1 GiB log ($records_big records)"
+measure "report (1 GiB log, $records_big records)" "$bin" report --log "$work/big.jsonl"
+"$bin" verify --log "$work/million.jsonl" | sed -n 1p
+echo "load average while measuring: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"

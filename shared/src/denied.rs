@@ -224,6 +224,14 @@ mod tests {
     }
 
     #[test]
+    fn overrides_can_name_a_classifier_class() {
+        let s = settings("[[permission_denied.override]]\nrule = \"fs.*\"\nretry = false\n");
+        let ctx = Context::default();
+        assert!(!s.retry_for(&bash("rm -rf /"), &ctx));
+        assert!(s.retry_for(&bash("ls"), &ctx));
+    }
+
+    #[test]
     fn unknown_override_keys_are_errors() {
         let layer = Layer::parse(
             config::LayerSource::BuiltIn,

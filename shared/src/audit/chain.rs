@@ -6,8 +6,11 @@
 
 use std::borrow::Cow;
 
-use serde::Deserialize;
+use std::ops::ControlFlow;
+
 use sha2::{Digest, Sha256};
+
+use super::flat::for_each_member;
 
 /// The `prev` of the very first record: 64 zeros.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -45,18 +48,15 @@ pub(crate) fn seal(body: &str) -> (String, String) {
 }
 
 /// The chain members of a record line.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub(crate) struct Link<'a> {
     /// The record's position in the whole trail, from 1.
     pub seq: u64,
     /// The previous record's hash.
-    #[serde(borrow)]
     pub prev: Cow<'a, str>,
     /// This record's hash.
-    #[serde(borrow)]
     pub hash: Cow<'a, str>,
     /// The record follows a torn line that the writer skipped.
-    #[serde(default)]
     pub after_torn: bool,
 }
 
@@ -78,9 +78,25 @@ pub(crate) fn read_link(line: &[u8]) -> Option<Link<'_>> {
     if !sealed {
         return None;
     }
-    let parsed: Link<'_> = serde_json::from_slice(line).ok()?;
+    let (mut seq, mut prev, mut hash, mut after_torn) = (None, None, None, false);
+    let flat = for_each_member(line, |key, value| {
+        match key {
+            b"seq" => seq = value.number(),
+            b"prev" => prev = value.text(),
+            b"hash" => hash = value.text(),
+            b"after_torn" => after_torn = value.boolean().unwrap_or(false),
+            _ => {}
+        }
+        ControlFlow::Continue(())
+    });
     let well_formed = |h: &str| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit());
-    (well_formed(&parsed.hash) && well_formed(&parsed.prev)).then_some(parsed)
+    let (seq, prev, hash) = (seq?, prev?, hash?);
+    (flat && well_formed(&hash) && well_formed(&prev)).then_some(Link {
+        seq,
+        prev,
+        hash,
+        after_torn,
+    })
 }
 
 #[cfg(test)]

@@ -96,13 +96,16 @@ pub fn run_tail(
     out: &mut dyn Write,
 ) -> Result<()> {
     require_log(trail)?;
+    // Taken before the last lines are read: a record appended meanwhile may show twice, but is
+    // never missed.
+    let followed_from = std::fs::metadata(&trail.path).map_or(0, |m| m.len());
     for line in tail::last_lines(&trail.path, n)? {
         out.write_all(tail::render(&line, style).as_bytes())
             .map_err(write_err)?;
     }
     out.flush().map_err(write_err)?;
     if follow {
-        tail::follow(&trail.path, |line| {
+        tail::follow(&trail.path, followed_from, |line| {
             out.write_all(tail::render(line, style).as_bytes())?;
             out.flush()
         })?;

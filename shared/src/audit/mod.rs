@@ -24,6 +24,7 @@
 
 mod chain;
 pub mod commands;
+mod flat;
 mod line;
 pub mod report;
 pub mod tail;

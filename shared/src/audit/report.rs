@@ -9,11 +9,13 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::flat::for_each_member;
 use super::tail::{Style, last_line_of};
 use super::view::{Outcome, RecordView};
 use super::writer::rotated_files;
@@ -126,22 +128,60 @@ pub struct Report {
     pub by_session: Vec<Row>,
 }
 
-/// The fields a report counts by, borrowed from the line: everything else is skipped
-/// unparsed.
-#[derive(Deserialize)]
+/// The fields a report counts by, borrowed from the line.
+#[derive(Default)]
 struct Counted<'a> {
-    #[serde(borrow)]
     time: Cow<'a, str>,
-    #[serde(borrow, default)]
     event: Cow<'a, str>,
-    #[serde(borrow, default)]
     session_id: Cow<'a, str>,
-    #[serde(borrow, default)]
     tool: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
     decision: Cow<'a, str>,
-    #[serde(borrow, default)]
     rule_id: Option<Cow<'a, str>>,
+}
+
+impl<'a> Counted<'a> {
+    /// Reads the counted fields of a record line, stopping at the first field the writer puts
+    /// after all of them, or right after `time` when the record is older than `since`.
+    fn read(line: &'a [u8], since: Option<&str>) -> Read<'a> {
+        let mut c = Counted::default();
+        let mut has_time = false;
+        let mut too_old = false;
+        let flat = for_each_member(line, |key, value| {
+            let text = || value.text().unwrap_or_default();
+            match key {
+                b"time" => {
+                    c.time = text();
+                    has_time = true;
+                    if since.is_some_and(|cutoff| c.time.as_ref() < cutoff) {
+                        too_old = true;
+                        return ControlFlow::Break(());
+                    }
+                }
+                b"event" => c.event = text(),
+                b"session_id" => c.session_id = text(),
+                b"tool" => c.tool = value.text(),
+                b"decision" => c.decision = text(),
+                b"rule_id" => c.rule_id = value.text(),
+                b"rule_source" | b"reason" | b"latency_us" | b"seq" if !c.decision.is_empty() => {
+                    return ControlFlow::Break(());
+                }
+                _ => {}
+            }
+            ControlFlow::Continue(())
+        });
+        match (flat && has_time, too_old) {
+            (false, _) => Read::Unreadable,
+            (true, true) => Read::TooOld,
+            (true, false) => Read::Record(c),
+        }
+    }
+}
+
+/// What [`Counted::read`] found.
+enum Read<'a> {
+    Record(Counted<'a>),
+    TooOld,
+    Unreadable,
 }
 
 /// Tallies of one section, keyed without allocating for keys already seen.
@@ -224,15 +264,15 @@ pub fn build(path: &Path, filter: &Filter) -> Result<Report> {
                 break;
             }
             let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
-            let Ok(r) = serde_json::from_slice::<Counted<'_>>(line) else {
-                report.unreadable += 1;
-                continue;
+            let r = match Counted::read(line, since.as_deref()) {
+                Read::Record(r) => r,
+                Read::TooOld => continue,
+                Read::Unreadable => {
+                    report.unreadable += 1;
+                    continue;
+                }
             };
-            if since
-                .as_deref()
-                .is_some_and(|cutoff| r.time.as_ref() < cutoff)
-                || filter.session.as_deref().is_some_and(|s| s != r.session_id)
-            {
+            if filter.session.as_deref().is_some_and(|s| s != r.session_id) {
                 continue;
             }
             report.records += 1;

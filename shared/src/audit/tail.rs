@@ -133,12 +133,17 @@ pub fn render(line: &[u8], style: Style) -> String {
     out
 }
 
-/// Follows the log from its current end, calling `on_line` for each new complete line, and
+/// Follows the log from byte `offset` (its length when the caller last read it, so that
+/// nothing appended in between is missed), calling `on_line` for each new complete line, and
 /// carrying on into the new file after a rotation. Returns only on an error.
-pub fn follow(path: &Path, mut on_line: impl FnMut(&[u8]) -> io::Result<()>) -> Result<()> {
+pub fn follow(
+    path: &Path,
+    offset: u64,
+    mut on_line: impl FnMut(&[u8]) -> io::Result<()>,
+) -> Result<()> {
     let io_err = |e| Error::io("following audit log", path, e);
     let mut file = File::open(path).map_err(io_err)?;
-    let mut offset = file.metadata().map_err(io_err)?.len();
+    let mut offset = offset;
     let mut pending: Vec<u8> = Vec::new();
     loop {
         let len = file.metadata().map_err(io_err)?.len();

@@ -13,8 +13,8 @@ use crate::{Error, Result};
 
 /// How many times an append starts over because another process rotated the log under it.
 const ATTEMPTS: usize = 16;
-/// How long an append waits for the lock before giving up: a hook must answer in time even
-/// if another process holds the log (the runner's deadline is 2 s).
+/// How long an append waits for the lock, in all, before giving up: a hook must answer in
+/// time even if another process holds the log (the runner's deadline is 2 s).
 const LOCK_PATIENCE: Duration = Duration::from_millis(1500);
 /// The first window read from the end of the log when looking for the last record.
 const TAIL_WINDOW: u64 = 16 * 1024;
@@ -27,9 +27,10 @@ pub(crate) fn append(path: &Path, max_bytes: u64, record: &Record) -> Result<()>
     };
     let prepared = Prepared::new(record);
     create_parent(path).map_err(|e| fail("creating its directory", e))?;
+    let give_up = Instant::now() + LOCK_PATIENCE;
     for _ in 0..ATTEMPTS {
         let mut file = open_for_append(path).map_err(|e| fail("opening", e))?;
-        lock_within(&file, LOCK_PATIENCE).map_err(|e| fail("locking", e))?;
+        lock_within(&file, give_up).map_err(|e| fail("locking", e))?;
         // Another process may have rotated the log between our open and our lock: then our
         // handle points at `<log>.1`, and we start over on the new file.
         if !still_current(&file, path).map_err(|e| fail("checking", e))? {
@@ -69,14 +70,13 @@ pub(crate) fn append(path: &Path, max_bytes: u64, record: &Record) -> Result<()>
     })
 }
 
-/// Takes the exclusive lock, polling with a growing pause, for at most `patience`.
-fn lock_within(file: &File, patience: Duration) -> io::Result<()> {
-    let started = Instant::now();
+/// Takes the exclusive lock, polling with a growing pause, until `give_up`.
+fn lock_within(file: &File, give_up: Instant) -> io::Result<()> {
     let mut pause = Duration::from_micros(50);
     loop {
         match file.try_lock() {
             Ok(()) => return Ok(()),
-            Err(TryLockError::WouldBlock) if started.elapsed() < patience => {
+            Err(TryLockError::WouldBlock) if Instant::now() < give_up => {
                 std::thread::sleep(pause);
                 pause = (pause * 2).min(Duration::from_millis(1));
             }
@@ -85,7 +85,7 @@ fn lock_within(file: &File, patience: Duration) -> io::Result<()> {
                     io::ErrorKind::WouldBlock,
                     format!(
                         "another process held the lock for over {} ms",
-                        patience.as_millis()
+                        LOCK_PATIENCE.as_millis()
                     ),
                 ));
             }
