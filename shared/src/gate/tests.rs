@@ -214,14 +214,12 @@ fn deny_rules_see_through_wrappers() {
     let view = call.view().unwrap();
     let input = json!({});
     let facts = CallFacts::new(&call, &view, &input, Path::new(PROJECT), None);
-    let command = crate::shell::Command {
-        text: "sudo git push --force".into(),
-        argv: vec!["sudo".into(), "git".into(), "push".into(), "--force".into()],
-        effective: vec!["git".into(), "push".into(), "--force".into()],
-        wrappers: vec!["sudo".into()],
-        origin: crate::shell::Origin::TopLevel,
-        dynamic_name: false,
-    };
+    // What the shell reader reports for this line once it strips wrappers.
+    let mut command = crate::shell::parse("sudo git push --force")
+        .unwrap()
+        .remove(0);
+    command.effective = vec!["git".into(), "push".into(), "--force".into()];
+    command.wrappers = vec!["sudo".into()];
     let rule = policy
         .rules
         .iter()
