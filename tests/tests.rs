@@ -17,3 +17,30 @@ mod runtime;
 
 /// `pretooluse-gate`: decisions, layering, modes, escalation, events, explain and replay.
 mod gate;
+
+/// `permission-denied-logger` as a hook: retry policy, the record, never blocking.
+mod logger;
+
+/// The audit trail: concurrency, tampering, rotation, and the verify/report/tail outputs.
+mod audit;
+
+/// `defer-for-review`: defer, review, resume, with nothing lost.
+mod review;
+
+/// rules-lint: one fixture per finding id, output snapshots, exit codes, verify.
+mod lint;
+
+/// End to end with the real Claude Code CLI against a fake API.
+mod e2e;
+
+/// Robustness machinery: the seeded generator, disguises of command lines, decision strength.
+mod robust;
+
+/// Metamorphic tests: a disguised command never gets a weaker decision than the original.
+mod metamorphic;
+
+/// Stress cases: inputs built to exhaust stack, memory or time never end in an allow.
+mod stress;
+
+/// The built-in risk classifier against the destructive and everyday command corpus.
+mod classify;

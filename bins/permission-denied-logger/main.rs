@@ -1,11 +1,133 @@
-//! `permission-denied-logger`: placeholder until its issue lands; answers no opinion and fails closed.
+//! `permission-denied-logger`: the PermissionDenied hook. When auto mode's classifier denies
+//! a call, it records the denial in the tamper-evident audit trail and answers whether the
+//! model may retry another way (`[permission_denied]` policy). It never blocks: if the log
+//! cannot be written it says so on stderr and still answers, exit 0. Other events get `{}`.
+//!
+//! Subcommands read the trail: `verify`, `report`, `tail`.
 
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use hookkit::{HookSpec, Outcome, protocol::Reply, run_hook};
+use clap::{Parser, Subcommand};
+use hookkit::audit::commands;
+use hookkit::audit::report::{self, Filter};
+use hookkit::audit::tail::Style;
+use hookkit::audit::verify::Head;
+use hookkit::{HookSpec, denied, run_hook};
+
+/// Record auto-mode denials in the audit trail and answer retry; read the trail back.
+#[derive(Debug, Parser)]
+#[command(
+    name = "permission-denied-logger",
+    version,
+    after_help = "Without a subcommand, runs as the PermissionDenied hook (input on stdin).\n\n\
+                  Examples:\n  permission-denied-logger verify\n  \
+                  permission-denied-logger report --since 7d\n  \
+                  permission-denied-logger tail -n 20 -f"
+)]
+struct Cli {
+    /// The audit log (default: `[audit] log`, else .claude/logs/hookkit-audit.jsonl).
+    #[arg(long, global = true, env = "HOOKKIT_AUDIT_LOG", value_name = "FILE")]
+    log: Option<PathBuf>,
+    /// A policy file that replaces the user and project files.
+    #[arg(long, global = true, env = "HOOKKIT_POLICY", value_name = "FILE")]
+    policy: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check the hash chain across rotated files; exit 1 naming the first broken record.
+    Verify {
+        /// Also check that this record (`SEQ:HASH`, as printed by an earlier verify) is there.
+        #[arg(long, value_name = "SEQ:HASH")]
+        head: Option<Head>,
+    },
+    /// What was denied and asked, by tool, rule and session.
+    Report {
+        /// Only records since then: 30m, 24h, 7d, 2w, a date or an RFC 3339 time.
+        #[arg(long, value_name = "WHEN")]
+        since: Option<String>,
+        /// Only this session.
+        #[arg(long, value_name = "ID")]
+        session: Option<String>,
+        /// JSON for scripts instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The latest records, newest last.
+    Tail {
+        /// How many records.
+        #[arg(short = 'n', default_value_t = 10)]
+        lines: usize,
+        /// Keep printing records as they are appended.
+        #[arg(short, long)]
+        follow: bool,
+    },
+}
 
 fn main() -> ExitCode {
-    run_hook(&HookSpec::new("permission-denied-logger"), |_| {
-        Ok(Outcome::Reply(Reply::no_opinion()))
-    })
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr().lock(), "{}: {e}", denied::BINARY);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> hookkit::Result<ExitCode> {
+    let Some(command) = cli.command else {
+        let options = denied::Options {
+            log: cli.log,
+            policy: cli.policy,
+        };
+        return Ok(run_hook(&HookSpec::new(denied::BINARY), |input| {
+            denied::handle(input, &options)
+        }));
+    };
+    let trail = commands::locate(cli.log.as_deref(), cli.policy)?;
+    let stdout = std::io::stdout();
+    let style = Style::detect(stdout.is_terminal());
+    let mut out = stdout.lock();
+    match command {
+        Command::Verify { head } => {
+            let intact = commands::run_verify(&trail, head.as_ref(), &mut out)?;
+            return Ok(if intact {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            });
+        }
+        Command::Report {
+            since,
+            session,
+            json,
+        } => {
+            let since = since
+                .map(|s| report::since(&s))
+                .transpose()
+                .map_err(|e| hookkit::Error::Other(format!("--since {e}")))?;
+            commands::run_report(&trail, &Filter { since, session }, json, style, &mut out)?;
+        }
+        Command::Tail { lines, follow } => {
+            commands::run_tail(&trail, lines, follow, style, &mut out)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
 }

@@ -157,18 +157,35 @@ fn tokens(segment: &str) -> std::result::Result<Vec<Token>, String> {
     Ok(out)
 }
 
+/// Matches whole segments, one pattern segment at a time over the set of path positions it can
+/// reach: time is the product of the two lengths however many `**` the pattern has (a
+/// backtracking search is exponential in them), and nothing recurses.
 fn match_segments(pattern: &[Segment], path: &[&str]) -> bool {
-    match pattern.split_first() {
-        None => path.is_empty(),
-        // A trailing `**` means "everything inside": at least one segment.
-        Some((Segment::AnyDepth, [])) => !path.is_empty(),
-        Some((Segment::AnyDepth, rest)) => {
-            (0..=path.len()).any(|skip| match_segments(rest, &path[skip..]))
+    let mut reach = vec![false; path.len() + 1];
+    reach[0] = true;
+    for (i, segment) in pattern.iter().enumerate() {
+        let mut next = vec![false; path.len() + 1];
+        match segment {
+            Segment::AnyDepth => {
+                // A trailing `**` means "everything inside": at least one segment.
+                let least = usize::from(i + 1 == pattern.len());
+                if let Some(first) = reach.iter().position(|&r| r) {
+                    for slot in next.iter_mut().skip(first + least) {
+                        *slot = true;
+                    }
+                }
+            }
+            Segment::Tokens(tokens) => {
+                for (at, part) in path.iter().enumerate() {
+                    if reach[at] && match_tokens(tokens, part) {
+                        next[at + 1] = true;
+                    }
+                }
+            }
         }
-        Some((Segment::Tokens(tokens), rest)) => {
-            !path.is_empty() && match_tokens(tokens, path[0]) && match_segments(rest, &path[1..])
-        }
+        reach = next;
     }
+    reach[path.len()]
 }
 
 /// Matches one segment; iterative with a single backtrack point for `*`, so it is linear in
@@ -272,6 +289,14 @@ mod tests {
         assert!(Pattern::new("[abc").is_err());
         assert!(Pattern::new("abc\\").is_err());
         assert!(Pattern::new("").is_err());
+    }
+
+    #[test]
+    fn many_double_stars_stay_fast() {
+        let pattern = Pattern::new(&format!("{}x", "**/*/".repeat(16))).unwrap();
+        let path = format!("{}y", "a/".repeat(80));
+        assert!(!pattern.matches(&path));
+        assert!(pattern.matches(&format!("{}x", "a/".repeat(80))));
     }
 
     #[test]

@@ -13,29 +13,37 @@
 //! - [`permission`]: Claude Code's permission-rule syntax.
 //! - [`policy`]: the gate's policy: layered settings and rules, matched with Claude Code's semantics.
 //! - [`state`]: per-session state shared by parallel hook processes (the denial streak).
+//! - [`lint`]: finding the rules and hooks that silently do nothing, for `rules-lint`.
 //! - [`shell`]: reading shell command lines into the simple commands they run.
 //! - [`classify`]: the built-in risk classifier.
 //! - [`secrets`]: finding and masking secrets.
 //! - [`audit`]: the append-only, hash-chained audit trail.
+//! - [`denied`]: the PermissionDenied hook: record the classifier's denial, answer retry.
+//! - [`review`]: the review queue of `defer-for-review`: defer, review, resume.
 //! - [`env`]: the environment variables hookkit reads.
+//! - [`wiring`]: merging hookkit into a Claude Code settings file, and taking it out.
 //! - [`Error`]: the one error type.
 #![warn(missing_docs)]
 
 pub mod audit;
 pub mod classify;
 pub mod config;
+pub mod denied;
 pub mod env;
 mod error;
 pub mod gate;
 pub mod glob;
 pub mod jq;
+pub mod lint;
 pub mod permission;
 pub mod policy;
 pub mod protocol;
+pub mod review;
 pub mod runner;
 pub mod secrets;
 pub mod shell;
 pub mod state;
+pub mod wiring;
 
 pub use error::{Error, Result};
 pub use runner::{FailureDecision, HookSpec, Outcome, run_hook};

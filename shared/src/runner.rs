@@ -63,12 +63,16 @@ pub struct HookSpec {
 }
 
 impl HookSpec {
-    /// A spec with the defaults: 16 MiB of input, a 2-second deadline, fail by asking.
+    /// A spec with the defaults: 16 MiB of input, a 5-second deadline, fail by asking.
+    ///
+    /// The deadline is far above a normal run (about a millisecond) so that a loaded machine
+    /// never turns a decision into the failure decision, and far below Claude Code's own hook
+    /// timeout (600 s), which would cancel the hook and let the call go ahead.
     pub fn new(binary: &'static str) -> Self {
         Self {
             binary,
             max_input_bytes: 16 * 1024 * 1024,
-            deadline: Duration::from_secs(2),
+            deadline: Duration::from_secs(5),
             on_error: FailureDecision::Ask,
         }
     }

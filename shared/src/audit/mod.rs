@@ -1,16 +1,49 @@
-//! The audit trail: one append-only JSON Lines file that every hookkit binary writes.
+//! The audit trail: one append-only, hash-chained JSON Lines file that every hookkit binary
+//! writes.
 //!
-//! INTERFACE STUB (foundation): appends one JSON line per record. The audit work replaces the
-//! body (hash chain, locking, rotation, redaction, verify, report) and keeps this interface.
+//! # Guarantees
+//!
+//! - **Whole records.** Each record is one line written with one `write_all` on a file opened
+//!   with `O_APPEND`, under an exclusive lock, so concurrent hooks never interleave.
+//! - **Tamper evidence.** Each record carries `prev`, the `hash` of the record before it, and
+//!   its own `hash`, the SHA-256 of the line without that field. [`verify`](verify::verify)
+//!   walks the chain across rotated files and names the first record that was altered,
+//!   removed, reordered or cut.
+//! - **Constant cost.** The previous hash is found by reading the end of the file only, so an
+//!   append costs the same on a 1 GB log as on an empty one.
+//! - **No secrets.** Tool inputs are stored as a redacted, capped summary plus the SHA-256 of
+//!   the full input; reasons are redacted too. The file is created `0600`.
+//! - **Rotation.** Past `[audit] max_bytes` the log is renamed `<log>.1` (older ones shift up)
+//!   and the next record, in a fresh file, chains to the last record of the rotated one.
+//!
+//! # Sections
+//!
+//! - [`Record`]: what a binary hands to [`append`] or [`Trail::append`].
+//! - [`Trail`], [`resolve_path`], [`Settings`]: where the log is and how big it may grow.
+//! - [`verify`], [`report`], [`tail`]: reading the trail back; [`commands`] prints them.
 
-use std::io::Write;
+mod chain;
+pub mod commands;
+mod line;
+pub mod report;
+pub mod tail;
+pub mod verify;
+mod view;
+mod writer;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use crate::config::{self, Layer};
 use crate::protocol::HookInput;
-use crate::{Error, Result};
+use crate::{Result, env};
+
+pub use chain::GENESIS;
+pub use line::{INPUT_SUMMARY_LIMIT, REASON_LIMIT, summarise_input};
+pub use view::{Outcome, RecordView};
+pub use writer::rotated_files;
 
 /// One audit record, before the trail adds its time, version and chain hash.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -62,6 +95,32 @@ impl Record {
     }
 }
 
+/// The `[audit]` section of the policy.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Settings {
+    /// The log, relative to the project root unless absolute.
+    pub log: Option<PathBuf>,
+    /// Which allows the gate logs.
+    pub log_allows: Option<LogAllows>,
+    /// Rotate when the log passes this size.
+    pub max_bytes: Option<u64>,
+}
+
+/// Which allow decisions the gate records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogAllows {
+    /// None: only ask, deny and defer are recorded.
+    None,
+    /// Allows of medium-risk calls (the default).
+    Medium,
+    /// Every allow.
+    All,
+}
+
+/// Rotation size when the policy sets none: 10 MiB.
+pub const DEFAULT_MAX_BYTES: u64 = 10 * 1024 * 1024;
+
 /// The default log: `<project>/.claude/logs/hookkit-audit.jsonl`.
 pub fn default_path(project_dir: &Path) -> PathBuf {
     project_dir
@@ -70,21 +129,57 @@ pub fn default_path(project_dir: &Path) -> PathBuf {
         .join("hookkit-audit.jsonl")
 }
 
-/// Appends a record to the log at `path`, creating the file and its directory.
-pub fn append(path: &Path, record: &Record) -> Result<()> {
-    let audit = |message: String| Error::Audit {
-        path: path.to_path_buf(),
-        message,
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| audit(e.to_string()))?;
+/// Where the log is, first match wins: `cli` (`--log`), `HOOKKIT_AUDIT_LOG`, `[audit] log`
+/// (relative to `project_dir`), then [`default_path`].
+pub fn resolve_path(cli: Option<&Path>, layers: &[Layer], project_dir: &Path) -> Result<PathBuf> {
+    Ok(Trail::resolve(cli, layers, project_dir)?.path)
+}
+
+/// A log file and its rotation size: what every append needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trail {
+    /// The current log file.
+    pub path: PathBuf,
+    /// Rotate when the file passes this size.
+    pub max_bytes: u64,
+}
+
+impl Trail {
+    /// The log at `path` with the default rotation size.
+    pub fn at(path: impl Into<PathBuf>) -> Self {
+        Self {
+            path: path.into(),
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
     }
-    let mut line = serde_json::to_string(record).map_err(|e| audit(e.to_string()))?;
-    line.push('\n');
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .and_then(|mut f| f.write_all(line.as_bytes()))
-        .map_err(|e| audit(e.to_string()))
+
+    /// The log and rotation size from `--log`, the environment and the policy layers (see
+    /// [`resolve_path`]).
+    pub fn resolve(cli: Option<&Path>, layers: &[Layer], project_dir: &Path) -> Result<Self> {
+        let settings: Settings = config::section(layers, "audit")?;
+        let from_env = std::env::var_os(env::AUDIT_LOG)
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from);
+        let path = cli
+            .map(Path::to_path_buf)
+            .or(from_env)
+            .or_else(|| settings.log.map(|log| project_dir.join(log)))
+            .unwrap_or_else(|| default_path(project_dir));
+        Ok(Self {
+            path,
+            max_bytes: settings.max_bytes.unwrap_or(DEFAULT_MAX_BYTES),
+        })
+    }
+
+    /// Appends one record: redacted, chained to the previous one, written whole under an
+    /// exclusive lock, rotating first when the file has passed `max_bytes`.
+    pub fn append(&self, record: &Record) -> Result<()> {
+        writer::append(&self.path, self.max_bytes, record)
+    }
+}
+
+/// Appends a record to the log at `path` with the default rotation size, creating the file
+/// (`0600`) and its directory (`0700`). See [`Trail::append`].
+pub fn append(path: &Path, record: &Record) -> Result<()> {
+    Trail::at(path).append(record)
 }

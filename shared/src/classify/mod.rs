@@ -1,12 +1,31 @@
 //! The built-in risk classifier: what a tool call would do, and how risky that is.
 //!
-//! INTERFACE STUB (foundation): recognises a handful of read-only commands as low risk and
-//! `rm -rf /` as high. The classifier work replaces the body and keeps this interface.
+//! For a Bash call, every simple command [`crate::shell::parse`] finds (nested ones included, wrappers
+//! removed) is judged on its own: recognised actions become [`Finding`]s with a stable class id
+//! (`fs.rm-root`, `git.push-force`, ...), commands it does not know are listed as
+//! `unrecognised`. File tools are judged by the path they touch (secrets, system directories,
+//! outside the project) and by the script they write; WebFetch by its host. Nothing runs,
+//! nothing is read from disk and nothing goes to the network.
+
+#![expect(
+    clippy::case_sensitive_file_extension_comparisons,
+    reason = "file names are lower-cased before their endings are compared"
+)]
+
+mod bash;
+mod code;
+mod data;
+mod file_tool;
+mod fs;
+mod git;
+mod net;
+mod paths;
+mod sys;
 
 use std::path::PathBuf;
 
 use crate::protocol::{ToolCall, ToolView};
-use crate::{Error, Result, shell};
+use crate::{Error, Result};
 
 /// How risky a recognised action is.
 #[derive(
@@ -48,6 +67,46 @@ pub struct Finding {
     pub subject: String,
 }
 
+impl Finding {
+    /// A finding with the standard message for its risk.
+    pub(crate) fn new(class: &str, risk: Risk, reason: impl Into<String>, subject: &str) -> Self {
+        let reason = reason.into();
+        let message = match risk {
+            Risk::High => format!(
+                "hookkit stopped `{}`: {reason}. Do not try to reach the same result another \
+                 way (other flags, wrappers, scripts, encodings or tools); tell the user what \
+                 you wanted to do and let them decide.",
+                shorten(subject)
+            ),
+            Risk::Medium => format!(
+                "hookkit flagged `{}`: {reason}. If it is refused, do not work around it; ask \
+                 the user.",
+                shorten(subject)
+            ),
+            Risk::Low => String::new(),
+        };
+        Self {
+            class: class.to_owned(),
+            risk,
+            reason,
+            message,
+            subject: subject.to_owned(),
+        }
+    }
+}
+
+fn shorten(subject: &str) -> String {
+    const MAX: usize = 160;
+    if subject.len() <= MAX {
+        return subject.to_owned();
+    }
+    let mut end = MAX;
+    while !subject.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &subject[..end])
+}
+
 /// Everything the classifier recognised in one tool call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Assessment {
@@ -60,9 +119,9 @@ pub struct Assessment {
 }
 
 impl Assessment {
-    /// The finding with the highest risk, if any.
+    /// The finding with the highest risk, if any (the first of equals).
     pub fn worst(&self) -> Option<&Finding> {
-        self.findings.iter().max_by_key(|f| f.risk)
+        self.findings.iter().rev().max_by_key(|f| f.risk)
     }
 }
 
@@ -75,44 +134,72 @@ pub struct Context {
     pub project_dir: PathBuf,
     /// The user's home directory.
     pub home: Option<PathBuf>,
-    /// Hosts network commands may reach without asking.
+    /// Hosts network commands may reach without asking (`github.com`, `*.crates.io`).
     pub allowed_hosts: Vec<String>,
 }
 
 /// Classifies a tool call. An input that cannot be read (a command that does not parse) is an
 /// error: the caller answers it with its failure decision.
-pub fn assess(call: &ToolCall, _ctx: &Context) -> Result<Assessment> {
+pub fn assess(call: &ToolCall, ctx: &Context) -> Result<Assessment> {
     let mut assessment = Assessment::default();
     match call.view().map_err(Error::Other)? {
-        ToolView::Bash(bash) => {
-            for command in shell::parse(&bash.command)? {
-                let words: Vec<&str> = command.effective.iter().map(String::as_str).collect();
-                match words.as_slice() {
-                    ["rm", flags, "/"] if flags.contains('r') => {
-                        assessment.findings.push(Finding {
-                            class: "fs.rm-root".into(),
-                            risk: Risk::High,
-                            reason: "recursive delete of the filesystem root".into(),
-                            message: "Deleting / is blocked by policy. Do not try another way."
-                                .into(),
-                            subject: command.text.clone(),
-                        });
-                    }
-                    ["ls" | "pwd" | "cat" | "echo", ..]
-                    | ["git", "status" | "diff" | "log", ..] => {
-                        assessment.findings.push(Finding {
-                            class: "read.basic".into(),
-                            risk: Risk::Low,
-                            reason: "read-only command".into(),
-                            message: String::new(),
-                            subject: command.text.clone(),
-                        });
-                    }
-                    _ => assessment.unrecognised.push(command.text.clone()),
-                }
-            }
-        }
+        ToolView::Bash(input) => bash::assess_line(&input.command, ctx, &mut assessment)?,
+        ToolView::File {
+            access,
+            path,
+            content,
+        } => file_tool::assess(
+            &call.name,
+            access,
+            &path,
+            content.as_deref(),
+            ctx,
+            &mut assessment,
+        ),
+        ToolView::WebFetch(fetch) => net::assess_web_fetch(&fetch.url, ctx, &mut assessment),
+        ToolView::WebSearch(_) => assessment.findings.push(Finding::new(
+            "web.search",
+            Risk::Low,
+            "a web search sends only the query",
+            &call.name,
+        )),
         _ => assessment.unrecognised.push(call.name.clone()),
+    }
+    for finding in &assessment.findings {
+        assessment.trace.push(format!(
+            "{} {}: {} ({})",
+            finding.risk.as_str(),
+            finding.class,
+            finding.reason,
+            shorten(&finding.subject)
+        ));
+    }
+    for unknown in &assessment.unrecognised {
+        assessment
+            .trace
+            .push(format!("unrecognised: {}", shorten(unknown)));
     }
     Ok(assessment)
 }
+
+/// Whether `host` is one of `allowed` (`example.com`, or `*.example.com` for its subdomains and
+/// itself). Local addresses are always allowed.
+pub(crate) fn host_allowed(host: &str, allowed: &[String]) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if matches!(
+        host.as_str(),
+        "localhost" | "127.0.0.1" | "::1" | "[::1]" | "0.0.0.0"
+    ) {
+        return true;
+    }
+    allowed.iter().any(|pattern| {
+        let pattern = pattern.to_ascii_lowercase();
+        match pattern.strip_prefix("*.") {
+            Some(base) => host == base || host.ends_with(&format!(".{base}")),
+            None => host == pattern,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests;

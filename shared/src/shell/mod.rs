@@ -1,10 +1,31 @@
 //! Reading shell command lines: every simple command that would run, with wrappers removed.
 //!
-//! INTERFACE STUB (foundation): splits on `;`, `&&`, `||`, `|`, `&` and newlines outside
-//! quotes and strips leading `VAR=value` assignments. The shell-understanding work replaces the
-//! body with a real Bash parser and keeps this interface.
+//! [`parse`] reads a Bash command line with a real Bash parser (brush-parser) and returns every
+//! simple command it would run: those of the line itself, of every list, pipeline, subshell,
+//! group, function and loop body, and those run by other commands (`$(...)`, backticks,
+//! `<(...)`, `bash -c`, `eval`, here-documents fed to a shell, `xargs`, `find -exec`, `watch`,
+//! `ssh host cmd`...). Wrappers such as `sudo`, `env`, `nice` or `timeout` are removed to find
+//! what really runs. Reading is bounded: inputs that are too long or too deeply nested are an
+//! error rather than a risk of running out of stack.
+
+mod exec;
+mod scan;
+mod walk;
+mod word;
 
 use crate::{Error, Result};
+
+/// The longest command line read, in bytes; longer lines are an error (the caller asks).
+/// Here-document bodies and single-quoted text cost little to read, so this is generous.
+pub const MAX_INPUT_BYTES: usize = 512 * 1024;
+
+/// The most bytes of dense shell (outside here-document bodies and single quotes) read.
+/// Parsing costs about 30 thousand instructions per simple command, so this keeps the worst
+/// case near 10 ms.
+pub const MAX_DENSE_BYTES: usize = 32 * 1024;
+
+/// The deepest nesting of parentheses, braces, substitutions and compound commands read.
+pub const MAX_NESTING: usize = 48;
 
 /// Where a simple command was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,9 +38,39 @@ pub enum Origin {
     Nested(String),
 }
 
+/// How a redirection opens its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedirectKind {
+    /// `<`: reads the file.
+    Read,
+    /// `>`, `>|`, `&>`: truncates and writes the file.
+    Write,
+    /// `>>`, `&>>`: appends to the file.
+    Append,
+    /// `<>`: opens the file for reading and writing.
+    ReadWrite,
+    /// `>&N`, `<&N`: duplicates a descriptor.
+    Duplicate,
+}
+
+/// One file redirection of a simple command (or of the compound command around it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    /// The descriptor redirected, when written (`2>`).
+    pub fd: Option<i32>,
+    /// How the target is opened.
+    pub kind: RedirectKind,
+    /// The target after quote removal (`~` and `$HOME` kept as written).
+    pub target: String,
+}
+
 /// One simple command that the line would run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent facts about where a command runs, read one at a time"
+)]
 pub struct Command {
     /// The command's source text with leading assignments removed and whitespace normalised:
     /// what Claude Code's own Bash rules are matched against.
@@ -34,6 +85,31 @@ pub struct Command {
     pub origin: Origin,
     /// The command name is computed (`$CMD`, `$(echo rm)`) and could not be resolved.
     pub dynamic_name: bool,
+    /// For each word of `effective`, whether it holds an expansion that could not be resolved.
+    pub dynamic_args: Vec<bool>,
+    /// File redirections, in order.
+    pub redirects: Vec<Redirect>,
+    /// What the command reads on standard input from a here-document or here-string.
+    pub stdin_text: Option<String>,
+    /// The pipeline the command belongs to (unique within one [`parse`]).
+    pub pipeline: usize,
+    /// Its position in that pipeline, from 0.
+    pub stage: usize,
+    /// How many stages the pipeline has.
+    pub stages: usize,
+    /// The command runs in the background (`&`).
+    pub background: bool,
+    /// The function whose body holds the command, if any.
+    pub function: Option<String>,
+    /// The command runs in a subshell (`( ... )`, a pipeline stage, `&`), so a `cd` there
+    /// does not change the directory of the commands after it.
+    pub subshell: bool,
+    /// The command runs only under a condition (inside `if`, loops, `case`, groups, or in a
+    /// list with `||`).
+    pub conditional: bool,
+    /// For a command run by another command (`xargs`, `find -exec`), the index of that
+    /// command in the list [`parse`] returns.
+    pub parent: Option<usize>,
 }
 
 impl Command {
@@ -41,82 +117,66 @@ impl Command {
     pub fn program(&self) -> Option<&str> {
         self.effective.first().map(String::as_str)
     }
+
+    /// Whether the effective word at `index` holds an unresolved expansion.
+    pub fn is_dynamic(&self, index: usize) -> bool {
+        self.dynamic_args.get(index).copied().unwrap_or(false)
+    }
 }
 
 /// Reads a command line into the simple commands it would run, outermost first.
+///
+/// A line that is not valid Bash, longer than [`MAX_INPUT_BYTES`] or nested deeper than
+/// [`MAX_NESTING`] is an error.
 pub fn parse(line: &str) -> Result<Vec<Command>> {
-    let mut commands = Vec::new();
-    for segment in split_top_level(line)? {
-        let words: Vec<String> = segment.split_whitespace().map(unquote).collect();
-        let skip = words.iter().take_while(|w| is_assignment(w)).count();
-        let argv: Vec<String> = words[skip..].to_vec();
-        if argv.is_empty() {
-            continue;
-        }
-        let text = segment
-            .split_whitespace()
-            .skip(skip)
-            .collect::<Vec<_>>()
-            .join(" ");
-        commands.push(Command {
-            text,
-            effective: argv.clone(),
-            argv,
-            wrappers: Vec::new(),
-            origin: Origin::TopLevel,
-            dynamic_name: false,
-        });
-    }
-    Ok(commands)
+    let mut walker = walk::Walker::default();
+    walker.program(line, &Origin::TopLevel, 0)?;
+    Ok(walker.finish())
 }
 
-fn split_top_level(line: &str) -> Result<Vec<String>> {
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    let mut quote: Option<char> = None;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => {
-                quote = None;
-                current.push(c);
-            }
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                current.push(c);
-            }
-            (None, '\\') => {
-                current.push(c);
-                if let Some(next) = chars.next() {
-                    current.push(next);
-                }
-            }
-            (None, ';' | '\n' | '|' | '&') => {
-                if matches!(chars.peek(), Some('&' | '|')) {
-                    chars.next();
-                }
-                parts.push(std::mem::take(&mut current));
-            }
-            (_, c) => current.push(c),
-        }
+/// Reads a command line, but only checks that it is complete Bash without collecting anything.
+pub(crate) fn parse_program(line: &str) -> Result<brush_parser::ast::Program> {
+    if line.len() > MAX_INPUT_BYTES {
+        return Err(Error::Shell(format!(
+            "command is {} bytes long; hookkit reads at most {MAX_INPUT_BYTES}",
+            line.len()
+        )));
     }
-    if quote.is_some() {
-        return Err(Error::Shell("unterminated quote".into()));
+    let scan::Measure { depth, dense_bytes } = scan::measure(line);
+    if dense_bytes > MAX_DENSE_BYTES {
+        return Err(Error::Shell(format!(
+            "command has {dense_bytes} bytes of shell outside here-documents and quotes; \
+             hookkit reads at most {MAX_DENSE_BYTES}"
+        )));
     }
-    parts.push(current);
-    Ok(parts.into_iter().filter(|p| !p.trim().is_empty()).collect())
+    if depth > MAX_NESTING {
+        return Err(Error::Shell(format!(
+            "command nests {depth} levels deep; hookkit reads at most {MAX_NESTING}"
+        )));
+    }
+    let options = brush_parser::ParserOptions::default();
+    let mut parser = brush_parser::Parser::new(std::io::Cursor::new(line.as_bytes()), &options);
+    parser
+        .parse_program()
+        .map_err(|e| Error::Shell(e.to_string()))
 }
 
-fn unquote(word: &str) -> String {
-    word.chars()
-        .filter(|c| !matches!(c, '\'' | '"' | '\\'))
-        .collect()
+/// Splits a plain word list into words the way the shell would (for `env -S` and the like).
+pub(crate) fn split_words(text: &str) -> Vec<String> {
+    match parse(text) {
+        Ok(commands) => commands
+            .into_iter()
+            .find(|c| c.origin == Origin::TopLevel)
+            .map(|c| c.argv)
+            .unwrap_or_default(),
+        Err(_) => text.split_whitespace().map(str::to_owned).collect(),
+    }
 }
 
-fn is_assignment(word: &str) -> bool {
-    word.split_once('=').is_some_and(|(name, _)| {
-        !name.is_empty()
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !name.starts_with(|c: char| c.is_ascii_digit())
-    })
+#[cfg(test)]
+mod tests;
+
+/// Whether `name` is a shell that runs `-c` strings, scripts or its standard input.
+pub(crate) fn is_shell(name: &str) -> bool {
+    exec::SHELLS.contains(&name)
 }

@@ -1,0 +1,175 @@
+//! Unit tests of the classifier on single calls; the broad corpus is in the integration tests.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use super::*;
+
+fn ctx() -> Context {
+    Context {
+        cwd: PathBuf::from("/home/u/proj"),
+        project_dir: PathBuf::from("/home/u/proj"),
+        home: Some(PathBuf::from("/home/u")),
+        allowed_hosts: vec!["github.com".into(), "*.crates.io".into()],
+    }
+}
+
+fn bash(command: &str) -> Assessment {
+    assess(
+        &ToolCall::new("Bash", json!({ "command": command })),
+        &ctx(),
+    )
+    .unwrap()
+}
+
+fn worst(command: &str) -> (Risk, String) {
+    let a = bash(command);
+    a.worst()
+        .map_or((Risk::Low, "none".into()), |f| (f.risk, f.class.clone()))
+}
+
+#[test]
+fn rm_root_is_high() {
+    assert_eq!(worst("rm -rf /"), (Risk::High, "fs.rm-root".into()));
+    assert_eq!(worst("sudo -E bash -c 'rm -rf /'").0, Risk::High);
+}
+
+#[test]
+fn build_output_is_low() {
+    assert_eq!(
+        worst("rm -rf target node_modules"),
+        (Risk::Low, "fs.rm-build".into())
+    );
+}
+
+#[test]
+fn data_is_not_execution() {
+    assert!(worst("grep -rn 'rm -rf' .").0 < Risk::High);
+    assert!(worst("git commit -m 'undo the reset --hard'").0 < Risk::High);
+    assert!(worst("cat > notes.md <<'EOF'\nrm -rf /\nEOF").0 < Risk::High);
+}
+
+#[test]
+fn force_push_is_high() {
+    assert_eq!(worst("git push --for origin main").0, Risk::High);
+    assert_eq!(
+        worst("git push --force-with-lease origin feature/x"),
+        (Risk::Medium, "git.push-force-lease".into())
+    );
+}
+
+#[test]
+fn unknown_programs_are_unrecognised() {
+    let a = bash("frobnicate --all");
+    assert!(a.findings.is_empty());
+    assert_eq!(a.unrecognised, ["frobnicate --all"]);
+}
+
+#[test]
+fn trace_shows_wrappers_and_nesting() {
+    let a = bash("sudo env X=1 bash -c 'rm -rf ~'");
+    assert!(
+        a.trace
+            .iter()
+            .any(|l| l.contains("wrappers removed: sudo, env")),
+        "{:?}",
+        a.trace
+    );
+    assert!(
+        a.trace.iter().any(|l| l.contains("run by bash -c")),
+        "{:?}",
+        a.trace
+    );
+}
+
+#[test]
+fn parse_failure_is_an_error() {
+    assert!(
+        assess(
+            &ToolCall::new("Bash", json!({"command": "echo 'x"})),
+            &ctx()
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn file_tools() {
+    let read = |p: &str| assess(&ToolCall::new("Read", json!({"file_path": p})), &ctx()).unwrap();
+    assert_eq!(
+        read("/home/u/.ssh/id_rsa").worst().unwrap().risk,
+        Risk::High
+    );
+    assert_eq!(
+        read("/home/u/proj/.env").worst().unwrap().risk,
+        Risk::Medium
+    );
+    assert_eq!(
+        read("/home/u/proj/src/main.rs").worst().unwrap().risk,
+        Risk::Low
+    );
+    let write = |p: &str, c: &str| {
+        assess(
+            &ToolCall::new("Write", json!({"file_path": p, "content": c})),
+            &ctx(),
+        )
+        .unwrap()
+    };
+    assert_eq!(write("/etc/hosts", "x").worst().unwrap().risk, Risk::High);
+    let script = write("/home/u/proj/clean.sh", "#!/bin/sh\nrm -rf ~\n");
+    assert_eq!(script.worst().unwrap().class, "file.script-danger");
+    let fetch = |u: &str| {
+        assess(
+            &ToolCall::new("WebFetch", json!({"url": u, "prompt": "x"})),
+            &ctx(),
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        fetch("https://github.com/x").worst().unwrap().risk,
+        Risk::Low
+    );
+    assert_eq!(
+        fetch("https://evil.example/x").worst().unwrap().risk,
+        Risk::Medium
+    );
+}
+
+#[test]
+fn hosts_match_patterns() {
+    let allowed = vec!["*.crates.io".to_owned(), "github.com".to_owned()];
+    assert!(host_allowed("static.crates.io", &allowed));
+    assert!(host_allowed("crates.io", &allowed));
+    assert!(host_allowed("GitHub.com", &allowed));
+    assert!(!host_allowed("evilgithub.com", &allowed));
+    assert!(host_allowed("localhost", &allowed));
+}
+
+#[test]
+fn cd_changes_where_later_paths_point() {
+    assert_eq!(worst("cd build && rm -rf *").0, Risk::Low);
+    assert_eq!(worst("cd / && rm -rf *"), (Risk::High, "fs.rm-root".into()));
+    // A cd in a subshell, under a condition or before `||` does not carry over.
+    assert_eq!(worst("(cd build); rm -rf *").0, Risk::High);
+    assert_eq!(worst("cd build || rm -rf *").0, Risk::High);
+    assert_eq!(worst("if x; then cd build; fi; rm -rf *").0, Risk::High);
+}
+
+#[test]
+fn find_exec_judges_the_start_paths() {
+    assert_eq!(worst("find / -name x -exec rm {} +").0, Risk::High);
+    assert_eq!(
+        worst("find . -name __pycache__ -exec rm -rf {} +").0,
+        Risk::Low
+    );
+}
+
+#[test]
+fn messages_tell_the_model_not_to_work_around() {
+    let a = bash("git push --force origin main");
+    let f = a.worst().unwrap();
+    assert!(f.message.contains("git push --force origin main"));
+    assert!(f.message.contains("Do not try"));
+    assert!(!f.reason.is_empty());
+}

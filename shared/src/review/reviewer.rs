@@ -1,0 +1,455 @@
+//! The reviewer's commands: `list`, `show`, `approve`, `deny` and `resume`.
+//!
+//! Each writes its human (or `--json`) output to the given writer; the binary passes a locked
+//! stdout. Every approval and denial is recorded in the audit trail.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::hook::{BINARY, audit_path, clip, record};
+use super::policy::{Overrides, Settings};
+use super::queue::{Item, Queue, Status};
+use super::shell_quote::quote;
+use super::time::{format_age, stamp};
+use crate::audit::Record;
+use crate::{Error, Result, env};
+
+/// Which item a command is about.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// An id, or a unique prefix of one.
+    Id(String),
+    /// Claude Code's JSON result of a deferred run (`--output-format json`): a file, or `-`
+    /// for stdin.
+    FromResult(PathBuf),
+}
+
+/// Where the reviewer's commands work.
+#[derive(Debug, Clone)]
+pub struct Desk {
+    /// The queue.
+    pub queue: Queue,
+    /// The audit log.
+    pub audit_log: PathBuf,
+    /// The time the command runs.
+    pub now: DateTime<Utc>,
+}
+
+impl Desk {
+    /// The desk of the project around the current directory (`CLAUDE_PROJECT_DIR` when set),
+    /// with its policy's queue directory and the audit log.
+    pub fn open(overrides: &Overrides) -> Result<Self> {
+        let cwd = std::env::current_dir()
+            .map_err(|e| Error::io("reading the current directory", ".", e))?;
+        // Without CLAUDE_PROJECT_DIR, the nearest directory up from here with a queue, so that
+        // a reviewer in a subdirectory finds the project's queue.
+        let project = if std::env::var_os(env::PROJECT_DIR).is_some_and(|d| !d.is_empty()) {
+            env::project_dir(&cwd)
+        } else {
+            cwd.ancestors()
+                .find(|dir| dir.join(".claude").join("reviews").is_dir())
+                .unwrap_or(&cwd)
+                .to_path_buf()
+        };
+        let settings = Settings::load(&project, overrides)?;
+        Ok(Self {
+            queue: Queue::new(settings.queue_dir),
+            audit_log: audit_path(&project),
+            now: Utc::now(),
+        })
+    }
+
+    /// `resume`: prints the command that resumes the item's session (with `extra` arguments
+    /// appended), or with `exec` runs it (stdio passed through) and returns its exit code.
+    pub fn resume(
+        &self,
+        out: &mut dyn Write,
+        target: &Target,
+        claude: &str,
+        extra: &[String],
+        exec: bool,
+    ) -> Result<u8> {
+        let item = self.item(target)?;
+        let mut words = resume_command(&item, claude);
+        words.extend(extra.iter().cloned());
+        if !exec {
+            let line: Vec<String> = words.iter().map(|w| quote(w)).collect();
+            writeln!(out, "{}", line.join(" ")).map_err(write_error)?;
+            return Ok(0);
+        }
+        let status = std::process::Command::new(&words[0])
+            .args(&words[1..])
+            .status()
+            .map_err(|e| Error::io("running", &words[0], e))?;
+        Ok(status.code().map_or(1, |c| u8::try_from(c).unwrap_or(1)))
+    }
+
+    /// Finds the item a command names.
+    pub fn item(&self, target: &Target) -> Result<Item> {
+        match target {
+            Target::Id(id) => self.queue.find(id),
+            Target::FromResult(path) => {
+                let text = if path == Path::new("-") {
+                    std::io::read_to_string(std::io::stdin().lock())
+                        .map_err(|e| Error::io("reading the result JSON", "<stdin>", e))?
+                } else {
+                    std::fs::read_to_string(path)
+                        .map_err(|e| Error::io("reading the result JSON", path, e))?
+                };
+                self.item_for_result(&text)
+            }
+        }
+    }
+
+    /// Finds the pending item a `claude -p --output-format json` result stopped on.
+    pub fn item_for_result(&self, text: &str) -> Result<Item> {
+        let result: Value = serde_json::from_str(text.trim())
+            .map_err(|e| Error::Review(format!("the result is not JSON: {e}")))?;
+        let Some(tool_use_id) = result
+            .pointer("/deferred_tool_use/id")
+            .and_then(Value::as_str)
+        else {
+            let stop = result
+                .get("stop_reason")
+                .and_then(Value::as_str)
+                .unwrap_or("unknown");
+            return Err(Error::Review(format!(
+                "the result has no `deferred_tool_use`: the run did not stop on a deferred call \
+                 (stop_reason: {stop})"
+            )));
+        };
+        let session_id = result.get("session_id").and_then(Value::as_str);
+        let scan = self.queue.scan()?;
+        scan.items
+            .iter()
+            .filter(|i| i.tool_use_id == tool_use_id && i.is_current())
+            .filter(|i| session_id.is_none_or(|s| s == i.session_id))
+            .max_by(|a, b| a.queued_at.cmp(&b.queued_at))
+            .cloned()
+            .ok_or_else(|| {
+                Error::Review(format!(
+                    "no item for the deferred call `{tool_use_id}` in `{}`",
+                    self.queue.dir().display()
+                ))
+            })
+    }
+
+    /// `list`: pending items (every item with `all`) as a table, or as JSON.
+    pub fn list(&self, out: &mut dyn Write, all: bool, json: bool) -> Result<()> {
+        let scan = self.queue.scan()?;
+        let items: Vec<&Item> = scan
+            .items
+            .iter()
+            .filter(|i| all || i.status == Status::Pending)
+            .collect();
+        if json {
+            let value = serde_json::json!({
+                "queue": self.queue.dir(),
+                "items": items,
+                "unreadable": scan.unreadable.iter().map(|u| serde_json::json!({
+                    "path": u.path, "error": u.error,
+                })).collect::<Vec<_>>(),
+            });
+            let text =
+                serde_json::to_string_pretty(&value).map_err(|e| Error::Review(e.to_string()))?;
+            writeln!(out, "{text}").map_err(write_error)?;
+            return Ok(());
+        }
+        let rows: Vec<[String; 7]> = items
+            .iter()
+            .map(|i| {
+                [
+                    i.id.clone(),
+                    self.age(i),
+                    clip(&i.session_id, 8),
+                    i.tool.clone(),
+                    clip(&i.summary, 48),
+                    format!(
+                        "{}/{}",
+                        i.risk.map_or("-", crate::classify::Risk::as_str),
+                        i.rule
+                    ),
+                    self.status_text(i),
+                ]
+            })
+            .collect();
+        if rows.is_empty() {
+            let what = if all { "no items" } else { "no pending items" };
+            writeln!(out, "{what} in {}", self.queue.dir().display()).map_err(write_error)?;
+        } else {
+            let header = [
+                "ID",
+                "AGE",
+                "SESSION",
+                "TOOL",
+                "SUMMARY",
+                "RISK/CLASS",
+                "STATUS",
+            ]
+            .map(str::to_owned);
+            write_table(out, &header, &rows)?;
+        }
+        for bad in &scan.unreadable {
+            writeln!(
+                out,
+                "unreadable: {} ({}); hooks deny sensitive calls until it is fixed or removed",
+                bad.path.display(),
+                bad.error
+            )
+            .map_err(write_error)?;
+        }
+        Ok(())
+    }
+
+    /// `show`: everything about one item.
+    pub fn show(&self, out: &mut dyn Write, item: &Item) -> Result<()> {
+        let input =
+            serde_json::to_string_pretty(&item.input).map_err(|e| Error::Review(e.to_string()))?;
+        let mut lines = vec![
+            ("id", item.id.clone()),
+            ("status", self.status_text(item)),
+            ("tool", item.tool.clone()),
+            ("summary", item.summary.clone()),
+            (
+                "risk",
+                item.risk
+                    .map_or("-", crate::classify::Risk::as_str)
+                    .to_owned(),
+            ),
+            ("class", item.rule.clone()),
+            ("reason", item.reason.clone()),
+            ("session", item.session_id.clone()),
+            ("tool_use_id", item.tool_use_id.clone()),
+            ("cwd", item.cwd.clone()),
+            (
+                "mode",
+                item.permission_mode.clone().unwrap_or_else(|| "-".into()),
+            ),
+            (
+                "queued",
+                format!("{} ({} ago)", item.queued_at, self.age(item)),
+            ),
+            ("input sha256", item.input_sha256.clone()),
+        ];
+        let optional = [
+            ("decided by", &item.decided_by),
+            ("decided at", &item.decided_at),
+            ("decision reason", &item.decision_reason),
+            ("expires", &item.expires_at),
+            ("resumed", &item.resumed_at),
+            ("replaces", &item.replaces),
+            ("replaced by", &item.replaced_by),
+        ];
+        lines.extend(
+            optional
+                .into_iter()
+                .filter_map(|(k, v)| v.clone().map(|v| (k, v))),
+        );
+        for (key, value) in lines {
+            writeln!(out, "{:<18}{value}", format!("{key}:")).map_err(write_error)?;
+        }
+        writeln!(out, "input (secrets redacted):").map_err(write_error)?;
+        for line in input.lines() {
+            writeln!(out, "  {line}").map_err(write_error)?;
+        }
+        Ok(())
+    }
+
+    /// `approve`: the call may run with exactly this input until the approval expires.
+    pub fn approve(
+        &self,
+        out: &mut dyn Write,
+        target: &Target,
+        reviewer: &str,
+        reason: Option<&str>,
+        ttl: Duration,
+    ) -> Result<Item> {
+        let expires = self.now
+            + chrono::Duration::from_std(ttl)
+                .map_err(|_| Error::Other("the approval lifetime is too long".into()))?;
+        let item = self.decide(target, |item| {
+            item.status = Status::Approved;
+            item.expires_at = Some(stamp(expires));
+            item.decided_by = Some(reviewer.to_owned());
+            item.decision_reason = reason.map(str::to_owned);
+        })?;
+        writeln!(
+            out,
+            "approved {} ({} `{}`) until {}; resume the session with:\n  {}",
+            item.id,
+            item.tool,
+            clip(&item.summary, 60),
+            stamp(expires),
+            resume_command(&item, "claude")
+                .iter()
+                .map(|w| quote(w))
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
+        .map_err(write_error)?;
+        Ok(item)
+    }
+
+    /// `deny`: the call must not run; `reason` goes to the model on resume.
+    pub fn deny(
+        &self,
+        out: &mut dyn Write,
+        target: &Target,
+        reviewer: &str,
+        reason: &str,
+    ) -> Result<Item> {
+        if reason.trim().is_empty() {
+            return Err(Error::Review(
+                "a denial needs a reason: the model is told it".into(),
+            ));
+        }
+        let item = self.decide(target, |item| {
+            item.status = Status::Denied;
+            item.expires_at = None;
+            item.decided_by = Some(reviewer.to_owned());
+            item.decision_reason = Some(reason.to_owned());
+        })?;
+        writeln!(
+            out,
+            "denied {} ({} `{}`); resume the session to tell the model:\n  {}",
+            item.id,
+            item.tool,
+            clip(&item.summary, 60),
+            resume_command(&item, "claude")
+                .iter()
+                .map(|w| quote(w))
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
+        .map_err(write_error)?;
+        Ok(item)
+    }
+
+    /// Applies a decision to a pending item under its session's lock, and audits it.
+    fn decide(&self, target: &Target, apply: impl FnOnce(&mut Item)) -> Result<Item> {
+        let found = self.item(target)?;
+        let _lock = self.queue.lock_session(&found.session_id)?;
+        let mut item = self.queue.find(&found.id)?;
+        if item.status != Status::Pending {
+            let by = item
+                .decided_by
+                .as_deref()
+                .map(|b| format!(" by {b}"))
+                .unwrap_or_default();
+            return Err(Error::Review(format!(
+                "item {} is already {}{by}{}",
+                item.id,
+                item.status.as_str(),
+                item.replaced_by
+                    .as_deref()
+                    .map(|r| format!("; its call is now item {r}"))
+                    .unwrap_or_default()
+            )));
+        }
+        apply(&mut item);
+        item.decided_at = Some(stamp(self.now));
+        self.queue.update(&item)?;
+        let decision = if item.status == Status::Approved {
+            "approve"
+        } else {
+            "deny"
+        };
+        record(
+            &self.audit_log,
+            &Record {
+                binary: BINARY.into(),
+                event: "Review".into(),
+                session_id: item.session_id.clone(),
+                tool_use_id: Some(item.tool_use_id.clone()),
+                cwd: item.cwd.clone(),
+                permission_mode: item.permission_mode.clone(),
+                tool: Some(item.tool.clone()),
+                input: Some(item.input.clone()),
+                decision: decision.into(),
+                rule_id: Some(format!("review.{decision}:{}", item.id)),
+                rule_source: item.decided_by.clone(),
+                reason: Some(format!(
+                    "{} by {}{}",
+                    decision,
+                    item.decided_by.as_deref().unwrap_or("?"),
+                    item.decision_reason
+                        .as_deref()
+                        .map(|r| format!(": {r}"))
+                        .unwrap_or_default()
+                )),
+                latency: Duration::ZERO,
+            },
+        );
+        Ok(item)
+    }
+
+    fn age(&self, item: &Item) -> String {
+        item.queued_time()
+            .and_then(|t| (self.now - t).to_std().ok())
+            .map_or_else(|| "?".into(), format_age)
+    }
+
+    fn status_text(&self, item: &Item) -> String {
+        if item.status == Status::Approved && item.approval_expired(self.now) {
+            return "expired".into();
+        }
+        item.status.as_str().to_owned()
+    }
+}
+
+/// The reviewer's name: `explicit` (`--reviewer`), else `$USER`, else `$LOGNAME`.
+pub fn reviewer_name(explicit: Option<String>) -> Result<String> {
+    explicit
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| {
+            Error::Review("who is reviewing? pass --reviewer NAME (or set $USER)".into())
+        })
+}
+
+/// The words of `claude -p --resume <session> [--permission-mode <mode>]`, keeping the
+/// permission mode, which `--resume` alone does not restore.
+pub fn resume_command(item: &Item, claude: &str) -> Vec<String> {
+    let mut words = vec![
+        claude.to_owned(),
+        "-p".into(),
+        "--resume".into(),
+        item.session_id.clone(),
+    ];
+    if let Some(mode) = item.permission_mode.as_deref().filter(|m| !m.is_empty()) {
+        words.push("--permission-mode".into());
+        words.push(mode.to_owned());
+    }
+    words
+}
+
+fn write_table(out: &mut dyn Write, header: &[String; 7], rows: &[[String; 7]]) -> Result<()> {
+    let mut widths = header.each_ref().map(|h| h.chars().count());
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(header).chain(rows) {
+        let mut line = String::new();
+        for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.extend(std::iter::repeat_n(' ', width - cell.chars().count() + 2));
+            }
+        }
+        writeln!(out, "{}", line.trim_end()).map_err(write_error)?;
+    }
+    Ok(())
+}
+
+fn write_error(error: std::io::Error) -> Error {
+    Error::io("writing output", "<stdout>", error)
+}

@@ -1,0 +1,141 @@
+//! Unit tests of the shell reader.
+
+use super::*;
+
+fn effective(line: &str) -> Vec<Vec<String>> {
+    parse(line)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.effective)
+        .collect()
+}
+
+fn has(line: &str, words: &[&str]) -> bool {
+    effective(line).iter().any(|e| e == words)
+}
+
+#[test]
+fn splits_lists_and_pipelines() {
+    let got = effective("ls -la && git status; echo hi | wc -l || true &");
+    assert_eq!(got.len(), 5);
+    assert_eq!(got[0], ["ls", "-la"]);
+    assert_eq!(got[4], ["true"]);
+}
+
+#[test]
+fn text_drops_assignments_and_normalises_space() {
+    let commands = parse("FOO=1  BAR=\"x y\"   npm   run  test").unwrap();
+    assert_eq!(commands[0].text, "npm run test");
+    assert_eq!(commands[0].argv, ["npm", "run", "test"]);
+}
+
+#[test]
+fn removes_quotes_and_escapes_from_names() {
+    assert!(has("r''m -rf /", &["rm", "-rf", "/"]));
+    assert!(has(r"r\m -rf /", &["rm", "-rf", "/"]));
+    assert!(has(r"\rm -rf /", &["rm", "-rf", "/"]));
+    assert!(has("$'\\x72m' -rf /", &["rm", "-rf", "/"]));
+    assert!(has("/bin/rm -rf /", &["rm", "-rf", "/"]));
+}
+
+#[test]
+fn strips_wrappers() {
+    let commands =
+        parse("sudo -E -u root env -i FOO=1 nice -n 5 timeout -s KILL 10 rm -rf /").unwrap();
+    assert_eq!(commands[0].effective, ["rm", "-rf", "/"]);
+    assert_eq!(commands[0].wrappers, ["sudo", "env", "nice", "timeout"]);
+    assert!(has("/usr/bin/env rm -rf /", &["rm", "-rf", "/"]));
+    assert!(has("env -S 'rm -rf' /", &["rm", "-rf", "/"]));
+    assert!(has("command -v rm", &["command", "-v", "rm"]));
+    assert!(has(
+        "stdbuf -o0 ionice -c3 nohup chroot /mnt busybox rm -rf /x",
+        &["rm", "-rf", "/x"]
+    ));
+}
+
+#[test]
+fn finds_nested_commands() {
+    assert!(has("sudo -E bash -c \"rm -rf /\"", &["rm", "-rf", "/"]));
+    assert!(has("bash -lc 'cd / && rm -rf *'", &["rm", "-rf", "*"]));
+    assert!(has("echo $(rm -rf /)", &["rm", "-rf", "/"]));
+    assert!(has("echo `rm -rf /`", &["rm", "-rf", "/"]));
+    assert!(has("diff <(rm -rf /) x", &["rm", "-rf", "/"]));
+    assert!(has("eval 'rm -rf /'", &["rm", "-rf", "/"]));
+    assert!(has("bash <<EOF\nrm -rf /\nEOF", &["rm", "-rf", "/"]));
+    assert!(has("sh <<< 'rm -rf /'", &["rm", "-rf", "/"]));
+    assert!(has("echo 'rm -rf /' | sh", &["rm", "-rf", "/"]));
+    assert!(has("find / -exec rm -rf {} +", &["rm", "-rf", "{}"]));
+    assert!(has("ls | xargs -0 -n 1 rm -rf", &["rm", "-rf"]));
+    assert!(has("watch -n 1 'rm -rf /'", &["rm", "-rf", "/"]));
+    assert!(has("f() { rm -rf /; }; f", &["rm", "-rf", "/"]));
+    assert!(has(
+        "if true; then for x in a; do rm -rf /; done; fi",
+        &["rm", "-rf", "/"]
+    ));
+    assert!(has("X=$(rm -rf /)", &["rm", "-rf", "/"]));
+    assert!(has("cat <<EOF\n$(rm -rf /)\nEOF", &["rm", "-rf", "/"]));
+}
+
+#[test]
+fn resolves_simple_computed_names() {
+    assert!(has("$(echo rm) -rf /", &["rm", "-rf", "/"]));
+    assert!(has("X=rm; $X -rf /", &["rm", "-rf", "/"]));
+    let commands = parse("$CMD -rf /").unwrap();
+    assert!(commands[0].dynamic_name);
+    let commands = parse("${X}rm -rf /").unwrap();
+    assert!(commands[0].dynamic_name);
+}
+
+#[test]
+fn home_is_a_tilde() {
+    assert!(has("rm -rf \"$HOME\"", &["rm", "-rf", "~"]));
+    assert!(has("rm -rf ${HOME}/x", &["rm", "-rf", "~/x"]));
+}
+
+#[test]
+fn heredoc_to_a_file_is_data() {
+    let commands = parse("cat > notes.md <<'EOF'\nrm -rf /\nEOF").unwrap();
+    assert_eq!(commands.len(), 1);
+    assert_eq!(commands[0].effective, ["cat"]);
+    assert_eq!(commands[0].stdin_text.as_deref(), Some("rm -rf /\n"));
+    assert_eq!(commands[0].redirects[0].target, "notes.md");
+}
+
+#[test]
+fn records_redirects_and_pipeline_positions() {
+    let commands = parse("curl -s x | sudo bash > /dev/null 2>&1").unwrap();
+    assert_eq!(commands[1].stage, 1);
+    assert_eq!(commands[1].stages, 2);
+    assert_eq!(commands[1].redirects[0].kind, RedirectKind::Write);
+    assert_eq!(commands[1].redirects[0].target, "/dev/null");
+}
+
+#[test]
+fn bad_syntax_is_an_error() {
+    assert!(parse("echo 'unterminated").is_err());
+    assert!(parse("if true; then").is_err());
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let deep = format!("{}x{}", "$(".repeat(10_000), ")".repeat(10_000));
+    assert!(parse(&deep).is_err());
+    let deep_if = "if true; then ".repeat(5_000);
+    assert!(parse(&deep_if).is_err());
+    let nested_eval = format!("{}rm -rf /", "eval ".repeat(20));
+    assert!(parse(&nested_eval).is_err());
+    let ok = format!("{}x{}", "$(".repeat(8), ")".repeat(8));
+    assert!(parse(&ok).is_ok());
+}
+
+#[test]
+fn long_input_is_an_error() {
+    let dense = "echo hello && ".repeat(MAX_DENSE_BYTES / 10) + "true";
+    assert!(parse(&dense).is_err());
+    let body = "a line of text that is only data\n".repeat(MAX_DENSE_BYTES / 8);
+    assert!(parse(&format!("cat > big.txt <<'EOF'\n{body}EOF\n")).is_ok());
+    let quoted = format!("echo '{}'", "x".repeat(MAX_DENSE_BYTES * 2));
+    assert!(parse(&quoted).is_ok());
+    let huge = format!("echo '{}'", "x".repeat(MAX_INPUT_BYTES));
+    assert!(parse(&huge).is_err());
+}

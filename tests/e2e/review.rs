@@ -1,0 +1,236 @@
+//! `defer-for-review` in `claude -p`: a sensitive call stops the run with `deferred_tool_use`,
+//! waits in the review queue, and `approve` or `deny` plus `claude -p --resume` decides whether
+//! it runs. Nothing is lost when the deferred call shares its assistant message with another.
+
+use super::fake_api::{FakeApi, Script, bash};
+use super::harness::{ClaudeResult, Scenario, finished};
+
+/// The call that needs a person.
+const DEPLOY: &str = "touch deployed.txt";
+
+/// Who answers the review hook.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reviewer {
+    /// Our `defer-for-review`.
+    Ours,
+    /// A shell stand-in that defers calls mentioning "deployed" until a decision file exists:
+    /// proves the defer/resume plumbing of the CLI and the harness on its own.
+    StandIn,
+}
+
+/// The stand-in review hook.
+const STAND_IN: &str = r#"#!/bin/sh
+input=$(cat)
+case "$input" in *deployed*) ;; *) echo '{}'; exit 0 ;; esac
+id=$(printf '%s' "$input" | grep -o '"tool_use_id":"[^"]*"' | cut -d'"' -f4)
+decision="$CLAUDE_PROJECT_DIR/.review-$id"
+answer() {
+  printf '{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"%s","permissionDecisionReason":"%s"}}
+' "$1" "$2"
+}
+if [ -f "$decision" ]; then
+  read -r verdict reason < "$decision"
+  answer "$verdict" "$reason"
+else
+  answer defer "needs review"
+fi
+"#;
+
+/// A project wired with review, whose policy sends exactly the Bash calls mentioning
+/// "deployed" to review (no risk-based reviews, so the scenarios stay deterministic).
+fn review_project(reviewer: Reviewer) -> Option<Scenario> {
+    let s = Scenario::new()?;
+    if reviewer == Reviewer::Ours && !finished("defer-for-review") {
+        return None;
+    }
+    s.install(&["--with-review"]);
+    if reviewer == Reviewer::StandIn {
+        s.write_script(".claude/hooks/defer-for-review", STAND_IN);
+    }
+    s.write(
+        ".claude/hookkit.toml",
+        "[review]\n\
+         headless = \"always\"\n\
+         tools = [\"Bash\"]\n\
+         risk = []\n\
+         when = ['(.tool_input.command // \"\") | test(\"deployed\")']\n",
+    );
+    Some(s)
+}
+
+/// Asserts the run stopped on the deferred call `id`, and returns its session.
+fn assert_deferred(run: &ClaudeResult, id: &str) -> String {
+    run.assert_completed();
+    assert_eq!(
+        run.stop_reason(),
+        "tool_deferred",
+        "the review hook must defer `{DEPLOY}` and stop the run:\n{}",
+        run.output
+    );
+    assert_eq!(run.result["deferred_tool_use"]["id"], id, "{}", run.output);
+    assert_eq!(run.result["deferred_tool_use"]["input"]["command"], DEPLOY);
+    run.session_id()
+}
+
+/// Approves (`None`) or denies (`Some(reason)`) the call `deferred` stopped on. Ours picks
+/// the queue item from the CLI's JSON result (`--from-result`), as a CI job would.
+fn decide(s: &Scenario, reviewer: Reviewer, deferred: &ClaudeResult, deny: Option<&str>) {
+    let tool_use_id = deferred.result["deferred_tool_use"]["id"]
+        .as_str()
+        .expect("a deferred result");
+    if reviewer == Reviewer::StandIn {
+        let verdict = deny.map_or_else(|| "allow approved".to_owned(), |r| format!("deny {r}"));
+        s.write(&format!(".review-{tool_use_id}"), &format!("{verdict}\n"));
+        return;
+    }
+    let result_file = s.root().join("deferred-result.json");
+    std::fs::write(&result_file, deferred.result.to_string()).expect("saving the result");
+    let result_file = result_file.display().to_string();
+    let output = match deny {
+        None => s.ours(
+            "defer-for-review",
+            &["approve", "--from-result", &result_file],
+        ),
+        Some(reason) => s.ours(
+            "defer-for-review",
+            &["deny", "--from-result", &result_file, "--reason", reason],
+        ),
+    };
+    assert_eq!(
+        output.code,
+        0,
+        "defer-for-review approve/deny --from-result failed:\n{output}\nqueue: {}",
+        s.ours("defer-for-review", &["list", "--all"])
+    );
+}
+
+fn resume(s: &Scenario, api: &FakeApi, session: &str) -> ClaudeResult {
+    s.claude(api)
+        .no_prompt()
+        .args(&["--resume", session, "--permission-mode", "default"])
+        .run()
+}
+
+fn approved_deferral_runs_on_resume(reviewer: Reviewer) {
+    let Some(s) = review_project(reviewer) else {
+        return;
+    };
+    let api = FakeApi::start(Script::calls([bash(DEPLOY)]));
+    let id = Script::tool_use_id(0, 0);
+    let deferred = s.claude(&api).run();
+    let session = assert_deferred(&deferred, &id);
+    assert!(
+        !s.path("deployed.txt").exists(),
+        "the deferred call ran before review"
+    );
+
+    decide(&s, reviewer, &deferred, None);
+    let resumed = resume(&s, &api, &session);
+    resumed.assert_completed();
+    assert_eq!(resumed.stop_reason(), "end_turn", "{}", resumed.output);
+    assert!(
+        s.path("deployed.txt").exists(),
+        "approved call did not run on resume:\n{}",
+        api.dump()
+    );
+    assert!(
+        api.everything_sent_to_model()
+            .contains("Continue from where you left off."),
+        "the model was not told to continue:\n{}",
+        api.dump()
+    );
+}
+
+fn denied_deferral_does_not_run_on_resume(reviewer: Reviewer) {
+    let Some(s) = review_project(reviewer) else {
+        return;
+    };
+    let api = FakeApi::start(Script::calls([bash(DEPLOY)]));
+    let id = Script::tool_use_id(0, 0);
+    let deferred = s.claude(&api).run();
+    let session = assert_deferred(&deferred, &id);
+
+    let reason = "deploys wait for the release window";
+    decide(&s, reviewer, &deferred, Some(reason));
+    let resumed = resume(&s, &api, &session);
+    resumed.assert_completed();
+    assert!(
+        !s.path("deployed.txt").exists(),
+        "a denied call ran on resume"
+    );
+    let result = api.tool_result(&id).unwrap_or_default();
+    assert!(
+        result.contains(reason),
+        "the reviewer's reason must reach the model, got: {result:?}"
+    );
+}
+
+fn one_deferral_among_two_calls_loses_nothing(reviewer: Reviewer) {
+    let Some(s) = review_project(reviewer) else {
+        return;
+    };
+    let api = FakeApi::start(Script::turns(vec![vec![
+        bash("touch first.txt"),
+        bash(DEPLOY),
+    ]]));
+    let (first, deploy) = (Script::tool_use_id(0, 0), Script::tool_use_id(0, 1));
+    let run = s
+        .claude(&api)
+        .args(&["--allowedTools", "Bash(touch first.txt)"])
+        .run();
+    let session = assert_deferred(&run, &deploy);
+    assert!(
+        s.path("first.txt").exists(),
+        "the undeferred call must run:\n{}",
+        run.output
+    );
+    assert!(
+        !s.path("deployed.txt").exists(),
+        "the deferred call ran before review"
+    );
+
+    decide(&s, reviewer, &run, None);
+    let resumed = resume(&s, &api, &session);
+    resumed.assert_completed();
+    assert!(
+        s.path("deployed.txt").exists(),
+        "approved call did not run on resume"
+    );
+    for id in [&first, &deploy] {
+        assert!(
+            api.tool_result(id).is_some(),
+            "the model never got a result for {id}:\n{}",
+            api.dump()
+        );
+    }
+}
+
+#[test]
+fn review_approved_deferral_runs_on_resume() {
+    approved_deferral_runs_on_resume(Reviewer::Ours);
+}
+
+#[test]
+fn review_denied_deferral_does_not_run_on_resume() {
+    denied_deferral_does_not_run_on_resume(Reviewer::Ours);
+}
+
+#[test]
+fn review_one_deferral_among_two_calls_loses_nothing() {
+    one_deferral_among_two_calls_loses_nothing(Reviewer::Ours);
+}
+
+#[test]
+fn plumbing_approved_deferral_runs_on_resume() {
+    approved_deferral_runs_on_resume(Reviewer::StandIn);
+}
+
+#[test]
+fn plumbing_denied_deferral_does_not_run_on_resume() {
+    denied_deferral_does_not_run_on_resume(Reviewer::StandIn);
+}
+
+#[test]
+fn plumbing_one_deferral_among_two_calls_loses_nothing() {
+    one_deferral_among_two_calls_loses_nothing(Reviewer::StandIn);
+}

@@ -1,0 +1,108 @@
+//! `defer-for-review` through the real binary: the hook's decisions on first sight and on
+//! resume, the one-deferral-per-session guard under parallel hooks, the approval service, and
+//! the reviewer's commands.
+
+mod commands;
+mod endpoint;
+mod flow;
+mod guard;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::util::{Hook, Run, Sandbox, fixture_json};
+
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_defer-for-review");
+
+/// A hook run as Claude Code starts it in `claude -p`.
+pub(crate) fn headless(sandbox: &Sandbox) -> Hook {
+    sandbox
+        .hook(BIN)
+        .env("CLAUDE_CODE_ENTRYPOINT", "sdk-cli")
+        .env("USER", "alice")
+}
+
+/// A reviewer's command in the sandbox's project.
+pub(crate) fn reviewer(sandbox: &Sandbox, args: &[&str]) -> Run {
+    sandbox.hook(BIN).env("USER", "alice").args(args).run()
+}
+
+/// A `PreToolUse` Bash payload of the capture's session with its own `tool_use_id`.
+pub(crate) fn bash_call(tool_use_id: &str, command: &str) -> Value {
+    let mut payload = fixture_json("captures/pretooluse-bash-rm.json");
+    payload["tool_use_id"] = Value::String(tool_use_id.to_owned());
+    payload["tool_input"] = serde_json::json!({ "command": command, "description": "test" });
+    payload
+}
+
+/// A `PreToolUse` payload of the capture's session for any tool.
+pub(crate) fn tool_call(tool_use_id: &str, tool: &str, input: Value) -> Value {
+    let mut payload = bash_call(tool_use_id, "");
+    payload["tool_name"] = Value::String(tool.to_owned());
+    payload["tool_input"] = input;
+    payload
+}
+
+/// The same call as Claude Code re-sends it on resume: no `prompt_id`.
+pub(crate) fn resumed(mut payload: Value) -> Value {
+    if let Some(map) = payload.as_object_mut() {
+        map.remove("prompt_id");
+    }
+    payload
+}
+
+/// The default queue directory of the sandbox's project.
+pub(crate) fn queue_dir(sandbox: &Sandbox) -> PathBuf {
+    sandbox.project().join(".claude/reviews")
+}
+
+/// Every item file in a queue directory, parsed, oldest first.
+pub(crate) fn items(dir: &Path) -> Vec<Value> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut items: Vec<Value> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .map(|p| serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap())
+        .collect();
+    items.sort_by(|a, b| {
+        (a["queued_at"].as_str(), a["id"].as_str())
+            .cmp(&(b["queued_at"].as_str(), b["id"].as_str()))
+    });
+    items
+}
+
+/// The one item of a call.
+pub(crate) fn item_of(sandbox: &Sandbox, tool_use_id: &str) -> Value {
+    let mut found: Vec<Value> = items(&queue_dir(sandbox))
+        .into_iter()
+        .filter(|i| i["tool_use_id"] == tool_use_id && i["replaced_by"].is_null())
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "one current item for {tool_use_id}: {found:?}"
+    );
+    found.remove(0)
+}
+
+/// Rewrites an item file (as a person with an editor would).
+pub(crate) fn edit_item(sandbox: &Sandbox, id: &str, edit: impl FnOnce(&mut Value)) {
+    let path = queue_dir(sandbox).join(format!("{id}.json"));
+    let mut item: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut item);
+    std::fs::write(&path, serde_json::to_string_pretty(&item).unwrap()).unwrap();
+}
+
+/// The audit records written so far.
+pub(crate) fn audit(sandbox: &Sandbox) -> Vec<Value> {
+    let path = sandbox.project().join(".claude/logs/hookkit-audit.jsonl");
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
