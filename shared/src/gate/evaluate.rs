@@ -280,7 +280,9 @@ impl Stage<'_> {
         Ok(())
     }
 
-    /// Whether the call only reads: the classifier rates every part low risk.
+    /// Whether the call only reads: a file read, a fetch or search, or a command line whose
+    /// every part the classifier knows as a read (low risk, class `read.*` or `*.read`; low
+    /// risk alone also covers writes confined to build output).
     fn read_only(&self) -> Result<bool> {
         Ok(match self.facts.view {
             ToolView::File { access, .. } => *access == FileAccess::Read,
@@ -288,7 +290,11 @@ impl Stage<'_> {
             ToolView::Bash(_) => {
                 let assessment = classify::assess(self.request.call, &self.context())?;
                 assessment.unrecognised.is_empty()
-                    && assessment.findings.iter().all(|f| f.risk == Risk::Low)
+                    && assessment.findings.iter().all(|f| {
+                        f.risk == Risk::Low
+                            && (f.class.starts_with("read.")
+                                || f.class.rsplit('.').next() == Some("read"))
+                    })
             }
             _ => false,
         })
