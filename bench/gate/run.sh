@@ -14,9 +14,9 @@ runs="${RUNS:-300}"
 cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin pretooluse-gate
 gate="$root/target/release/pretooluse-gate"
 floor="$work/floor"
-rustc -O -C strip=symbols -o "$floor" "$root/bench/gate/floor.rs"
+rustc --edition 2024 -O -C strip=symbols -o "$floor" "$root/bench/gate/floor.rs"
 timer="$work/timer"
-rustc -O -o "$timer" "$root/bench/gate/timer.rs"
+rustc --edition 2024 -O -o "$timer" "$root/bench/gate/timer.rs"
 
 # A project and home of their own, so no real policy file or state is read or written.
 mkdir -p "$work/home" "$work/project/.claude"
@@ -42,7 +42,10 @@ payload git-status Bash '{"command":"git status","description":"Show status"}'
 payload rm-rf Bash '{"command":"rm -rf /","description":"Remove everything"}'
 payload write Write "{\"file_path\":\"$work/project/src/main.rs\",\"content\":\"fn main() {}\\n\"}"
 payload mcp mcp__github__create_issue '{"owner":"acme","repo":"widgets","title":"Flaky test","body":"fails"}'
-names=(git-status rm-rf write mcp)
+# An event the gate ignores: the cost of the binary and the runner alone, no policy work.
+printf '{"session_id":"bench","transcript_path":"","cwd":"%s","hook_event_name":"Stop","stop_hook_active":false}\n' \
+  "$work/project" > "$work/ignored-event.json"
+names=(git-status rm-rf write mcp ignored-event)
 
 if command -v hyperfine >/dev/null && hyperfine --help | grep -q -- '--input'; then
   how="hyperfine -N --input"

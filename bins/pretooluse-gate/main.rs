@@ -9,7 +9,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use hookkit::gate::{self, Options, explain, replay};
-use hookkit::protocol::HookInput;
 use hookkit::{HookSpec, run_hook};
 
 /// The PreToolUse policy gate: decides allow / ask / deny for every tool call.
@@ -115,31 +114,13 @@ fn run(command: Command, options: &Options) -> hookkit::Result<ExitCode> {
             permission_mode,
             json,
         } => {
-            let target = match (command, input, tool) {
-                (Some(command), _, _) => explain::Target::Command(command),
-                (_, Some(input), _) => explain::Target::Payload(input),
-                (_, _, Some(name)) => explain::Target::Tool {
-                    name,
-                    path,
-                    content,
-                    url,
-                },
-                _ => {
-                    return Err(hookkit::Error::Other(
-                        "explain needs a command, --input or --tool".into(),
-                    ));
-                }
-            };
-            let hook_input: HookInput = explain::hook_input(&target, &cwd, &permission_mode)?;
+            let target = explain::Target::from_arguments(command, input, tool, path, content, url)?;
+            let hook_input = explain::hook_input(&target, &cwd, &permission_mode)?;
             let explanation = explain::explain(options, &hook_input)?;
             (explanation.to_text(), json.then(|| explanation.to_json()))
         }
         Command::Replay { path, json } => {
-            let project = hookkit::env::project_dir(&cwd);
-            let discovery =
-                hookkit::config::Discovery::for_project(options.policy.clone(), project);
-            let policy = hookkit::policy::Policy::load(&discovery)?;
-            let report = replay::replay(&policy, &path)?;
+            let report = replay::replay(&gate::policy_for(&cwd, options)?, &path)?;
             let value = json.then(|| serde_json::to_value(&report).unwrap_or_default());
             (report.to_text(), value)
         }

@@ -4,7 +4,12 @@ use crate::util::{Sandbox, fixture_path};
 
 use super::{GATE, with_project_policy};
 
-const POLICY: &str = r#"[permissions]
+/// Guard mode: the snapshots show rules at work and do not move when the classifier learns
+/// more commands.
+const POLICY: &str = r#"[gate]
+mode = "guard"
+
+[permissions]
 deny = ["Bash(rm:*)"]
 ask = ["Bash(git push:*)"]
 

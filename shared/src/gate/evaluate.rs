@@ -127,8 +127,8 @@ impl Stage<'_> {
         let anchors = self.facts.anchors();
         for command in commands {
             if let Some((path, entry)) = self.protected.written_by(command, anchors)? {
-                let verdict = protected_verdict(&path, &entry);
                 trace.push(format!("`{}` writes {}", command.text, path.display()));
+                let verdict = self.protected_or_stricter(&path, &entry, &mut trace)?;
                 return Ok(with_trace(verdict, trace));
             }
         }
@@ -186,7 +186,8 @@ impl Stage<'_> {
         ) = (self.facts.view, &self.facts.file_path)
             && let Some(entry) = self.protected.covering(path, self.facts.anchors())?
         {
-            return Ok(with_trace(protected_verdict(path, &entry), trace));
+            let verdict = self.protected_or_stricter(path, &entry, &mut trace)?;
+            return Ok(with_trace(verdict, trace));
         }
         for rule in self.policy.rules_deciding(RuleDecision::Allow) {
             if rule.matches_call(self.facts)? {
@@ -200,6 +201,20 @@ impl Stage<'_> {
             self.classifier_verdict(&assessment, &[], None),
             trace,
         ))
+    }
+
+    /// A protected path asks at least; when the classifier rates the call stricter (a deny
+    /// for high risk), that wins, as everywhere else.
+    fn protected_or_stricter(
+        &self,
+        path: &Path,
+        entry: &str,
+        trace: &mut Vec<String>,
+    ) -> Result<Verdict> {
+        let assessment = classify::assess(self.request.call, &self.context())?;
+        trace.extend(assessment.trace.iter().map(|t| format!("classifier: {t}")));
+        let classified = self.classifier_verdict(&assessment, &[], None);
+        Ok(stricter(Some(protected_verdict(path, entry)), classified))
     }
 
     /// Combines the classifier's findings (minus the commands an allow rule covers) with what
@@ -280,8 +295,9 @@ impl Stage<'_> {
         Ok(())
     }
 
-    /// Whether the call only reads: every part is a recognised read (low risk alone is not
-    /// enough: `make`, `mkdir` and `rm -rf build` are low risk and still write).
+    /// Whether the call only reads: a file read, a fetch or search, or a command line that
+    /// writes no file by redirection and whose every part the classifier knows as a read (low
+    /// risk alone is not enough: `make`, `mkdir` and `rm -rf build` are low risk and write).
     fn read_only(&self) -> Result<bool> {
         Ok(match self.facts.view {
             ToolView::File { access, .. } => *access == FileAccess::Read,
@@ -323,9 +339,7 @@ impl Stage<'_> {
 fn is_read_class(class: &str) -> bool {
     class.starts_with("read.")
         || class == "web.search"
-        || class
-            .split_once('.')
-            .is_some_and(|(_, kind)| kind == "read")
+        || class.split_once('.').is_some_and(|(_, kind)| kind == "read")
 }
 
 /// The stricter of two verdicts; on a tie, the higher risk (so a medium-risk allow is logged),

@@ -31,6 +31,32 @@ pub enum Target {
     },
 }
 
+impl Target {
+    /// The target named by `explain`'s arguments: a command, else a payload file, else a tool.
+    pub fn from_arguments(
+        command: Option<String>,
+        payload: Option<PathBuf>,
+        tool: Option<String>,
+        path: Option<String>,
+        content: Option<String>,
+        url: Option<String>,
+    ) -> Result<Self> {
+        match (command, payload, tool) {
+            (Some(command), _, _) => Ok(Self::Command(command)),
+            (_, Some(payload), _) => Ok(Self::Payload(payload)),
+            (_, _, Some(name)) => Ok(Self::Tool {
+                name,
+                path,
+                content,
+                url,
+            }),
+            _ => Err(Error::Other(
+                "explain needs a command, --input PAYLOAD or --tool NAME".into(),
+            )),
+        }
+    }
+}
+
 /// The hook input `explain` evaluates, as Claude Code would send it from `cwd`.
 pub fn hook_input(target: &Target, cwd: &Path, permission_mode: &str) -> Result<HookInput> {
     let (tool, tool_input) = match target {

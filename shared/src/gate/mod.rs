@@ -75,8 +75,14 @@ pub fn handle(input: &HookInput, options: &Options) -> Result<Outcome> {
 
 /// Reads the policy for the input's project and makes its `on_error` the failure decision.
 pub fn load_policy(input: &HookInput, options: &Options) -> Result<Policy> {
-    let discovery =
-        Discovery::for_project(options.policy.clone(), env::project_dir(&input.common.cwd));
+    policy_for(&input.common.cwd, options)
+}
+
+/// Reads the policy for the project of `cwd` (`CLAUDE_PROJECT_DIR` when set) and makes its
+/// `on_error` the failure decision; when a file is broken, the `on_error` of the layers that
+/// parse.
+pub fn policy_for(cwd: &std::path::Path, options: &Options) -> Result<Policy> {
+    let discovery = Discovery::for_project(options.policy.clone(), env::project_dir(cwd));
     match Policy::load(&discovery) {
         Ok(policy) => {
             runner::set_failure_decision(policy.gate.on_error);

@@ -17,6 +17,7 @@ mod wildcard;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
@@ -73,8 +74,9 @@ impl Policy {
         let mut table_ids: HashMap<String, RuleSource> = HashMap::new();
         for layer in layers {
             let root = settings_root(&layer.source, project_dir, home);
-            read_permissions(layer, &root, &mut rules)?;
-            read_table_rules(layer, &root, &mut rules, &mut table_ids)?;
+            let text: Arc<str> = Arc::from(layer.text.as_str());
+            read_permissions(layer, &text, &root, &mut rules)?;
+            read_table_rules(layer, &text, &root, &mut rules, &mut table_ids)?;
         }
         Ok(Self {
             gate,
@@ -165,7 +167,12 @@ fn union_of_lists(layers: &[Layer], section: &str, key: &str) -> Result<Vec<Stri
     Ok(all)
 }
 
-fn read_permissions(layer: &Layer, root: &Path, rules: &mut Vec<Rule>) -> Result<()> {
+fn read_permissions(
+    layer: &Layer,
+    file_text: &Arc<str>,
+    root: &Path,
+    rules: &mut Vec<Rule>,
+) -> Result<()> {
     let Some(value) = layer.table.get("permissions") else {
         return Ok(());
     };
@@ -184,12 +191,7 @@ fn read_permissions(layer: &Layer, root: &Path, rules: &mut Vec<Rule>) -> Result
                     format!("[permissions] {}: `{text}`: {e}", decision.as_str()),
                 )
             })?;
-            let source = RuleSource {
-                file: layer.source.to_string(),
-                line: layer
-                    .line_of(&format!("\"{text}\""))
-                    .or_else(|| layer.line_of(&format!("'{text}'"))),
-            };
+            let source = RuleSource::new(layer.source.to_string(), Arc::clone(file_text), text);
             let matcher = PermissionMatcher::new(parsed, root, decision == RuleDecision::Allow);
             rules.push(Rule::new(
                 text.clone(),
@@ -206,6 +208,7 @@ fn read_permissions(layer: &Layer, root: &Path, rules: &mut Vec<Rule>) -> Result
 
 fn read_table_rules(
     layer: &Layer,
+    file_text: &Arc<str>,
     root: &Path,
     rules: &mut Vec<Rule>,
     ids: &mut HashMap<String, RuleSource>,
@@ -221,12 +224,7 @@ fn read_table_rules(
         if spec.id.trim().is_empty() {
             return Err(policy_error(layer, "[[rule]] with an empty `id`".into()));
         }
-        let source = RuleSource {
-            file: layer.source.to_string(),
-            line: layer
-                .line_of(&format!("\"{}\"", spec.id))
-                .or_else(|| layer.line_of(&format!("'{}'", spec.id))),
-        };
+        let source = RuleSource::new(layer.source.to_string(), Arc::clone(file_text), &spec.id);
         if let Some(first) = ids.get(&spec.id) {
             return Err(policy_error(
                 layer,

@@ -1,6 +1,7 @@
 //! One rule of the policy, whatever its syntax, with its id, decision and source.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
@@ -33,18 +34,48 @@ impl RuleDecision {
     }
 }
 
-/// Where a rule was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where a rule was written. The line is looked up only when asked for (a person reads it, or
+/// the rule decided a call), so a policy of thousands of rules loads in linear time.
+#[derive(Debug, Clone)]
 pub struct RuleSource {
     /// The policy file, or `<built-in>`.
     pub file: String,
-    /// The 1-based line, when it could be found.
-    pub line: Option<usize>,
+    /// The text of the file.
+    text: Arc<str>,
+    /// What to look for in the text: the rule as written, quoted.
+    needles: [String; 2],
 }
+
+impl RuleSource {
+    pub(crate) fn new(file: String, text: Arc<str>, quoted: &str) -> Self {
+        Self {
+            file,
+            text,
+            needles: [format!("\"{quoted}\""), format!("'{quoted}'")],
+        }
+    }
+
+    /// The 1-based line the rule is written on, when it can be found.
+    pub fn line(&self) -> Option<usize> {
+        self.needles.iter().find_map(|needle| {
+            self.text
+                .find(needle.as_str())
+                .map(|at| self.text[..at].lines().count().max(1))
+        })
+    }
+}
+
+impl PartialEq for RuleSource {
+    fn eq(&self, other: &Self) -> bool {
+        self.file == other.file && self.line() == other.line()
+    }
+}
+
+impl Eq for RuleSource {}
 
 impl fmt::Display for RuleSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
+        match self.line() {
             Some(line) => write!(f, "{}:{line}", self.file),
             None => f.write_str(&self.file),
         }
