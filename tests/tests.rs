@@ -44,3 +44,6 @@ mod stress;
 
 /// The built-in risk classifier against the destructive and everyday command corpus.
 mod classify;
+
+/// Shell completions and man pages generated from the CLI definitions.
+mod generate;

@@ -9,7 +9,10 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+
+#[path = "../common/generate.rs"]
+mod generate;
 use hookkit::audit::commands;
 use hookkit::audit::report::{self, Filter};
 use hookkit::audit::tail::Style;
@@ -33,6 +36,9 @@ struct Cli {
     /// A policy file that replaces the user and project files.
     #[arg(long, global = true, env = "HOOKKIT_POLICY", value_name = "FILE")]
     policy: Option<PathBuf>,
+    /// Print shell completions (bash, zsh, fish, elvish, powershell) or the man page (man).
+    #[arg(long, hide = true, value_name = "TARGET", value_parser = generate::TARGETS)]
+    generate: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -80,6 +86,16 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> hookkit::Result<ExitCode> {
+    if let Some(target) = &cli.generate {
+        generate::generate(
+            Cli::command(),
+            denied::BINARY,
+            target,
+            &mut std::io::stdout().lock(),
+        )
+        .map_err(hookkit::Error::Other)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let Some(command) = cli.command else {
         let options = denied::Options {
             log: cli.log,

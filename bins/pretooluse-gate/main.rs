@@ -7,7 +7,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+
+#[path = "../common/generate.rs"]
+mod generate;
 use hookkit::gate::{self, Options, explain, replay};
 use hookkit::{HookSpec, run_hook};
 
@@ -21,6 +24,9 @@ struct Cli {
     /// The audit log to write (default: `[audit] log`, else .claude/logs/hookkit-audit.jsonl).
     #[arg(long, global = true, env = "HOOKKIT_AUDIT_LOG", value_name = "FILE")]
     log: Option<PathBuf>,
+    /// Print shell completions (bash, zsh, fish, elvish, powershell) or the man page (man).
+    #[arg(long, hide = true, value_name = "TARGET", value_parser = generate::TARGETS)]
+    generate: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -79,6 +85,9 @@ fn main() -> ExitCode {
         return hook(&Options::from_env());
     }
     let cli = Cli::parse();
+    if let Some(target) = &cli.generate {
+        return print_generated(target);
+    }
     let options = Options {
         policy: cli.policy,
         log: cli.log,
@@ -132,6 +141,22 @@ fn run(command: Command, options: &Options) -> hookkit::Result<ExitCode> {
     };
     written.map_err(|e| hookkit::Error::io("writing", "stdout", e))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--generate`: completions or the man page, on stdout.
+fn print_generated(target: &str) -> ExitCode {
+    match generate::generate(
+        Cli::command(),
+        "pretooluse-gate",
+        target,
+        &mut std::io::stdout().lock(),
+    ) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            let _ = writeln!(std::io::stderr().lock(), "pretooluse-gate: {message}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 #[cfg(test)]

@@ -339,7 +339,9 @@ impl Stage<'_> {
 fn is_read_class(class: &str) -> bool {
     class.starts_with("read.")
         || class == "web.search"
-        || class.split_once('.').is_some_and(|(_, kind)| kind == "read")
+        || class
+            .split_once('.')
+            .is_some_and(|(_, kind)| kind == "read")
 }
 
 /// The stricter of two verdicts; on a tie, the higher risk (so a medium-risk allow is logged),
