@@ -19,11 +19,18 @@ fn man_pages_carry_the_binary_name_and_its_commands() {
     let sandbox = Sandbox::new();
     for (binary, known) in BINARIES {
         let name = name_of(binary);
-        let run = sandbox.hook(binary).args(["--generate", "man"]).run().code(0);
+        let run = sandbox
+            .hook(binary)
+            .args(["--generate", "man"])
+            .run()
+            .code(0);
         let page = run.stdout();
         assert!(page.contains(&format!(".TH {name} 1")), "{name}:\n{page}");
         let roff_known = known.replace('-', "\\-");
-        assert!(page.contains(&roff_known), "{name} man page lacks {known}:\n{page}");
+        assert!(
+            page.contains(&roff_known),
+            "{name} man page lacks {known}:\n{page}"
+        );
     }
 }
 
@@ -33,7 +40,11 @@ fn completions_for_every_shell_name_the_binary() {
     for (binary, known) in BINARIES {
         let name = name_of(binary);
         for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
-            let run = sandbox.hook(binary).args(["--generate", shell]).run().code(0);
+            let run = sandbox
+                .hook(binary)
+                .args(["--generate", shell])
+                .run()
+                .code(0);
             let script = run.stdout();
             assert!(script.contains(name), "{name} {shell}:\n{script}");
             assert!(

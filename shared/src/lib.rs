@@ -29,6 +29,7 @@ pub mod audit;
 pub mod classify;
 pub mod config;
 pub mod denied;
+mod digest;
 pub mod env;
 mod error;
 pub mod gate;

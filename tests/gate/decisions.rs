@@ -179,8 +179,15 @@ fn protected_paths_ask_even_when_an_allow_rule_covers_them() {
         let run = with_project_policy(&sandbox, policy)
             .tool("Write", json!({"file_path": path, "content": "x"}))
             .run();
-        assert_eq!(run.decision(), "ask", "{path}");
-        assert!(run.reason().contains("protected"), "{}", run.reason());
+        // At least ask: the classifier may rate the write high (a shell rc file) and deny.
+        let decision = run.decision();
+        assert!(
+            decision == "ask" || decision == "deny",
+            "{path}: {decision}"
+        );
+        if decision == "ask" {
+            assert!(run.reason().contains("protected"), "{}", run.reason());
+        }
     }
     let plain = sandbox
         .hook(GATE)
@@ -190,14 +197,12 @@ fn protected_paths_ask_even_when_an_allow_rule_covers_them() {
         )
         .run();
     assert_eq!(plain.decision(), "allow");
-    assert_eq!(
-        sandbox
-            .hook(GATE)
-            .bash("echo x >> ~/.zshrc")
-            .run()
-            .decision(),
-        "ask"
-    );
+    let rc = sandbox
+        .hook(GATE)
+        .bash("echo x >> ~/.zshrc")
+        .run()
+        .decision();
+    assert!(rc == "ask" || rc == "deny", "{rc}");
 }
 
 fn with_mode(sandbox: &Sandbox, mode: &str, tool: &str, input: Value) -> String {
@@ -297,16 +302,11 @@ decision = "deny"
         "{}",
         run.reason()
     );
-    // Outside prod the rule does not fire; the classifier still judges `kubectl delete`.
     let dev = sandbox
         .hook(GATE)
         .bash("kubectl delete deploy api --context=dev")
         .run();
-    assert!(
-        !dev.reason().contains("Do not change production"),
-        "{}",
-        dev.reason()
-    );
+    assert!(!dev.reason().contains("deploy.prod"), "{}", dev.reason());
     let manifest = sandbox
         .project()
         .join("deploy/api.yml")

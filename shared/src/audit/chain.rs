@@ -19,20 +19,8 @@ const HASH_MEMBER: &str = ",\"hash\":\"";
 /// `,"hash":"` + 64 hex digits + `"}`.
 const SEAL_LEN: usize = HASH_MEMBER.len() + 64 + 2;
 
-/// Lower-case hex of a SHA-256 digest of `bytes`.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-fn hex(digest: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(64);
-    for byte in digest {
-        hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        hex.push(char::from(DIGITS[usize::from(byte & 0xf)]));
-    }
-    hex
-}
+use crate::digest::hex;
+pub(crate) use crate::digest::hex_sha256 as sha256_hex;
 
 /// Seals a serialised record (a JSON object without `hash`): returns the line, newline
 /// included, and the record's hash.

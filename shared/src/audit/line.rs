@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::Record;
 use super::chain::{self, sha256_hex};
+use crate::digest::canonical_json;
 use crate::secrets;
 
 /// The longest input summary kept, in characters.
@@ -142,44 +143,6 @@ fn cap(text: &str, limit: usize) -> String {
         .nth(limit - 1)
         .map_or(text.len(), |(at, _)| at);
     format!("{}…", &text[..keep])
-}
-
-/// JSON with object keys sorted and no whitespace, so that the same input always hashes the
-/// same whatever order its keys arrived in.
-fn canonical_json(value: &Value) -> String {
-    let mut out = String::new();
-    write_canonical(value, &mut out);
-    out
-}
-
-fn write_canonical(value: &Value, out: &mut String) {
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push(':');
-                write_canonical(&map[key.as_str()], out);
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_canonical(item, out);
-            }
-            out.push(']');
-        }
-        scalar => out.push_str(&scalar.to_string()),
-    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,10 @@
 //! What the queue keeps of a tool input: a SHA-256 of its exact canonical form (which binds an
 //! approval to that input), a redacted copy for display, and a one-line summary.
 
-use std::fmt::Write as _;
-
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
+pub(crate) use crate::digest::hex_sha256;
+use crate::digest::write_canonical;
 use crate::secrets;
 
 /// The SHA-256 (lowercase hex) of `tool` and its input in canonical JSON: object keys sorted,
@@ -16,46 +15,6 @@ pub fn input_sha256(tool: &str, input: &Value) -> String {
     text.push('\n');
     write_canonical(input, &mut text);
     hex_sha256(text.as_bytes())
-}
-
-/// The SHA-256 of some bytes, as lowercase hex.
-pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut hex = String::with_capacity(64);
-    for byte in digest {
-        let _ = write!(hex, "{byte:02x}");
-    }
-    hex
-}
-
-fn write_canonical(value: &Value, out: &mut String) {
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push(':');
-                write_canonical(&map[key], out);
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_canonical(item, out);
-            }
-            out.push(']');
-        }
-        scalar => out.push_str(&scalar.to_string()),
-    }
 }
 
 /// A copy of a JSON value with every secret in its strings masked, for display and for the
