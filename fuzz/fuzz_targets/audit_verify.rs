@@ -1,7 +1,6 @@
 //! Any bytes as an audit log: the verifier reads it to a verdict (intact, or broken at a line
 //! with a reason) or an error, never a panic, and a log that is not valid JSON Lines is never
-//! intact. Written against the audit trail's reader, `audit::verify::verify(&Path,
-//! Option<&Head>) -> Result<Verdict>`; listed in `Cargo.toml` once that reader is on the branch.
+//! intact (`audit::verify::verify`).
 #![no_main]
 
 mod sandbox;

@@ -71,5 +71,10 @@ fuzz_target!(|data: &[u8]| {
     let _ = input.tool_use_id();
     // Whatever cwd the input names, decide inside the sandbox.
     input.common.cwd.clone_from(project);
-    let _ = hookkit::gate::handle(&input);
+    // The sandbox's own audit log; the policy is discovered from the sandbox project.
+    let options = hookkit::gate::Options {
+        policy: None,
+        log: Some(project.join("fuzz-audit.jsonl")),
+    };
+    let _ = hookkit::gate::handle(&input, &options);
 });

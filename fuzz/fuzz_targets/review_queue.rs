@@ -1,7 +1,5 @@
 //! Any bytes as one review-queue file: scanning the queue lists it as an item or as unreadable,
-//! never panics and never skips it silently. Written against the review queue's reader,
-//! `review::queue::Queue::{new, scan, may_hold}`; listed in `Cargo.toml` once that reader is
-//! on the branch.
+//! never panics and never skips it silently (`review::queue::Queue::{new, scan, may_hold}`).
 #![no_main]
 
 mod sandbox;
