@@ -26,6 +26,9 @@ pub const MAX_DENSE_BYTES: usize = 32 * 1024;
 
 /// The deepest nesting of parentheses, braces, substitutions and compound commands read.
 pub const MAX_NESTING: usize = 48;
+/// The longest run of adjacent `(` read (`((((`): the parser's time doubles with each one, so
+/// a longer run is refused (real commands have two, for arithmetic).
+pub const MAX_PAREN_RUN: usize = 8;
 
 /// Where a simple command was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +137,30 @@ pub fn parse(line: &str) -> Result<Vec<Command>> {
     Ok(walker.finish())
 }
 
+/// A word of digits directly before `<` or `>` (`12<file`) that does not fit the parser's
+/// descriptor type. brush-parser unwraps that conversion and would panic, so such a line is
+/// refused before it is parsed.
+fn oversized_descriptor(line: &str) -> Option<&str> {
+    let bytes = line.as_bytes();
+    let mut start = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b.is_ascii_digit() {
+            let at_word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+            if start.is_none() && at_word_start {
+                start = Some(i);
+            }
+            continue;
+        }
+        if let Some(from) = start.take()
+            && matches!(b, b'<' | b'>')
+            && line[from..i].parse::<i32>().is_err()
+        {
+            return Some(&line[from..i]);
+        }
+    }
+    None
+}
+
 /// Reads a command line, but only checks that it is complete Bash without collecting anything.
 pub(crate) fn parse_program(line: &str) -> Result<brush_parser::ast::Program> {
     if line.len() > MAX_INPUT_BYTES {
@@ -142,7 +169,16 @@ pub(crate) fn parse_program(line: &str) -> Result<brush_parser::ast::Program> {
             line.len()
         )));
     }
-    let scan::Measure { depth, dense_bytes } = scan::measure(line);
+    let scan::Measure {
+        depth,
+        dense_bytes,
+        paren_run,
+    } = scan::measure(line);
+    if paren_run > MAX_PAREN_RUN {
+        return Err(Error::Shell(format!(
+            "command has {paren_run} adjacent `(`; hookkit reads at most {MAX_PAREN_RUN}"
+        )));
+    }
     if dense_bytes > MAX_DENSE_BYTES {
         return Err(Error::Shell(format!(
             "command has {dense_bytes} bytes of shell outside here-documents and quotes; \
@@ -152,6 +188,11 @@ pub(crate) fn parse_program(line: &str) -> Result<brush_parser::ast::Program> {
     if depth > MAX_NESTING {
         return Err(Error::Shell(format!(
             "command nests {depth} levels deep; hookkit reads at most {MAX_NESTING}"
+        )));
+    }
+    if let Some(number) = oversized_descriptor(line) {
+        return Err(Error::Shell(format!(
+            "redirection descriptor `{number}` is larger than any file descriptor"
         )));
     }
     let options = brush_parser::ParserOptions::default();

@@ -19,6 +19,9 @@ pub(super) struct Measure {
     pub(super) depth: usize,
     /// Bytes outside here-document bodies and single quotes: what costs parsing time.
     pub(super) dense_bytes: usize,
+    /// The longest run of adjacent `(` outside single quotes. The parser tries arithmetic
+    /// `((` and a subshell at each one, so its time doubles with every `(` of such a run.
+    pub(super) paren_run: usize,
 }
 
 /// Measures `line` as described in the module docs.
@@ -31,9 +34,16 @@ pub(super) fn measure(line: &str) -> Measure {
     let mut backquotes: usize = 0;
     let mut pending_heredocs: Vec<String> = Vec::new();
     let mut word_start = true;
+    let (mut run, mut longest_run) = (0usize, 0usize);
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
+        if c == b'(' {
+            run += 1;
+            longest_run = longest_run.max(run);
+        } else {
+            run = 0;
+        }
         match c {
             b'\\' => {
                 i += 2;
@@ -103,6 +113,7 @@ pub(super) fn measure(line: &str) -> Measure {
     }
     Measure {
         depth: deepest,
+        paren_run: longest_run,
         dense_bytes: bytes.len().saturating_sub(skipped),
     }
 }

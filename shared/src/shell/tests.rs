@@ -161,3 +161,26 @@ fn spaced_parentheses_read_as_subshells_not_only_arithmetic() {
     assert!(parse("(( i += 1 ))").is_ok());
     assert!(has("echo $(( 2 * 3 ))", &["echo", "$(( 2 * 3 ))"]));
 }
+
+#[test]
+fn descriptor_numbers_too_large_for_the_parser_are_refused_not_a_panic() {
+    // Found by fuzzing: brush-parser unwraps the descriptor's conversion to i32.
+    assert!(parse("4444444444444<~4").is_err());
+    assert!(parse("echo x 99999999999>out").is_err());
+    assert!(parse("echo x 2>/dev/null").is_ok());
+    assert!(parse("echo 4444444444444 > out").is_ok());
+    assert!(parse("cat a44444444444444<in").is_ok());
+}
+
+#[test]
+fn long_runs_of_adjacent_parentheses_are_refused_before_parsing() {
+    // Found by fuzzing: the parser's time doubles with each `(` of such a run (about 0.4 s at
+    // 23, in a release build), so a run past the limit is an error, decided at once.
+    assert!(parse(&format!("{}/", "(".repeat(40))).is_err());
+    assert!(parse(&format!("{}/", "(".repeat(MAX_PAREN_RUN + 1))).is_err());
+    assert!(parse("(( i += 1 ))").is_ok());
+    assert!(parse("echo $(( (1 + 2) * 3 ))").is_ok());
+    assert!(parse("echo '((((((((((((((('").is_ok());
+    let spaced = format!("{}ls{}", "( ".repeat(10), " )".repeat(10));
+    assert!(parse(&spaced).is_ok());
+}
