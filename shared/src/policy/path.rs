@@ -199,7 +199,7 @@ mod tests {
         assert!(check(".env", "/work/proj/sub/.env"));
         assert!(check("src/**", "/work/proj/src/a/b.rs"));
         assert!(!check("src/**", "/work/other/src/a.rs"));
-        assert!(check("../shared/**", "/work/shared/x"));
+        assert!(check("../common/**", "/work/common/x"));
     }
 
     #[test]
