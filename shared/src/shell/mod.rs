@@ -137,10 +137,29 @@ pub fn parse(line: &str) -> Result<Vec<Command>> {
     Ok(walker.finish())
 }
 
-/// A word of digits directly before `<` or `>` (`12<file`) that does not fit the parser's
-/// descriptor type. brush-parser unwraps that conversion and would panic, so such a line is
-/// refused before it is parsed.
+/// A number the parser converts with an unwrap that would panic: a word of digits directly
+/// before `<` or `>` (`12<file`, a descriptor) too large for `i32`, or a directory-stack
+/// index after `~`, `~+` or `~-` (`~12`) too large for `i32`. Such a line is refused before it
+/// is parsed.
 fn oversized_descriptor(line: &str) -> Option<&str> {
+    let bytes = line.as_bytes();
+    for (i, _) in line.match_indices('~') {
+        let mut from = i + 1;
+        if matches!(bytes.get(from), Some(b'+' | b'-')) {
+            from += 1;
+        }
+        let digits = bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if digits > 0 && line[from..from + digits].parse::<i32>().is_err() {
+            return Some(&line[from..from + digits]);
+        }
+    }
+    oversized_redirect_number(line)
+}
+
+fn oversized_redirect_number(line: &str) -> Option<&str> {
     let bytes = line.as_bytes();
     let mut start = None;
     for (i, &b) in bytes.iter().enumerate() {
@@ -189,6 +208,19 @@ pub(crate) fn parse_program(line: &str) -> Result<brush_parser::ast::Program> {
         return Err(Error::Shell(format!(
             "command nests {depth} levels deep; hookkit reads at most {MAX_NESTING}"
         )));
+    }
+    // The parser never returns on some lines with control characters around here-documents
+    // (`x<<` + CR + tab, vertical tabs, form feeds); a command line has no use for them, nor for
+    // NUL, which no argument can hold.
+    let bytes = line.as_bytes();
+    if bytes.iter().any(|&b| matches!(b, 0 | 0x0b | 0x0c))
+        || bytes
+            .windows(2)
+            .any(|pair| pair[0] == b'\r' && pair[1] != b'\n')
+    {
+        return Err(Error::Shell(
+            "command holds a NUL, vertical tab, form feed or bare carriage return".into(),
+        ));
     }
     if let Some(number) = oversized_descriptor(line) {
         return Err(Error::Shell(format!(

@@ -170,6 +170,10 @@ fn descriptor_numbers_too_large_for_the_parser_are_refused_not_a_panic() {
     assert!(parse("echo x 2>/dev/null").is_ok());
     assert!(parse("echo 4444444444444 > out").is_ok());
     assert!(parse("cat a44444444444444<in").is_ok());
+    // Also found by fuzzing: a directory-stack index after `~`.
+    assert!(parse("=&>> ~7777777777000000000000 ~777>&777").is_err());
+    assert!(parse("cd ~-99999999999").is_err());
+    assert!(parse("cd ~2 && ls ~/src").is_ok());
 }
 
 #[test]
@@ -183,4 +187,14 @@ fn long_runs_of_adjacent_parentheses_are_refused_before_parsing() {
     assert!(parse("echo '((((((((((((((('").is_ok());
     let spaced = format!("{}ls{}", "( ".repeat(10), " )".repeat(10));
     assert!(parse(&spaced).is_ok());
+}
+
+#[test]
+fn a_bare_carriage_return_is_refused_before_parsing() {
+    // Found by fuzzing: the parser never returns on `x<<` followed by a carriage return and a
+    // tab.
+    assert!(parse("\tthrme~<<\r\t\t").is_err());
+    assert!(parse("x<<\r\t").is_err());
+    assert!(parse("ls\r\n").is_ok());
+    assert!(parse("echo 'a\\rb'").is_ok());
 }
