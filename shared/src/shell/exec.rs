@@ -565,55 +565,47 @@ fn xargs_command_start(args: &[&str]) -> usize {
 }
 
 fn parallel_command_start(args: &[&str]) -> usize {
-    let mut i = 0;
-    while let Some(arg) = args.get(i) {
-        if *arg == "--" {
-            return i + 1;
-        }
-        if matches!(
-            *arg,
-            "-j" | "--jobs"
-                | "-N"
-                | "-n"
-                | "--max-args"
-                | "-S"
-                | "--sshlogin"
-                | "-I"
-                | "--delimiter"
-                | "-d"
-                | "--joblog"
-                | "--results"
-                | "--timeout"
-                | "-a"
-                | "--arg-file"
-        ) {
-            i += 2;
-            continue;
-        }
-        if arg.starts_with('-') && arg.len() > 1 {
-            i += 1;
-            continue;
-        }
-        return i;
-    }
-    i
+    command_after_options(
+        args,
+        &[
+            "-j",
+            "--jobs",
+            "-N",
+            "-n",
+            "--max-args",
+            "-S",
+            "--sshlogin",
+            "-I",
+            "--delimiter",
+            "-d",
+            "--joblog",
+            "--results",
+            "--timeout",
+            "-a",
+            "--arg-file",
+        ],
+    )
 }
 
 fn watch_command_start(args: &[&str]) -> usize {
+    command_after_options(args, &["-n", "--interval", "-q", "--equexit"])
+}
+
+/// Where the command starts after a program's own options: past `--`, or at the first word
+/// that is not an option; `with_value` lists the options that take the next word.
+fn command_after_options(args: &[&str], with_value: &[&str]) -> usize {
     let mut i = 0;
     while let Some(arg) = args.get(i) {
         if *arg == "--" {
             return i + 1;
         }
-        if matches!(*arg, "-n" | "--interval" | "-q" | "--equexit") {
+        if with_value.contains(arg) {
             i += 2;
-            continue;
-        }
-        if arg.starts_with('-') && arg.len() > 1 {
+        } else if arg.starts_with('-') && arg.len() > 1 {
             i += 1;
-            continue;
+        } else {
+            return i;
         }
-        return i;
     }
     i
 }
