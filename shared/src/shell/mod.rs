@@ -26,9 +26,10 @@ pub const MAX_DENSE_BYTES: usize = 32 * 1024;
 
 /// The deepest nesting of parentheses, braces, substitutions and compound commands read.
 pub const MAX_NESTING: usize = 48;
-/// The longest run of adjacent `(` read (`((((`): the parser's time doubles with each one, so
-/// a longer run is refused (real commands have two, for arithmetic).
-pub const MAX_PAREN_RUN: usize = 8;
+/// The most `(` read that are open at once and each follow another `(` (`((((`, `( ( (`,
+/// `$((`): the parser's time grows fourfold with each one, so more are refused (real commands
+/// have one or two, for arithmetic). A run of 8 adjacent `(` has 7.
+pub const MAX_STACKED_PARENS: usize = 7;
 
 /// Where a simple command was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,12 +192,20 @@ pub(crate) fn parse_program(line: &str) -> Result<brush_parser::ast::Program> {
     let scan::Measure {
         depth,
         dense_bytes,
-        paren_run,
+        stacked_parens,
+        empty_heredoc_delimiter,
     } = scan::measure(line);
-    if paren_run > MAX_PAREN_RUN {
+    if stacked_parens > MAX_STACKED_PARENS {
         return Err(Error::Shell(format!(
-            "command has {paren_run} adjacent `(`; hookkit reads at most {MAX_PAREN_RUN}"
+            "command opens {stacked_parens} `(` right after another `(`; hookkit reads at most \
+             {MAX_STACKED_PARENS}"
         )));
+    }
+    if empty_heredoc_delimiter {
+        // The parser can loop without end on these (found by fuzzing).
+        return Err(Error::Shell(
+            "command has a here-document (`<<`) without a delimiter word".into(),
+        ));
     }
     if dense_bytes > MAX_DENSE_BYTES {
         return Err(Error::Shell(format!(

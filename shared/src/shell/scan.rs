@@ -19,9 +19,23 @@ pub(super) struct Measure {
     pub(super) depth: usize,
     /// Bytes outside here-document bodies and single quotes: what costs parsing time.
     pub(super) dense_bytes: usize,
-    /// The longest run of adjacent `(` outside single quotes. The parser tries arithmetic
-    /// `((` and a subshell at each one, so its time doubles with every `(` of such a run.
-    pub(super) paren_run: usize,
+    /// The most `(` open at once that directly follow another `(` (blanks between them
+    /// allowed): `((`, `( (`, `$((`. The parser tries both arithmetic and a subshell at each,
+    /// so its time grows fourfold with every one of them that is still open.
+    pub(super) stacked_parens: usize,
+    /// A here-document operator (`<<`, `<<-`) without a delimiter word, or with an empty one
+    /// (`<<""`), outside arithmetic. Bash rejects the first and the second is never needed;
+    /// the parser can loop on both without end.
+    pub(super) empty_heredoc_delimiter: bool,
+}
+
+/// An open `(` on the pre-scan's stack.
+#[derive(Debug, Clone, Copy)]
+struct OpenParen {
+    /// The `(` follows another `(`, with at most blanks between them.
+    stacked: bool,
+    /// The `(` directly follows another `(`: an arithmetic `((` or `$((`.
+    arithmetic: bool,
 }
 
 /// Measures `line` as described in the module docs.
@@ -34,15 +48,16 @@ pub(super) fn measure(line: &str) -> Measure {
     let mut backquotes: usize = 0;
     let mut pending_heredocs: Vec<String> = Vec::new();
     let mut word_start = true;
-    let (mut run, mut longest_run) = (0usize, 0usize);
+    let mut parens = ParenStack::default();
+    let mut empty_heredoc_delimiter = false;
+    // The byte before this one, blanks left out: tells `( (` (stacked) from `(x (`.
+    let mut before: u8 = 0;
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
-        if c == b'(' {
-            run += 1;
-            longest_run = longest_run.max(run);
-        } else {
-            run = 0;
+        let previous = before;
+        if !is_blank(c) {
+            before = c;
         }
         match c {
             b'\\' => {
@@ -67,18 +82,32 @@ pub(super) fn measure(line: &str) -> Measure {
                 }
                 backquotes += 1;
             }
-            b'(' | b'{' => depth += 1,
-            b')' | b'}' => depth = depth.saturating_sub(1),
-            b'<' if !in_double
-                && bytes.get(i + 1) == Some(&b'<')
-                && bytes.get(i + 2) != Some(&b'<') =>
-            {
+            b'(' => {
+                depth += 1;
+                let adjacent = i > 0 && bytes[i - 1] == b'(';
+                parens.open(previous == b'(', adjacent);
+            }
+            b'{' => depth += 1,
+            b')' => {
+                depth = depth.saturating_sub(1);
+                parens.close();
+            }
+            b'}' => depth = depth.saturating_sub(1),
+            b'<' if is_heredoc_operator(bytes, i) => {
                 let (tag, next) = heredoc_tag(bytes, i + 2);
-                if let Some(tag) = tag {
-                    pending_heredocs.push(tag);
+                // In arithmetic, `<<` shifts: `$(( 1 << (n) ))` is fine.
+                let shift =
+                    parens.in_arithmetic() && bytes.get(skip_blanks(bytes, next)) == Some(&b'(');
+                if tag.is_none() && !shift {
+                    empty_heredoc_delimiter = true;
                 }
-                i = next;
-                continue;
+                // Inside double quotes the tag is not skipped: it may hold the closing quote.
+                if !in_double {
+                    pending_heredocs.extend(tag);
+                    i = next;
+                    before = b'<';
+                    continue;
+                }
             }
             b'\n' if !in_double && !pending_heredocs.is_empty() => {
                 let end = skip_heredoc_bodies(line, i + 1, &mut pending_heredocs);
@@ -113,8 +142,60 @@ pub(super) fn measure(line: &str) -> Measure {
     }
     Measure {
         depth: deepest,
-        paren_run: longest_run,
+        stacked_parens: parens.most_stacked,
+        empty_heredoc_delimiter,
         dense_bytes: bytes.len().saturating_sub(skipped),
+    }
+}
+
+fn is_blank(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n')
+}
+
+fn skip_blanks(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(|b| matches!(b, b' ' | b'\t')) {
+        i += 1;
+    }
+    i
+}
+
+/// `<<` or `<<-` at `i`, but not part of a here-string's `<<<`.
+fn is_heredoc_operator(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i + 1) == Some(&b'<')
+        && bytes.get(i + 2) != Some(&b'<')
+        && (i == 0 || bytes[i - 1] != b'<')
+}
+
+/// The `(` still open at each point of the scan, and the most of them that were stacked.
+#[derive(Debug, Default)]
+struct ParenStack {
+    open: Vec<OpenParen>,
+    stacked: usize,
+    arithmetic: usize,
+    most_stacked: usize,
+}
+
+impl ParenStack {
+    fn open(&mut self, stacked: bool, arithmetic: bool) {
+        self.open.push(OpenParen {
+            stacked,
+            arithmetic,
+        });
+        self.stacked += usize::from(stacked);
+        self.arithmetic += usize::from(arithmetic);
+        self.most_stacked = self.most_stacked.max(self.stacked);
+    }
+
+    /// A `)` without an open `(` (a `case` pattern) changes nothing.
+    fn close(&mut self) {
+        if let Some(paren) = self.open.pop() {
+            self.stacked -= usize::from(paren.stacked);
+            self.arithmetic -= usize::from(paren.arithmetic);
+        }
+    }
+
+    fn in_arithmetic(&self) -> bool {
+        self.arithmetic > 0
     }
 }
 
