@@ -95,12 +95,7 @@ pub(super) fn measure(line: &str) -> Measure {
             b'}' => depth = depth.saturating_sub(1),
             b'<' if is_heredoc_operator(bytes, i) => {
                 let (tag, next) = heredoc_tag(bytes, i + 2);
-                // In arithmetic, `<<` shifts: `$(( 1 << (n) ))` is fine.
-                let shift =
-                    parens.in_arithmetic() && bytes.get(skip_blanks(bytes, next)) == Some(&b'(');
-                if tag.is_none() && !shift {
-                    empty_heredoc_delimiter = true;
-                }
+                empty_heredoc_delimiter |= tag.is_none() && !is_shift(bytes, next, &parens);
                 // Inside double quotes the tag is not skipped: it may hold the closing quote.
                 if !in_double {
                     pending_heredocs.extend(tag);
@@ -123,11 +118,11 @@ pub(super) fn measure(line: &str) -> Measure {
                 .iter()
                 .position(|b| !b.is_ascii_alphanumeric() && *b != b'_')
                 .map_or(bytes.len(), |p| i + p);
-            match &line[i..end] {
-                "if" | "while" | "until" | "for" | "case" | "select" => depth += 1,
-                "fi" | "done" | "esac" => depth = depth.saturating_sub(1),
-                _ => {}
-            }
+            depth = match &line[i..end] {
+                "if" | "while" | "until" | "for" | "case" | "select" => depth + 1,
+                "fi" | "done" | "esac" => depth.saturating_sub(1),
+                _ => depth,
+            };
             i = end;
             word_start = false;
             deepest = deepest.max(depth);
@@ -157,6 +152,11 @@ fn skip_blanks(bytes: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// In arithmetic, `<<` shifts, and may shift by a parenthesised amount: `$(( 1 << (n) ))`.
+fn is_shift(bytes: &[u8], after_operator: usize, parens: &ParenStack) -> bool {
+    parens.in_arithmetic() && bytes.get(skip_blanks(bytes, after_operator)) == Some(&b'(')
 }
 
 /// `<<` or `<<-` at `i`, but not part of a here-string's `<<<`.
