@@ -59,24 +59,37 @@ target_dir="${CARGO_TARGET_DIR:-$repo/target}"
 if [ "$uninstall" = 0 ] && [ "$build" = 1 ]; then
   command -v cargo >/dev/null 2>&1 ||
     die "cargo is not installed: get Rust from https://rustup.rs, or pass --no-build --bin-dir DIR"
-  echo "building hookkit (cargo build --release --locked)..."
-  (cd "$repo" && cargo build --release --locked --bins && cargo build --release --locked -p hookkit --example hookkit-wiring)
+  echo "building hookkit (scripts/build-release.sh: cargo build --release --locked)..."
+  built_dir="$("$repo/scripts/build-release.sh")"
 fi
-src="${bin_dir:-$target_dir/release}"
+
+# Where an earlier build put the binaries: scripts/build-release.sh builds for the host triple
+# on Linux with glibc (statically linked), a plain `cargo build --release` builds in release/.
+earlier_build() {
+  local host=""
+  command -v rustc >/dev/null 2>&1 && host="$(rustc -vV | sed -n 's/^host: //p')"
+  if [ -n "$host" ] && [ -x "$target_dir/$host/release/pretooluse-gate" ]; then
+    echo "$target_dir/$host/release"
+  else
+    echo "$target_dir/release"
+  fi
+}
+src="${bin_dir:-${built_dir:-$(earlier_build)}}"
 
 # The settings merge helper: next to the binaries, or built by cargo as an example.
 find_wiring() {
   local candidate
   for candidate in "${HOOKKIT_WIRING:-}" "$src/hookkit-wiring" "$src/examples/hookkit-wiring" \
-    "$target_dir/release/examples/hookkit-wiring" "$target_dir/debug/examples/hookkit-wiring"; do
+    "$(earlier_build)/examples/hookkit-wiring" "$target_dir/debug/examples/hookkit-wiring"; do
     if [ -n "$candidate" ] && [ -x "$candidate" ]; then
       echo "$candidate"
       return 0
     fi
   done
   if command -v cargo >/dev/null 2>&1; then
-    (cd "$repo" && cargo build --release --locked --quiet -p hookkit --example hookkit-wiring) >&2 || return 1
-    echo "$target_dir/release/examples/hookkit-wiring"
+    local dir
+    dir="$("$repo/scripts/build-release.sh" -p hookkit --example hookkit-wiring)" || return 1
+    echo "$dir/examples/hookkit-wiring"
     return 0
   fi
   return 1
@@ -85,7 +98,7 @@ find_wiring() {
 copy_binaries() { # copy_binaries DEST
   local dest="$1" name
   for name in "${BINARIES[@]}"; do
-    [ -x "$src/$name" ] || die "$src/$name is missing: build first (cargo build --release --locked) or pass --bin-dir"
+    [ -x "$src/$name" ] || die "$src/$name is missing: build first (scripts/build-release.sh) or pass --bin-dir"
   done
   mkdir -p "$dest"
   for name in "${BINARIES[@]}"; do

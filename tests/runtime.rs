@@ -165,6 +165,18 @@ fn a_hang_ends_in_ask_at_the_deadline() {
 }
 
 #[test]
+fn a_memory_hog_ends_in_ask_before_the_kernel_kills_it() {
+    let run = Sandbox::new()
+        .hook(GATE)
+        .env("HOOKKIT_FAULT", "hog@handler")
+        .fixture("captures/pretooluse-bash-rm.json")
+        .run();
+    assert_eq!(run.decision(), "ask");
+    assert!(run.reason().contains("memory use of"), "{}", run.reason());
+    assert!(run.reason().contains("bound of 64 MiB"), "{}", run.reason());
+}
+
+#[test]
 fn replies_are_single_compact_lines() {
     let run = Sandbox::new().hook(GATE).bash("rm -rf /").run();
     let text = run.stdout();

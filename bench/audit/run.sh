@@ -12,8 +12,8 @@ set -euo pipefail
 
 runs=${1:-300}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin permission-denied-logger
-bin="$root/target/release/permission-denied-logger"
+# Built the way install.sh ships it.
+bin="$("$root/scripts/build-release.sh" --bin permission-denied-logger 2>/dev/null)/permission-denied-logger"
 work=$(mktemp -d "${TMPDIR:-/tmp}/hookkit-audit-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 

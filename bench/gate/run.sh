@@ -2,6 +2,11 @@
 # Measures pretooluse-gate's wall time per call against a floor binary that only reads stdin
 # and prints `{}`, on typical payloads, and prints the medians side by side with their ratio.
 #
+# The gate is built the way install.sh ships it (scripts/build-release.sh: statically linked on
+# Linux with glibc). The floor is built twice: the way rustc builds any program (dynamically
+# linked: the floor every hook is measured against), and linked the same way as the gate, so
+# that the second ratio is the cost of the gate's own work alone.
+#
 #   bench/gate/run.sh            # builds release, runs hyperfine (or a loop timer without it)
 #   RUNS=500 bench/gate/run.sh   # more runs per payload
 set -euo pipefail
@@ -11,10 +16,19 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 runs="${RUNS:-300}"
 
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin pretooluse-gate
-gate="$root/target/release/pretooluse-gate"
+gate="$("$root/scripts/build-release.sh" --bin pretooluse-gate 2>/dev/null)/pretooluse-gate"
 floor="$work/floor"
 rustc --edition 2024 -O -C strip=symbols -o "$floor" "$root/bench/gate/floor.rs"
+# Linked like the gate; where static linking does not apply, the same as the floor.
+floor_alike="$work/floor-alike"
+# scripts/build-release.sh links statically exactly when it builds for a linux-gnu triple.
+linking="dynamically linked"
+if [[ "$gate" == */*-linux-gnu*/release/* ]]; then
+  linking="statically linked"
+  rustc --edition 2024 -O -C strip=symbols -C target-feature=+crt-static -o "$floor_alike" "$root/bench/gate/floor.rs"
+else
+  cp "$floor" "$floor_alike"
+fi
 timer="$work/timer"
 rustc --edition 2024 -O -o "$timer" "$root/bench/gate/timer.rs"
 
@@ -53,22 +67,24 @@ else
   how="loop timer (bench/gate/timer.rs, runs interleaved; hyperfine here has no --input)"
 fi
 
-medians_ms() { # payload -> "gate floor" median milliseconds per call
+medians_ms() { # payload -> "gate floor floor-alike" median milliseconds per call
   if [[ "$how" == hyperfine* ]]; then
-    hyperfine --runs "$runs" --warmup 20 -N --input "$1" --export-json "$work/h.json" "$gate" "$floor" >/dev/null 2>&1
+    hyperfine --runs "$runs" --warmup 20 -N --input "$1" --export-json "$work/h.json" "$gate" "$floor" "$floor_alike" >/dev/null 2>&1
     python3 -c 'import json,sys; print(" ".join("%.3f" % (r["median"]*1000) for r in json.load(open(sys.argv[1]))["results"]))' "$work/h.json"
   else
-    "$timer" "$runs" "$1" "$gate" "$floor"
+    "$timer" "$runs" "$1" "$gate" "$floor" "$floor_alike"
   fi
 }
 
 echo "median wall time per call, $runs runs each, measured with $how"
-printf '%-12s %12s %12s %8s\n' payload "gate (ms)" "floor (ms)" ratio
+echo "floor: reads stdin and prints {} (rustc -O); floor-alike: the same, $linking like the gate"
+printf '%-14s %10s %11s %8s %18s %8s\n' payload "gate (ms)" "floor (ms)" ratio "floor-alike (ms)" ratio
 for name in "${names[@]}"; do
-  read -r g f < <(medians_ms "$work/$name.json")
-  printf '%-12s %12s %12s %8s\n' "$name" "$g" "$f" "$(python3 -c "print('%.2fx' % ($g / $f))")"
+  read -r g f a < <(medians_ms "$work/$name.json")
+  printf '%-14s %10s %11s %8s %18s %8s\n' "$name" "$g" "$f" "$(python3 -c "print('%.2fx' % ($g / $f))")" \
+    "$a" "$(python3 -c "print('%.2fx' % ($g / $a))")"
 done
 echo "decisions:"
 for name in "${names[@]}"; do
-  printf '  %-12s %s\n' "$name" "$("$gate" < "$work/$name.json")"
+  printf '  %-14s %s\n' "$name" "$("$gate" < "$work/$name.json")"
 done

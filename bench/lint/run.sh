@@ -16,8 +16,8 @@ runs="${RUNS:-100}"
 profile="${PROFILE:-release}"
 
 if [ "$profile" = release ]; then
-  cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin rules-lint
-  lint="$root/target/release/rules-lint"
+  # Built the way install.sh ships it.
+  lint="$("$root/scripts/build-release.sh" --bin rules-lint 2>/dev/null)/rules-lint"
 else
   cargo build --quiet --manifest-path "$root/Cargo.toml" --bin rules-lint
   lint="$root/target/debug/rules-lint"

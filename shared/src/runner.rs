@@ -8,7 +8,9 @@
 //! - an input that does not parse, is too large, or lacks a field the event needs;
 //! - an [`crate::Error`] returned by the handler;
 //! - a panic, whether the binary unwinds or aborts (the panic hook runs first either way);
-//! - a handler that overruns its deadline (a watchdog thread answers instead).
+//! - a handler that overruns its deadline, or whose memory passes a bound (a watchdog thread
+//!   answers instead, before the kernel's out-of-memory killer could end the process with a
+//!   signal, which would let the call go ahead).
 //!
 //! Each ends in the binary's [`FailureDecision`]: `ask` (a `PreToolUse` ask reply, exit 0) or
 //! `deny` (the reason on stderr, empty stdout, exit 2). Where the event is not `PreToolUse`, or
@@ -17,7 +19,7 @@
 
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -58,21 +60,28 @@ pub struct HookSpec {
     pub max_input_bytes: usize,
     /// How long the handler may take before the watchdog answers with the failure decision.
     pub deadline: Duration,
+    /// The most resident memory the process may use before the watchdog answers with the
+    /// failure decision (checked on Linux, every [`WATCH_INTERVAL`]).
+    pub max_memory_bytes: u64,
     /// The failure decision until the handler sets another with [`set_failure_decision`].
     pub on_error: FailureDecision,
 }
 
 impl HookSpec {
-    /// A spec with the defaults: 16 MiB of input, a 5-second deadline, fail by asking.
+    /// A spec with the defaults: 16 MiB of input, a 5-second deadline, 1 GiB of memory, fail
+    /// by asking.
     ///
     /// The deadline is far above a normal run (about a millisecond) so that a loaded machine
     /// never turns a decision into the failure decision, and far below Claude Code's own hook
-    /// timeout (600 s), which would cancel the hook and let the call go ahead.
+    /// timeout (600 s), which would cancel the hook and let the call go ahead. The memory bound
+    /// is far above the largest input's needs (tens of MiB) and below what would make the
+    /// kernel kill the process on most machines.
     pub fn new(binary: &'static str) -> Self {
         Self {
             binary,
             max_input_bytes: 16 * 1024 * 1024,
             deadline: Duration::from_secs(5),
+            max_memory_bytes: 1024 * 1024 * 1024,
             on_error: FailureDecision::Ask,
         }
     }
@@ -86,6 +95,12 @@ struct RunnerState {
 }
 
 static STATE: OnceLock<RunnerState> = OnceLock::new();
+/// The watchdog's memory bound, in bytes; an atomic so that fault injection can lower it.
+static MEMORY_BOUND: AtomicU64 = AtomicU64::new(u64::MAX);
+
+/// How often the watchdog looks at the clock and the process's memory. A run that answers
+/// within this time (nearly all do, in about a millisecond) never wakes it.
+pub const WATCH_INTERVAL: Duration = Duration::from_millis(10);
 /// Held by whoever writes the one answer; `true` once an answer was written.
 static ANSWERED: Mutex<bool> = Mutex::new(false);
 
@@ -115,6 +130,7 @@ where
         event_name: Mutex::new(None),
     });
     install_panic_hook();
+    MEMORY_BOUND.store(spec.max_memory_bytes, Ordering::SeqCst);
     start_watchdog(spec.deadline);
     inject_fault("start");
 
@@ -255,12 +271,26 @@ fn start_watchdog(deadline: Duration) {
     let spawned = std::thread::Builder::new()
         .name("hookkit-watchdog".into())
         .spawn(move || {
-            std::thread::sleep(deadline);
-            let code = fail_code(&format!(
-                "deadline of {} ms exceeded after {} ms",
-                deadline.as_millis(),
-                started.elapsed().as_millis()
-            ));
+            let reason = loop {
+                let elapsed = started.elapsed();
+                if elapsed >= deadline {
+                    break format!(
+                        "deadline of {} ms exceeded after {} ms",
+                        deadline.as_millis(),
+                        elapsed.as_millis()
+                    );
+                }
+                let bound = MEMORY_BOUND.load(Ordering::SeqCst);
+                if let Some(resident) = resident_bytes().filter(|&r| r > bound) {
+                    break format!(
+                        "memory use of {} MiB passed the bound of {} MiB",
+                        resident >> 20,
+                        bound >> 20
+                    );
+                }
+                std::thread::sleep(WATCH_INTERVAL.min(deadline.saturating_sub(elapsed)));
+            };
+            let code = fail_code(&reason);
             std::process::exit(i32::from(code));
         });
     if spawned.is_err() {
@@ -268,9 +298,25 @@ fn start_watchdog(deadline: Duration) {
     }
 }
 
+/// The process's resident memory (`VmRSS` in `/proc/self/status`); `None` where there is no
+/// such file.
+fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line
+        .trim_start_matches("VmRSS:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib * 1024)
+}
+
 /// Debug builds only: lets the integration tests force each failure path through the real
 /// binary. `HOOKKIT_FAULT=panic@handler` panics before the handler runs, `hang@handler` sleeps
-/// past any deadline, `panic@start` panics before stdin is read.
+/// past any deadline, `hog@handler` lowers the memory bound to 64 MiB and allocates without
+/// end, `panic@start` panics before stdin is read.
 #[cfg(debug_assertions)]
 fn inject_fault(point: &str) {
     let Ok(fault) = std::env::var("HOOKKIT_FAULT") else {
@@ -279,9 +325,21 @@ fn inject_fault(point: &str) {
     match fault.split_once('@') {
         Some(("panic", at)) if at == point => panic!("fault injected at {point}"),
         Some(("hang", at)) if at == point => std::thread::sleep(Duration::from_hours(1)),
+        Some(("hog", at)) if at == point => hog_memory(),
         _ => {}
     }
 }
 
 #[cfg(not(debug_assertions))]
 fn inject_fault(_point: &str) {}
+
+/// Allocates and touches 8 MiB every millisecond until the watchdog ends the process.
+#[cfg(debug_assertions)]
+fn hog_memory() {
+    MEMORY_BOUND.store(64 << 20, Ordering::SeqCst);
+    let mut held: Vec<Vec<u8>> = Vec::new();
+    loop {
+        held.push(vec![1; 8 << 20]);
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
