@@ -101,6 +101,7 @@ static MEMORY_BOUND: AtomicU64 = AtomicU64::new(u64::MAX);
 /// How often the watchdog looks at the clock and the process's memory. A run that answers
 /// within this time (nearly all do, in about a millisecond) never wakes it.
 pub const WATCH_INTERVAL: Duration = Duration::from_millis(10);
+
 /// Held by whoever writes the one answer; `true` once an answer was written.
 static ANSWERED: Mutex<bool> = Mutex::new(false);
 
@@ -271,7 +272,9 @@ fn start_watchdog(deadline: Duration) {
     let spawned = std::thread::Builder::new()
         .name("hookkit-watchdog".into())
         .spawn(move || {
+            // It sleeps first: a run that answers within the interval never reads its memory.
             let reason = loop {
+                std::thread::sleep(WATCH_INTERVAL.min(deadline.saturating_sub(started.elapsed())));
                 let elapsed = started.elapsed();
                 if elapsed >= deadline {
                     break format!(
@@ -288,7 +291,6 @@ fn start_watchdog(deadline: Duration) {
                         bound >> 20
                     );
                 }
-                std::thread::sleep(WATCH_INTERVAL.min(deadline.saturating_sub(elapsed)));
             };
             let code = fail_code(&reason);
             std::process::exit(i32::from(code));
