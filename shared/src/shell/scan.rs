@@ -5,6 +5,10 @@
 //! (`if`, `while`, `until`, `for`, `case`, `select`) outside single quotes, minus their closers.
 //! Single-quoted text and here-document bodies are skipped, so a Python file written through a
 //! here-document does not count its `if`s. The count may overestimate, never underestimate.
+//!
+//! The same pass finds two shapes the parser cannot read in bounded time: `(` stacked on open
+//! `(` (its time grows fourfold with each) and here-documents without a delimiter word (it can
+//! loop without end).
 
 /// The deepest nesting in `line`, as described in the module docs.
 #[cfg(test)]
@@ -211,9 +215,7 @@ fn heredoc_tag(bytes: &[u8], mut i: usize) -> (Option<String>, usize) {
     if bytes.get(i) == Some(&b'-') {
         i += 1;
     }
-    while matches!(bytes.get(i), Some(b' ' | b'\t')) {
-        i += 1;
-    }
+    i = skip_blanks(bytes, i);
     let start = i;
     while let Some(&b) = bytes.get(i) {
         if b.is_ascii_whitespace() || matches!(b, b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')') {
