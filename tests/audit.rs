@@ -368,12 +368,9 @@ fn rotation_keeps_the_chain_across_files() {
 }
 
 #[test]
-fn rotation_size_comes_from_the_policy() {
+fn rotation_size_comes_from_the_users_policy() {
     let sandbox = Sandbox::new();
-    sandbox.write(
-        "project/.claude/hookkit.toml",
-        "[audit]\nmax_bytes = 1500\n",
-    );
+    sandbox.write("home/.claude/hookkit.toml", "[audit]\nmax_bytes = 1500\n");
     for _ in 0..8 {
         sandbox
             .hook(LOGGER)

@@ -157,7 +157,7 @@ fn a_broken_policy_still_gets_an_answer_and_a_record() {
         .payload(denied_bash("npm publish"))
         .run()
         .code(0)
-        .stderr_contains("using the built-in policy");
+        .stderr_contains("skipping that file");
     assert!(retry_of(&run.protocol_reply()));
     assert_eq!(records(&default_log(&sandbox)).len(), 1);
 }
@@ -215,10 +215,15 @@ fn an_unwritable_log_still_answers_and_says_so() {
 }
 
 #[test]
-fn the_log_location_follows_flag_env_and_policy() {
+fn the_log_location_follows_the_flag_and_the_users_policy_only() {
     let sandbox = Sandbox::new();
+    // A project file cannot move the log (it could aim it at a start-up file).
     sandbox.write(
         "project/.claude/hookkit.toml",
+        "[audit]\nlog = \"../home/.bashrc\"\n",
+    );
+    sandbox.write(
+        "home/.claude/hookkit.toml",
         "[audit]\nlog = \"audit/trail.jsonl\"\n",
     );
     sandbox.hook(LOGGER).payload(denied_bash("a")).run().code(0);
@@ -226,7 +231,9 @@ fn the_log_location_follows_flag_env_and_policy() {
         records(&sandbox.project().join("audit/trail.jsonl")).len(),
         1
     );
+    assert!(!sandbox.home().join(".bashrc").exists());
 
+    // Nor can the environment, which a committed settings file can set.
     let from_env = sandbox.root().join("env.jsonl");
     sandbox
         .hook(LOGGER)
@@ -234,7 +241,11 @@ fn the_log_location_follows_flag_env_and_policy() {
         .payload(denied_bash("b"))
         .run()
         .code(0);
-    assert_eq!(records(&from_env).len(), 1);
+    assert!(!from_env.exists());
+    assert_eq!(
+        records(&sandbox.project().join("audit/trail.jsonl")).len(),
+        2
+    );
 
     let from_flag = sandbox.root().join("flag.jsonl");
     sandbox
@@ -245,7 +256,7 @@ fn the_log_location_follows_flag_env_and_policy() {
         .run()
         .code(0);
     assert_eq!(records(&from_flag).len(), 1);
-    assert_eq!(records(&from_env).len(), 1);
+    assert!(!from_env.exists());
 }
 
 #[test]

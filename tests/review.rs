@@ -43,6 +43,18 @@ pub(crate) fn deterministic_policy(sandbox: &Sandbox) {
     }
 }
 
+/// The deterministic user policy plus more `[review]` keys of the user's own file (the only
+/// file that may name an approval service or its timeout).
+pub(crate) fn user_review_policy(sandbox: &Sandbox, extra: &str) {
+    sandbox.write(
+        "home/.claude/hookkit.toml",
+        &format!(
+            "[review]\nrisk = []\n\
+             when = ['(.tool_input.command // \"\") | test(\"^(rm|make|git push|curl) \")']\n{extra}"
+        ),
+    );
+}
+
 /// A reviewer's command in the sandbox's project.
 pub(crate) fn reviewer(sandbox: &Sandbox, args: &[&str]) -> Run {
     sandbox.hook(BIN).env("USER", "alice").args(args).run()

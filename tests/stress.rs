@@ -248,7 +248,7 @@ fn a_corrupt_review_queue_never_approves() {
     }
     let run = sandbox
         .hook(REVIEW)
-        .env("HOOKKIT_REVIEW_DIR", &queue)
+        .args(["--queue".as_ref(), queue.as_os_str()])
         .payload(call)
         .run();
     assert_safe(

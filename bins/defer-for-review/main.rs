@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
+use hookkit::env::Env;
 use hookkit::review::hook::{self, DEFAULT_TTL};
 use hookkit::review::parse_ttl;
 use hookkit::review::policy::{HOOK_DEADLINE, Overrides};
@@ -139,6 +140,7 @@ struct Pick {
 }
 
 fn main() -> ExitCode {
+    let env = Env::capture();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // Without a subcommand this is a hook: it must still read stdin and answer safely.
@@ -148,7 +150,7 @@ fn main() -> ExitCode {
         }
         Err(e) => e.exit(),
     };
-    match run(cli) {
+    match run(cli, &env) {
         Ok(code) => code,
         Err(error) => {
             let _ = writeln!(std::io::stderr().lock(), "{}: {error}", hook::BINARY);
@@ -157,7 +159,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
+fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
     if let Some(target) = &cli.generate {
         generate::generate(
             Cli::command(),
@@ -175,10 +177,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         };
         // Bad flag values are answered through the runner too: a hook must never fail open.
         return Ok(run_hook(&spec, |input| {
-            hook::handle(input, &overrides(cli.hook, cli.queue, cli.policy)?)
+            hook::handle(input, env, &overrides(cli.hook, cli.queue, cli.policy)?)
         }));
     };
-    let desk = Desk::open(&overrides(cli.hook, cli.queue, cli.policy)?)?;
+    let desk = Desk::open(env, &overrides(cli.hook, cli.queue, cli.policy)?)?;
     let mut out = std::io::stdout().lock();
     match command {
         Command::List { all, json } => desk.list(&mut out, all, json)?,
@@ -194,7 +196,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .map(parse_ttl)
                 .transpose()?
                 .unwrap_or(DEFAULT_TTL);
-            let who = reviewer_name(reviewer)?;
+            let who = reviewer_name(env, reviewer)?;
             desk.approve(&mut out, &pick.target(), &who, reason.as_deref(), ttl)?;
         }
         Command::Deny {
@@ -202,7 +204,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             reason,
             reviewer,
         } => {
-            desk.deny(&mut out, &pick.target(), &reviewer_name(reviewer)?, &reason)?;
+            desk.deny(
+                &mut out,
+                &pick.target(),
+                &reviewer_name(env, reviewer)?,
+                &reason,
+            )?;
         }
         Command::Resume {
             pick,

@@ -17,6 +17,7 @@ use hookkit::audit::commands;
 use hookkit::audit::report::{self, Filter};
 use hookkit::audit::tail::Style;
 use hookkit::audit::verify::Head;
+use hookkit::env::Env;
 use hookkit::{HookSpec, denied, run_hook};
 
 /// Record auto-mode denials in the audit trail and answer retry; read the trail back.
@@ -30,11 +31,12 @@ use hookkit::{HookSpec, denied, run_hook};
                   permission-denied-logger tail -n 20 -f"
 )]
 struct Cli {
-    /// The audit log (default: `[audit] log`, else .claude/logs/hookkit-audit.jsonl).
-    #[arg(long, global = true, env = "HOOKKIT_AUDIT_LOG", value_name = "FILE")]
+    /// The audit log [default: $HOOKKIT_AUDIT_LOG for a person, `[audit] log` of your own file,
+    /// else .claude/logs/hookkit-audit.jsonl]
+    #[arg(long, global = true, value_name = "FILE")]
     log: Option<PathBuf>,
-    /// A policy file that replaces the user and project files.
-    #[arg(long, global = true, env = "HOOKKIT_POLICY", value_name = "FILE")]
+    /// A policy file that replaces the user and project files [for a person: $HOOKKIT_POLICY]
+    #[arg(long, global = true, value_name = "FILE")]
     policy: Option<PathBuf>,
     /// Print shell completions (bash, zsh, fish, elvish, powershell) or the man page (man).
     #[arg(long, hide = true, value_name = "TARGET", value_parser = generate::TARGETS)]
@@ -75,8 +77,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    let env = Env::capture();
     let cli = Cli::parse();
-    match run(cli) {
+    match run(cli, env) {
         Ok(code) => code,
         Err(e) => {
             let _ = writeln!(std::io::stderr().lock(), "{}: {e}", denied::BINARY);
@@ -85,7 +88,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> hookkit::Result<ExitCode> {
+fn run(cli: Cli, env: Env) -> hookkit::Result<ExitCode> {
     if let Some(target) = &cli.generate {
         generate::generate(
             Cli::command(),
@@ -98,6 +101,7 @@ fn run(cli: Cli) -> hookkit::Result<ExitCode> {
     }
     let Some(command) = cli.command else {
         let options = denied::Options {
+            env,
             log: cli.log,
             policy: cli.policy,
         };
@@ -105,9 +109,16 @@ fn run(cli: Cli) -> hookkit::Result<ExitCode> {
             denied::handle(input, &options)
         }));
     };
-    let trail = commands::locate(cli.log.as_deref(), cli.policy)?;
+    let mut warn = |e: &hookkit::Error| {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "{}: warning: {e}; reading the trail without it",
+            denied::BINARY
+        );
+    };
+    let trail = commands::locate(&env, None, cli.log.as_deref(), cli.policy, &mut warn)?;
     let stdout = std::io::stdout();
-    let style = Style::detect(stdout.is_terminal());
+    let style = Style::detect(stdout.is_terminal(), env.no_color);
     let mut out = stdout.lock();
     match command {
         Command::Verify { head } => {

@@ -11,6 +11,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 #[path = "../common/generate.rs"]
 mod generate;
+use hookkit::env::{Env, Role};
 use hookkit::gate::{self, Options, explain, replay};
 use hookkit::{HookSpec, run_hook};
 
@@ -18,11 +19,13 @@ use hookkit::{HookSpec, run_hook};
 #[derive(Debug, Parser)]
 #[command(version, after_help = EXAMPLES)]
 struct Cli {
-    /// A policy file that replaces the user and project files (the built-in layer stays).
-    #[arg(long, global = true, env = "HOOKKIT_POLICY", value_name = "FILE")]
+    /// A policy file that replaces the user and project files (the built-in layer stays)
+    /// [for a person: $HOOKKIT_POLICY; in a hook that variable can only add restrictions]
+    #[arg(long, global = true, value_name = "FILE")]
     policy: Option<PathBuf>,
-    /// The audit log to write (default: `[audit] log`, else .claude/logs/hookkit-audit.jsonl).
-    #[arg(long, global = true, env = "HOOKKIT_AUDIT_LOG", value_name = "FILE")]
+    /// The audit log to write [default: `[audit] log` of your own file, else
+    /// .claude/logs/hookkit-audit.jsonl]
+    #[arg(long, global = true, value_name = "FILE")]
     log: Option<PathBuf>,
     /// Print shell completions (bash, zsh, fish, elvish, powershell) or the man page (man).
     #[arg(long, hide = true, value_name = "TARGET", value_parser = generate::TARGETS)]
@@ -80,15 +83,23 @@ Examples:
   pretooluse-gate --policy ci.toml replay session.jsonl --json";
 
 fn main() -> ExitCode {
+    let env = Env::capture();
     // Hook mode without arguments is what runs on every tool call: skip the argument parser.
     if std::env::args_os().len() == 1 {
-        return hook(&Options::from_env());
+        return hook(&Options::hook(env));
     }
     let cli = Cli::parse();
     if let Some(target) = &cli.generate {
         return print_generated(target);
     }
+    let role = if cli.command.is_some() {
+        Role::Person
+    } else {
+        Role::Hook
+    };
     let options = Options {
+        env,
+        role,
         policy: cli.policy,
         log: cli.log,
     };
@@ -111,7 +122,11 @@ fn hook(options: &Options) -> ExitCode {
 }
 
 fn run(command: Command, options: &Options) -> hookkit::Result<ExitCode> {
-    let cwd = std::env::current_dir().map_err(|e| hookkit::Error::io("reading", ".", e))?;
+    let cwd = options
+        .env
+        .cwd
+        .clone()
+        .ok_or_else(|| hookkit::Error::Other("the working directory cannot be read".into()))?;
     let (text, json) = match command {
         Command::Explain {
             command,

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, ValueEnum};
+use hookkit::env::Env;
 use hookkit::lint::{self, Options, catalog, discover, render, verify};
 
 #[path = "../common/generate.rs"]
@@ -47,8 +48,9 @@ struct Cli {
     /// The settings are used only by headless runs (`claude -p`), where defer works.
     #[arg(long)]
     headless: bool,
-    /// The project root; defaults to CLAUDE_PROJECT_DIR, then the working directory.
-    #[arg(long, env = "CLAUDE_PROJECT_DIR")]
+    /// The project root [default: $CLAUDE_PROJECT_DIR, else the nearest directory up with a
+    /// .claude/ directory or a git root]
+    #[arg(long)]
     project_dir: Option<PathBuf>,
     /// Print the long description of a finding id, such as HK201, and exit.
     #[arg(long, value_name = "ID")]
@@ -59,9 +61,10 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
+    let env = Env::capture();
     let cli = Cli::parse();
     let mut out = std::io::stdout().lock();
-    match run(&cli, &mut out) {
+    match run(&cli, &env, &mut out) {
         Ok(code) => code,
         Err(message) => {
             let _ = out.flush();
@@ -71,7 +74,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: &Cli, out: &mut impl Write) -> Result<ExitCode, String> {
+fn run(cli: &Cli, env: &Env, out: &mut impl Write) -> Result<ExitCode, String> {
     if let Some(target) = &cli.generate {
         generate::generate(Cli::command(), "rules-lint", target, out)?;
         return Ok(ExitCode::SUCCESS);
@@ -86,22 +89,20 @@ fn run(cli: &Cli, out: &mut impl Write) -> Result<ExitCode, String> {
         .map_err(|e| e.to_string())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let cwd = std::env::current_dir().map_err(|e| format!("reading the working directory: {e}"))?;
-    let project_dir = cli
-        .project_dir
+    let cwd = env
+        .cwd
         .clone()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| cwd.clone());
+        .ok_or("the working directory cannot be read")?;
+    let project_dir = hookkit::locations::find_project(env, cli.project_dir.as_deref())
+        .map_err(|e| e.to_string())?;
     let options = Options {
         project_dir: project_dir.clone(),
-        home: hookkit::env::home_dir(),
-        path_var: std::env::var_os("PATH"),
+        home: env.home.clone(),
+        path_var: env.path.clone(),
         headless: cli.headless,
     };
     let files = if cli.files.is_empty() {
-        let policy = std::env::var_os(hookkit::env::POLICY)
-            .filter(|p| !p.is_empty())
-            .map(PathBuf::from);
+        let policy = env.policy.clone();
         discover::for_project(
             &project_dir,
             options.home.as_deref(),
@@ -124,8 +125,7 @@ fn run(cli: &Cli, out: &mut impl Write) -> Result<ExitCode, String> {
     }
     let written = match cli.format {
         Format::Text => {
-            let color = std::io::stdout().is_terminal()
-                && std::env::var_os(hookkit::env::NO_COLOR).is_none();
+            let color = std::io::stdout().is_terminal() && !env.no_color;
             write!(out, "{}", render::text(&report, color))
         }
         Format::Json => writeln!(out, "{:#}", render::json(&report)),

@@ -22,9 +22,11 @@ use serde::Deserialize;
 
 use crate::audit::{Record, Trail};
 use crate::classify::{self, Context};
-use crate::config::{self, Discovery, Layer};
+use crate::config::{Discovery, Effective, Layer};
+use crate::env::{Env, Role};
+use crate::locations::{Flags, Locations};
 use crate::protocol::{Event, HookInput, Reply, ToolCall, ToolView};
-use crate::{Outcome, Result, env, shell};
+use crate::{Outcome, Result, shell};
 
 /// The binary's name, as recorded in the trail and prefixed to messages.
 pub const BINARY: &str = "permission-denied-logger";
@@ -119,9 +121,11 @@ fn finding_classes(call: &ToolCall, ctx: &Context) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Options from the command line.
+/// What a run works with: the environment, read once in `main`, and the command line's flags.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// The environment.
+    pub env: Env,
     /// `--log`.
     pub log: Option<PathBuf>,
     /// `--policy`.
@@ -135,16 +139,20 @@ pub fn handle(input: &HookInput, options: &Options) -> Result<Outcome> {
     let Event::PermissionDenied { call, reason, .. } = &input.event else {
         return Ok(Outcome::Reply(Reply::no_opinion()));
     };
-    let project_dir = env::project_dir(&input.common.cwd);
+    let project_dir = options.env.project_dir_for(&input.common.cwd);
     let layers = load_layers(options, &project_dir);
-    let settings: Settings = config::section(&layers, "permission_denied").unwrap_or_else(|e| {
+    let effective = Effective::of(&layers).unwrap_or_else(|e| {
+        warn(&format!("{e}; using the built-in policy"));
+        Effective::default()
+    });
+    let settings: Settings = effective.section("permission_denied").unwrap_or_else(|e| {
         warn(&format!("{e}; using retry = true"));
         Settings::default()
     });
     let ctx = Context {
         cwd: input.common.cwd.clone(),
         project_dir: project_dir.clone(),
-        home: env::home_dir(),
+        home: options.env.home.clone(),
         allowed_hosts: Vec::new(),
     };
     let retry = settings.retry_for(call, &ctx);
@@ -155,11 +163,17 @@ pub fn handle(input: &HookInput, options: &Options) -> Result<Outcome> {
     record.rule_id = Some(RULE_ID.into());
     record.rule_source = Some(RULE_SOURCE.into());
     record.latency = started.elapsed();
-    let trail = Trail::resolve(options.log.as_deref(), &layers, &project_dir).unwrap_or_else(|e| {
-        warn(&format!("{e}; using the default log"));
-        Trail::resolve(options.log.as_deref(), &[], &project_dir)
-            .unwrap_or_else(|_| Trail::at(crate::audit::default_path(&project_dir)))
-    });
+    let flags = Flags {
+        log: options.log.clone(),
+        queue: None,
+    };
+    let trail = Trail::of(&Locations::resolve(
+        &options.env,
+        Role::Hook,
+        &project_dir,
+        &effective,
+        &flags,
+    ));
     if let Err(e) = trail.append(&record) {
         warn(&format!("denial not recorded: {e}"));
     }
@@ -169,15 +183,20 @@ pub fn handle(input: &HookInput, options: &Options) -> Result<Outcome> {
     )))
 }
 
-/// The policy layers; on a broken policy file, the built-in layer alone (with a warning),
-/// because this hook must answer whatever happens.
+/// The policy layers that load; a broken file is skipped with a warning, because this hook
+/// must answer whatever happens.
 fn load_layers(options: &Options, project_dir: &Path) -> Vec<Layer> {
-    Discovery::for_project(options.policy.clone(), project_dir.to_path_buf())
-        .load()
-        .unwrap_or_else(|e| {
-            warn(&format!("{e}; using the built-in policy"));
-            Discovery::default().load().unwrap_or_default()
-        })
+    let discovery = Discovery::new(
+        &options.env,
+        Role::Hook,
+        options.policy.clone(),
+        project_dir.to_path_buf(),
+    );
+    let (layers, errors) = discovery.load_lenient();
+    for error in errors {
+        warn(&format!("{error}; skipping that file"));
+    }
+    layers
 }
 
 fn warn(message: &str) {
@@ -189,10 +208,14 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::config;
 
     fn settings(toml: &str) -> Settings {
         let layer = Layer::parse(config::LayerSource::BuiltIn, toml.to_owned()).unwrap();
-        config::section(&[layer], "permission_denied").unwrap()
+        Effective::of(&[layer])
+            .unwrap()
+            .section("permission_denied")
+            .unwrap()
     }
 
     fn bash(command: &str) -> ToolCall {
@@ -238,6 +261,6 @@ mod tests {
             "[[permission_denied.override]]\ntool = \"Bash\"\nretri = false\n".into(),
         )
         .unwrap();
-        assert!(config::section::<Settings>(&[layer], "permission_denied").is_err());
+        assert!(Effective::of(&[layer]).is_err());
     }
 }

@@ -7,7 +7,8 @@
 //!
 //! - [`protocol`]: the hook wire protocol: typed inputs for every event, reply builders.
 //! - [`runner`]: the one runner every binary uses; reads stdin, answers once, fails safe.
-//! - [`config`]: finding and reading the layered policy files.
+//! - [`config`]: finding, reading and merging the layered policy files; the policy schema.
+//! - [`locations`]: where hookkit keeps every file it reads or writes.
 //! - [`jq`]: jq conditions over a hook input.
 //! - [`glob`]: gitignore-style path globs.
 //! - [`permission`]: Claude Code's permission-rule syntax.
@@ -20,7 +21,7 @@
 //! - [`audit`]: the append-only, hash-chained audit trail.
 //! - [`denied`]: the PermissionDenied hook: record the classifier's denial, answer retry.
 //! - [`review`]: the review queue of `defer-for-review`: defer, review, resume.
-//! - [`env`](mod@env): the environment variables hookkit reads.
+//! - [`env`](mod@env): the environment, read once at a binary's entry point.
 //! - [`wiring`]: merging hookkit into a Claude Code settings file, and taking it out.
 //! - [`Error`]: the one error type.
 #![warn(missing_docs)]
@@ -36,6 +37,7 @@ pub mod gate;
 pub mod glob;
 pub mod jq;
 pub mod lint;
+pub mod locations;
 pub mod permission;
 pub mod policy;
 pub mod protocol;

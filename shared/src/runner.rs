@@ -13,13 +13,15 @@
 //!   signal, which would let the call go ahead).
 //!
 //! Each ends in the binary's [`FailureDecision`]: `ask` (a `PreToolUse` ask reply, exit 0) or
-//! `deny` (the reason on stderr, empty stdout, exit 2). Where the event is not `PreToolUse`, or
+//! `deny` (the reason on stderr, empty stdout, exit 2). An `ask` becomes `deny` when the
+//! session's permission mode means nobody would see the prompt (`bypassPermissions`,
+//! `dontAsk`, `auto`, or a mode hookkit does not know): a failure never lets a call run unseen. Where the event is not `PreToolUse`, or
 //! is unknown because the input did not parse, both end in exit 2. Exactly one answer is ever
 //! written: the first writer takes a process-wide lock and later ones are dropped.
 
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -40,7 +42,7 @@ pub enum Outcome {
 
 /// What a hook answers when it cannot decide: its input was bad, it failed, it panicked or it
 /// ran out of time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FailureDecision {
     /// Ask the user (a `PreToolUse` ask reply); exit 2 for other events.
@@ -92,6 +94,8 @@ struct RunnerState {
     binary: &'static str,
     failure: AtomicU8,
     event_name: Mutex<Option<String>>,
+    /// Nobody can answer a prompt in this session, so an ask would not reach a person.
+    unattended: AtomicBool,
 }
 
 static STATE: OnceLock<RunnerState> = OnceLock::new();
@@ -129,6 +133,7 @@ where
         binary: spec.binary,
         failure: AtomicU8::new(encode(spec.on_error)),
         event_name: Mutex::new(None),
+        unattended: AtomicBool::new(true),
     });
     install_panic_hook();
     MEMORY_BOUND.store(spec.max_memory_bytes, Ordering::SeqCst);
@@ -142,6 +147,11 @@ where
     if let Ok(mut name) = state.event_name.lock() {
         *name = Some(input.event_name.clone());
     }
+    let presence = crate::gate::decision::Presence::of(input.common.permission_mode.as_deref());
+    state.unattended.store(
+        presence == crate::gate::decision::Presence::Nobody,
+        Ordering::SeqCst,
+    );
     inject_fault("handler");
     match handler(&input) {
         Ok(outcome) => answer(&outcome),
@@ -220,8 +230,10 @@ fn fail_code(reason: &str) -> u8 {
         return 2;
     };
     let state = STATE.get();
+    let unattended = state.is_none_or(|s| s.unattended.load(Ordering::SeqCst));
     let decision = match state.map(|s| s.failure.load(Ordering::SeqCst)) {
         Some(1) => FailureDecision::Deny,
+        _ if unattended => FailureDecision::Deny,
         _ => FailureDecision::Ask,
     };
     let event = state

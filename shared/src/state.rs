@@ -7,9 +7,9 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::{Error, Result, env};
+use crate::{Error, Result};
 
 /// Consecutive denials per session, kept in files under one directory.
 #[derive(Debug, Clone)]
@@ -21,14 +21,6 @@ impl DenialStreak {
     /// The streak kept under `dir`.
     pub fn new(dir: PathBuf) -> Self {
         Self { dir }
-    }
-
-    /// The state directory: `$HOOKKIT_STATE_DIR`, else `<project>/.claude/hookkit-state`.
-    pub fn default_dir(project_dir: &Path) -> PathBuf {
-        match std::env::var_os(env::STATE_DIR) {
-            Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-            _ => project_dir.join(".claude").join("hookkit-state"),
-        }
     }
 
     /// Counts one more denial for the session and returns the streak including it.

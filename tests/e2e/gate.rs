@@ -104,6 +104,8 @@ fn gate_denies_rm_rf_of_a_source_directory_and_it_survives() {
     require_finished("pretooluse-gate");
     require_classified("rm -rf src");
     s.install(&[]);
+    // Opted into auto mode in the user's own file: local, reversible work runs silently.
+    s.user_policy("[gate]\nmode = \"auto\"\n");
     s.write("src/main.rs", "fn main() {}\n");
     s.write("target/debug/junk", "build output\n");
     let api = FakeApi::start(Script::calls([bash("rm -rf src"), bash("rm -rf target")]));
@@ -120,7 +122,7 @@ fn gate_denies_rm_rf_of_a_source_directory_and_it_survives() {
         "rm -rf src must be denied by our gate, got: {denial:?}\n{}",
         api.dump()
     );
-    // Build output is fair game: the same command on target/ is allowed and runs.
+    // Build output is fair game in auto mode: the same command on target/ is allowed and runs.
     assert!(
         !s.path("target").exists(),
         "rm -rf target (build output) must be allowed and run; tool_result: {:?}",

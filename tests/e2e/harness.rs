@@ -274,6 +274,14 @@ impl Scenario {
         output
     }
 
+    /// Writes the user's own policy file (`~/.claude/hookkit.toml`), the only file that may
+    /// opt into a looser mode or allow.
+    pub(crate) fn user_policy(&self, text: &str) {
+        let path = self.home().join(".claude/hookkit.toml");
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("creating ~/.claude");
+        std::fs::write(&path, text).expect("writing the user policy");
+    }
+
     /// Runs `install.sh` with `args` then `extra`, as the scenario's user.
     pub(crate) fn install_sh(&self, args: &[&str], extra: &[&str]) -> Output {
         let mut cmd = Command::new(repo_root().join("install.sh"));

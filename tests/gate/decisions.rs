@@ -3,13 +3,17 @@
 
 use serde_json::{Value, json};
 
-use super::{GATE, with_project_policy};
+use super::{GATE, with_project_policy, with_user_policy};
 use crate::util::Sandbox;
 
 #[test]
 fn works_with_no_policy_file_at_all() {
     let sandbox = Sandbox::new();
-    assert_eq!(sandbox.hook(GATE).bash("ls -la").run().decision(), "allow");
+    assert_eq!(
+        sandbox.hook(GATE).bash("ls -la").run().decision(),
+        "none",
+        "the default mode (guard) never allows: Claude Code's own rules decide"
+    );
     assert_eq!(sandbox.hook(GATE).bash("rm -rf /").run().decision(), "deny");
     assert_eq!(
         sandbox.hook(GATE).bash("frobnicate --all").run().decision(),
@@ -27,7 +31,7 @@ ask = ["Bash(git push:*)"]
 allow = ["Bash(npm run test:*)"]
 "#;
     let sandbox = Sandbox::new();
-    let deny = with_project_policy(&sandbox, policy)
+    let deny = with_user_policy(&sandbox, policy)
         .bash("curl https://example.com")
         .run();
     assert_eq!(deny.decision(), "deny");
@@ -176,7 +180,7 @@ fn protected_paths_ask_even_when_an_allow_rule_covers_them() {
         format!("{project}/deploy/prod.yml"),
         format!("{home}/.bashrc"),
     ] {
-        let run = with_project_policy(&sandbox, policy)
+        let run = with_user_policy(&sandbox, policy)
             .tool("Write", json!({"file_path": path, "content": "x"}))
             .run();
         // At least ask: the classifier may rate the write high (a shell rc file) and deny.
@@ -238,8 +242,8 @@ fn guard_mode_never_allows() {
 fn plan_mode_never_allows_a_write() {
     let sandbox = Sandbox::new();
     sandbox.write(
-        "project/.claude/hookkit.toml",
-        "[permissions]\nallow = [\"Edit\"]\n",
+        "home/.claude/hookkit.toml",
+        "[gate]\nmode = \"auto\"\n[permissions]\nallow = [\"Edit\"]\n",
     );
     let path = sandbox.project().join("a.txt").display().to_string();
     let write = json!({"file_path": path, "content": "x"});
@@ -257,13 +261,12 @@ fn plan_mode_never_allows_a_write() {
 #[test]
 fn bypass_permissions_still_denies_high_risk() {
     let sandbox = Sandbox::new();
-    sandbox.write(
-        "project/.claude/hookkit.toml",
-        "[gate]\nhigh_risk = \"ask\"\n",
-    );
+    sandbox.write("home/.claude/hookkit.toml", "[gate]\nhigh_risk = \"ask\"\n");
     let rm = json!({"command": "rm -rf /"});
     assert_eq!(with_mode(&sandbox, "default", "Bash", rm.clone()), "ask");
-    assert_eq!(with_mode(&sandbox, "bypassPermissions", "Bash", rm), "deny");
+    for nobody in ["bypassPermissions", "dontAsk", "auto"] {
+        assert_eq!(with_mode(&sandbox, nobody, "Bash", rm.clone()), "deny");
+    }
 }
 
 #[test]

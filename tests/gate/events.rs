@@ -37,25 +37,37 @@ fn permission_request_denies_allows_or_leaves_the_prompt() {
     );
     let high = permission_request(&sandbox, "rm -rf /");
     assert_eq!(high["hookSpecificOutput"]["decision"]["behavior"], "deny");
-    let allow = permission_request(&sandbox, "ls");
-    assert_eq!(allow["hookSpecificOutput"]["decision"]["behavior"], "allow");
+    // The default policy never approves a prompt on the user's behalf.
+    assert_eq!(permission_request(&sandbox, "ls"), json!({}));
     assert_eq!(
         permission_request(&sandbox, "npm install left-pad"),
         json!({})
     );
     assert_eq!(permission_request(&sandbox, "frobnicate"), json!({}));
+    // Only an opt-in in the user's own file approves, and only local, reversible work.
+    sandbox.write("home/.claude/hookkit.toml", "[gate]\nmode = \"auto\"\n");
+    let allow = permission_request(&sandbox, "ls");
+    assert_eq!(allow["hookSpecificOutput"]["decision"]["behavior"], "allow");
+    assert_eq!(
+        permission_request(&sandbox, "git push origin HEAD:refs/heads/feature"),
+        json!({}),
+        "a push reaches outside the machine: the prompt is shown"
+    );
 }
 
 #[test]
-fn permission_request_denies_high_risk_even_when_pretooluse_would_ask() {
+fn permission_request_leaves_high_risk_to_the_person_who_asked_for_it() {
     let sandbox = Sandbox::new();
-    sandbox.write(
+    sandbox.write("home/.claude/hookkit.toml", "[gate]\nhigh_risk = \"ask\"\n");
+    assert_eq!(sandbox.hook(GATE).bash("rm -rf /").run().decision(), "ask");
+    assert_eq!(permission_request(&sandbox, "rm -rf /"), json!({}));
+    // A project file cannot ask for that.
+    let other = Sandbox::new();
+    other.write(
         "project/.claude/hookkit.toml",
         "[gate]\nhigh_risk = \"ask\"\n",
     );
-    assert_eq!(sandbox.hook(GATE).bash("rm -rf /").run().decision(), "ask");
-    let reply = permission_request(&sandbox, "rm -rf /");
-    assert_eq!(reply["hookSpecificOutput"]["decision"]["behavior"], "deny");
+    assert_eq!(other.hook(GATE).bash("rm -rf /").run().decision(), "deny");
 }
 
 #[test]
@@ -128,6 +140,8 @@ fn denials_are_audited_and_low_risk_allows_are_not() {
 fn log_allows_all_and_an_explicit_log_path() {
     let sandbox = Sandbox::new();
     let log = sandbox.root().join("elsewhere/audit.jsonl");
+    let from_env = sandbox.root().join("from-env/audit.jsonl");
+    sandbox.write("home/.claude/hookkit.toml", "[gate]\nmode = \"auto\"\n");
     sandbox.write(
         "project/.claude/hookkit.toml",
         "[audit]\nlog_allows = \"all\"\n",
@@ -137,14 +151,18 @@ fn log_allows_all_and_an_explicit_log_path() {
         .args(["--log".as_ref(), log.as_os_str()])
         .bash("ls")
         .run();
+    // A hook ignores a log named by the environment, which a repository's settings can set.
     sandbox
         .hook(GATE)
-        .env("HOOKKIT_AUDIT_LOG", &log)
+        .env("HOOKKIT_AUDIT_LOG", &from_env)
         .bash("pwd")
         .run();
     let records = audit_lines(&log);
-    assert_eq!(records.len(), 2, "{records:?}");
+    assert_eq!(records.len(), 1, "{records:?}");
     assert!(records.iter().all(|r| r["decision"] == "allow"));
+    assert!(!from_env.exists());
+    let default = audit_lines(&sandbox.project().join(".claude/logs/hookkit-audit.jsonl"));
+    assert_eq!(default.len(), 1, "{default:?}");
 }
 
 #[test]
@@ -152,9 +170,10 @@ fn an_audit_failure_never_changes_the_decision() {
     let sandbox = Sandbox::new();
     // A directory where the log file should be: every append fails.
     std::fs::create_dir_all(sandbox.root().join("log-is-a-dir")).unwrap();
+    let log_dir = sandbox.root().join("log-is-a-dir");
     let run = sandbox
         .hook(GATE)
-        .env("HOOKKIT_AUDIT_LOG", sandbox.root().join("log-is-a-dir"))
+        .args(["--log".as_ref(), log_dir.as_os_str()])
         .bash("rm -rf /")
         .run();
     assert_eq!(run.decision(), "deny");

@@ -18,7 +18,7 @@ fn a_broken_project_file_asks_by_default() {
 fn a_broken_project_file_uses_the_user_files_on_error() {
     let sandbox = Sandbox::new();
     sandbox.write("home/.claude/hookkit.toml", "[gate]\non_error = \"deny\"\n");
-    let run = with_project_policy(&sandbox, "[permissions]\nallow = [\"bash(ls)\"]\n")
+    let run = with_project_policy(&sandbox, "[permissions]\ndeny = [\"bash(ls)\"]\n")
         .bash("ls")
         .run();
     run.code(2)
@@ -39,6 +39,28 @@ fn an_explicit_file_with_on_error_deny_and_a_bad_rule_denies() {
         .run()
         .code(2)
         .stderr_contains("ci.toml");
+}
+
+#[test]
+fn a_broken_project_file_cannot_downgrade_the_users_deny() {
+    let sandbox = Sandbox::new();
+    sandbox.write("home/.claude/hookkit.toml", "[gate]\non_error = \"deny\"\n");
+    with_project_policy(&sandbox, "[gate]\non_error = \"ask\"\nescalate_afer = 5\n")
+        .bash("ls")
+        .run()
+        .code(2)
+        .stderr_contains("escalate_after");
+}
+
+#[test]
+fn failures_never_ask_where_nobody_is_at_the_prompt() {
+    let sandbox = Sandbox::new();
+    for mode in ["bypassPermissions", "dontAsk", "auto"] {
+        let mut payload = crate::util::fixture_json("captures/pretooluse-bash-rm.json");
+        payload["permission_mode"] = serde_json::json!(mode);
+        payload["tool_input"] = serde_json::json!({"command": "echo 'unterminated"});
+        sandbox.hook(GATE).payload(payload).run().code(2);
+    }
 }
 
 #[test]
@@ -72,7 +94,7 @@ fn a_command_that_does_not_parse_gets_the_failure_decision() {
 #[test]
 fn a_failing_condition_gets_the_failure_decision() {
     let sandbox = Sandbox::new();
-    let policy = "[[rule]]\nid = \"bad\"\nwhen = '.tool_input.command | error(\"boom\")'\ndecision = \"allow\"\n";
+    let policy = "[[rule]]\nid = \"bad\"\nwhen = '.tool_input.command | error(\"boom\")'\ndecision = \"ask\"\n";
     let run = with_project_policy(&sandbox, policy).bash("ls").run();
     assert_eq!(run.decision(), "ask");
     assert!(run.reason().contains("bad"), "{}", run.reason());

@@ -17,3 +17,10 @@ pub(crate) fn with_project_policy(sandbox: &Sandbox, policy: &str) -> Hook {
     sandbox.write("project/.claude/hookkit.toml", policy);
     sandbox.hook(GATE)
 }
+
+/// A gate run in `sandbox` with the user's own policy file (`~/.claude/hookkit.toml`) holding
+/// `policy`: the only file that may allow, opt into a looser mode or name locations.
+pub(crate) fn with_user_policy(sandbox: &Sandbox, policy: &str) -> Hook {
+    sandbox.write("home/.claude/hookkit.toml", policy);
+    sandbox.hook(GATE)
+}

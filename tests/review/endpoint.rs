@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::{bash_call, headless, item_of, items, queue_dir};
+use super::{bash_call, headless, item_of, items, queue_dir, user_review_policy};
 use crate::util::Sandbox;
 
 /// A one-request server: answers with `status` and `body` after `delay`, and hands back the
@@ -127,10 +127,7 @@ fn refusal_denies_with_the_services_reason() {
         r#"{"approve": false, "reason": "outside the change window"}"#,
         Duration::ZERO,
     );
-    sandbox.write(
-        "project/.claude/hookkit.toml",
-        &format!("[review]\nendpoint = \"{}\"\n", service.url),
-    );
+    user_review_policy(&sandbox, &format!("endpoint = \"{}\"\n", service.url));
     let run = headless(&sandbox).payload(secret_call("toolu_ep_no")).run();
     assert_eq!(run.decision(), "deny");
     assert!(
@@ -181,10 +178,7 @@ fn silence_errors_and_garbage_defer() {
     ];
     for (what, service) in cases {
         let sandbox = Sandbox::new();
-        sandbox.write(
-            "project/.claude/hookkit.toml",
-            "[review]\nendpoint_timeout_ms = 500\n",
-        );
+        user_review_policy(&sandbox, "endpoint_timeout_ms = 500\n");
         let started = std::time::Instant::now();
         let run = headless(&sandbox)
             .args(["--approval-endpoint", &service.url])
@@ -247,10 +241,7 @@ fn a_failed_tls_handshake_defers() {
     let service = serve("200 OK", r#"{"approve": true}"#, Duration::ZERO);
     let url = service.url.replace("http://", "https://");
     let sandbox = Sandbox::new();
-    sandbox.write(
-        "project/.claude/hookkit.toml",
-        "[review]\nendpoint_timeout_ms = 500\n",
-    );
+    user_review_policy(&sandbox, "endpoint_timeout_ms = 500\n");
     let run = headless(&sandbox)
         .args(["--approval-endpoint", &url])
         .bash("rm -rf build")

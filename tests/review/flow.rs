@@ -360,22 +360,35 @@ fn review_settings_from_policy_and_flags() {
 fn queue_location_flag_and_environment() {
     let sandbox = Sandbox::new();
     let custom = sandbox.root().join("elsewhere");
+    // A hook ignores a queue named by the environment (a repository's settings could give it
+    // an empty one): the call is queued in the project's queue.
     let run = headless(&sandbox)
         .env("HOOKKIT_REVIEW_DIR", &custom)
         .bash("rm -rf build")
         .run();
     assert_eq!(run.decision(), "defer");
-    assert_eq!(items(&custom).len(), 1);
+    assert!(!custom.exists());
+    assert_eq!(items(&queue_dir(&sandbox)).len(), 1);
     let flag = sandbox.root().join("flagged");
     let run = headless(&sandbox)
-        .env("HOOKKIT_REVIEW_DIR", &custom)
         .args(["--queue".as_ref(), flag.as_os_str()])
         .payload(bash_call("toolu_flag", "rm -rf build"))
         .run();
     // Another queue: no pending item there, so this one defers too.
     assert_eq!(run.decision(), "defer");
     assert_eq!(items(&flag).len(), 1);
-    assert!(items(&queue_dir(&sandbox)).is_empty());
+    // A person's command follows the variable.
+    let listed = sandbox
+        .hook(BIN)
+        .env("HOOKKIT_REVIEW_DIR", &flag)
+        .args(["list", "--json"])
+        .run()
+        .code(0);
+    assert!(
+        listed.stdout().contains("toolu_flag"),
+        "{}",
+        listed.stdout()
+    );
 }
 
 #[test]

@@ -130,7 +130,10 @@ pub(crate) fn in_process(command: &str, project: &Path, on_error: OnError) -> De
     if !policy.exists() {
         std::fs::write(&policy, on_error.policy()).expect("writing the policy");
     }
+    // The environment is empty: nothing of the developer's leaks in.
     let options = hookkit::gate::Options {
+        env: hookkit::env::Env::default(),
+        role: hookkit::env::Role::Hook,
         policy: Some(policy),
         log: Some(project.join("metamorphic-audit.jsonl")),
     };

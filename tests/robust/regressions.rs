@@ -165,7 +165,9 @@ fn found_policy_files_parse_or_fail_with_the_file_named() {
         let source = LayerSource::Project(PathBuf::from("fuzz/.claude/hookkit.toml"));
         match Layer::parse(source, text) {
             Ok(layer) => {
-                let _ = config::section::<Value>(&[layer], "gate");
+                if let Ok(effective) = config::Effective::of(&[layer]) {
+                    let _ = effective.section::<Value>("gate");
+                }
             }
             Err(error) => assert!(error.to_string().contains("hookkit.toml"), "{error}"),
         }

@@ -8,16 +8,36 @@ use super::report::{self, Filter};
 use super::tail::{self, Style};
 use super::verify::{Head, Verdict, verify};
 use super::{Trail, rotated_files};
-use crate::config::Discovery;
-use crate::{Error, Result, env};
+use crate::config::{Discovery, Effective};
+use crate::env::{Env, Role};
+use crate::locations::{self, Flags, Locations};
+use crate::{Error, Result};
 
-/// The trail a person means: `--log`, `HOOKKIT_AUDIT_LOG`, `[audit] log` of the project's
-/// policy, or the default; the project is `CLAUDE_PROJECT_DIR`, else the current directory.
-pub fn locate(log: Option<&Path>, policy: Option<PathBuf>) -> Result<Trail> {
-    let cwd = std::env::current_dir().map_err(|e| Error::io("reading", ".", e))?;
-    let project_dir = env::project_dir(&cwd);
-    let layers = Discovery::for_project(policy, project_dir.clone()).load()?;
-    Trail::resolve(log, &layers, &project_dir)
+/// The trail a person means: `--log`, `HOOKKIT_AUDIT_LOG`, `[audit] log` of the user's policy,
+/// or the default under the project (found as [`crate::locations::find_project`] finds it).
+/// A policy file that does not load is reported through `warn` and skipped: reading the trail
+/// is how a person finds out what went wrong.
+pub fn locate(
+    env: &Env,
+    project_dir: Option<&Path>,
+    log: Option<&Path>,
+    policy: Option<PathBuf>,
+    warn: &mut dyn FnMut(&Error),
+) -> Result<Trail> {
+    let project_dir = locations::find_project(env, project_dir)?;
+    let discovery = Discovery::new(env, Role::Person, policy, project_dir.clone());
+    let (layers, errors) = discovery.load_lenient();
+    errors.iter().for_each(&mut *warn);
+    let effective = Effective::of(&layers).unwrap_or_else(|e| {
+        warn(&e);
+        Effective::default()
+    });
+    let flags = Flags {
+        log: log.map(Path::to_path_buf),
+        queue: None,
+    };
+    let found = Locations::resolve(env, Role::Person, &project_dir, &effective, &flags);
+    Ok(Trail::of(&found))
 }
 
 fn write_err(e: std::io::Error) -> Error {

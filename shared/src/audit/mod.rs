@@ -19,7 +19,8 @@
 //! # Sections
 //!
 //! - [`Record`]: what a binary hands to [`append`] or [`Trail::append`].
-//! - [`Trail`], [`resolve_path`], [`Settings`]: where the log is and how big it may grow.
+//! - [`Trail`], [`Settings`]: where the log is and how big it may grow (the location itself is
+//!   resolved by [`crate::locations`]).
 //! - [`verify`], [`report`], [`tail`]: reading the trail back; [`commands`] prints them.
 
 mod chain;
@@ -37,9 +38,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{self, Layer};
+use crate::Result;
+use crate::locations::Locations;
 use crate::protocol::HookInput;
-use crate::{Result, env};
 
 pub use chain::GENESIS;
 pub use line::{INPUT_SUMMARY_LIMIT, REASON_LIMIT, summarise_input};
@@ -124,16 +125,7 @@ pub const DEFAULT_MAX_BYTES: u64 = 10 * 1024 * 1024;
 
 /// The default log: `<project>/.claude/logs/hookkit-audit.jsonl`.
 pub fn default_path(project_dir: &Path) -> PathBuf {
-    project_dir
-        .join(".claude")
-        .join("logs")
-        .join("hookkit-audit.jsonl")
-}
-
-/// Where the log is, first match wins: `cli` (`--log`), `HOOKKIT_AUDIT_LOG`, `[audit] log`
-/// (relative to `project_dir`), then [`default_path`].
-pub fn resolve_path(cli: Option<&Path>, layers: &[Layer], project_dir: &Path) -> Result<PathBuf> {
-    Ok(Trail::resolve(cli, layers, project_dir)?.path)
+    project_dir.join(crate::locations::AUDIT_LOG)
 }
 
 /// A log file and its rotation size: what every append needs.
@@ -154,22 +146,12 @@ impl Trail {
         }
     }
 
-    /// The log and rotation size from `--log`, the environment and the policy layers (see
-    /// [`resolve_path`]).
-    pub fn resolve(cli: Option<&Path>, layers: &[Layer], project_dir: &Path) -> Result<Self> {
-        let settings: Settings = config::section(layers, "audit")?;
-        let from_env = std::env::var_os(env::AUDIT_LOG)
-            .filter(|p| !p.is_empty())
-            .map(PathBuf::from);
-        let path = cli
-            .map(Path::to_path_buf)
-            .or(from_env)
-            .or_else(|| settings.log.map(|log| project_dir.join(log)))
-            .unwrap_or_else(|| default_path(project_dir));
-        Ok(Self {
-            path,
-            max_bytes: settings.max_bytes.unwrap_or(DEFAULT_MAX_BYTES),
-        })
+    /// The log and rotation size of a run's locations.
+    pub fn of(locations: &Locations) -> Self {
+        Self {
+            path: locations.audit_log.clone(),
+            max_bytes: locations.audit_max_bytes,
+        }
     }
 
     /// Appends one record: redacted, chained to the previous one, written whole under an

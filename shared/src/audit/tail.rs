@@ -19,8 +19,7 @@ pub struct Style {
 
 impl Style {
     /// Colour when `is_terminal` and `NO_COLOR` is unset or empty.
-    pub fn detect(is_terminal: bool) -> Self {
-        let no_color = std::env::var_os(crate::env::NO_COLOR).is_some_and(|v| !v.is_empty());
+    pub fn detect(is_terminal: bool, no_color: bool) -> Self {
         Self {
             color: is_terminal && !no_color,
         }
@@ -190,7 +189,7 @@ mod tests {
 
     #[test]
     fn colour_only_when_asked_for() {
-        let plain = render(LINE, Style::detect(false));
+        let plain = render(LINE, Style::detect(false, false));
         assert_eq!(
             plain,
             "2026-11-21 10:00:00 deny    Bash  ls\n    r\n    b PreToolUse, session 01234567, seq 3\n"

@@ -13,6 +13,7 @@
 )]
 
 mod bash;
+pub mod catalog;
 mod code;
 mod data;
 mod file_tool;

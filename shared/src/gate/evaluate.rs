@@ -6,17 +6,20 @@
 //!    line is split into its simple commands (nested ones included): a deny or ask rule
 //!    matches when any of them matches; an allow rule must cover each of them. Every simple
 //!    command gets an opinion and the strictest wins: deny > ask > no opinion > allow.
-//! 3. Modes: the policy's `mode` and the session's `permission_mode` adjust the result.
+//! 3. Modes: every conclusion becomes an answer through the decision table
+//!    ([`super::decision`]), which reads the gate mode, `high_risk` and the session's
+//!    permission mode.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use serde_json::Value;
 
+use super::decision::{Conclusion, Situation};
 use super::protected::ProtectedPaths;
 use super::verdict::{Basis, Opinion, Verdict};
-use crate::classify::{self, Assessment, Context, Risk};
-use crate::policy::{CallFacts, HighRisk, Mode, Policy, Rule, RuleDecision};
+use crate::classify::{self, Assessment, Context, Risk, catalog};
+use crate::policy::{CallFacts, Policy, Rule, RuleDecision};
 use crate::protocol::{FileAccess, ToolCall, ToolView};
 use crate::shell::{self, Command, Origin, RedirectKind};
 use crate::{Error, Result, secrets};
@@ -42,6 +45,11 @@ pub fn evaluate(policy: &Policy, request: &Request<'_>) -> Result<Verdict> {
     if let Some(verdict) = input_filter(request.call, &view) {
         return Ok(verdict);
     }
+    let situation = Situation::new(
+        policy.gate.mode,
+        policy.gate.high_risk,
+        request.permission_mode,
+    );
     let facts = CallFacts::new(
         request.call,
         &view,
@@ -55,13 +63,13 @@ pub fn evaluate(policy: &Policy, request: &Request<'_>) -> Result<Verdict> {
         request,
         facts: &facts,
         protected: &protected,
+        situation,
     };
     let mut verdict = match &view {
         ToolView::Bash(bash) => stage.bash(&shell::parse(&bash.command)?)?,
         _ => stage.other()?,
     };
     verdict.classified = verdict.opinion;
-    stage.apply_modes(&mut verdict)?;
     Ok(verdict)
 }
 
@@ -88,6 +96,7 @@ fn input_filter(call: &ToolCall, view: &ToolView) -> Option<Verdict> {
     }
     let list = kinds.join(", ");
     let mut verdict = Verdict::new(Opinion::Deny, Basis::Secret);
+    verdict.conclusion = Some(Conclusion::Secret);
     verdict.rule_id = Some(format!("secrets.{}", kinds[0]));
     verdict.rule_source = Some("built-in input filter".into());
     verdict.reason = format!(
@@ -109,6 +118,7 @@ struct Stage<'a> {
     request: &'a Request<'a>,
     facts: &'a CallFacts<'a>,
     protected: &'a ProtectedPaths,
+    situation: Situation,
 }
 
 impl Stage<'_> {
@@ -119,7 +129,7 @@ impl Stage<'_> {
                 for command in commands {
                     if rule.matches_command(self.facts, command)? {
                         trace.push(format!("rule {} matches `{}`", rule.id, command.text));
-                        return Ok(with_trace(rule_verdict(rule), trace));
+                        return Ok(with_trace(self.rule_verdict(rule)?, trace));
                     }
                 }
             }
@@ -148,7 +158,7 @@ impl Stage<'_> {
             && let Some(Some(first)) = allowed.first()
             && allowed.iter().all(Option::is_some)
         {
-            return Ok(with_trace(rule_verdict(first), trace));
+            return Ok(with_trace(self.rule_verdict(first)?, trace));
         }
         let assessment = classify::assess(self.request.call, &self.context())?;
         trace.extend(assessment.trace.iter().map(|t| format!("classifier: {t}")));
@@ -157,7 +167,7 @@ impl Stage<'_> {
         for (command, rule) in commands.iter().zip(&allowed) {
             if let Some(rule) = rule {
                 skip.push(&command.text);
-                best = Some(stricter(best, rule_verdict(rule)));
+                best = Some(stricter(best, self.rule_verdict(rule)?));
             }
         }
         let verdict = self.classifier_verdict(&assessment, &skip, best);
@@ -173,7 +183,7 @@ impl Stage<'_> {
             for rule in self.policy.rules_deciding(decision) {
                 if rule.matches_call(self.facts)? {
                     trace.push(format!("rule {} matches", rule.id));
-                    return Ok(with_trace(rule_verdict(rule), trace));
+                    return Ok(with_trace(self.rule_verdict(rule)?, trace));
                 }
             }
         }
@@ -192,7 +202,7 @@ impl Stage<'_> {
         for rule in self.policy.rules_deciding(RuleDecision::Allow) {
             if rule.matches_call(self.facts)? {
                 trace.push(format!("rule {} allows", rule.id));
-                return Ok(with_trace(rule_verdict(rule), trace));
+                return Ok(with_trace(self.rule_verdict(rule)?, trace));
             }
         }
         let assessment = classify::assess(self.request.call, &self.context())?;
@@ -214,7 +224,10 @@ impl Stage<'_> {
         let assessment = classify::assess(self.request.call, &self.context())?;
         trace.extend(assessment.trace.iter().map(|t| format!("classifier: {t}")));
         let classified = self.classifier_verdict(&assessment, &[], None);
-        Ok(stricter(Some(protected_verdict(path, entry)), classified))
+        Ok(stricter(
+            Some(self.protected_verdict(path, entry)),
+            classified,
+        ))
     }
 
     /// Combines the classifier's findings (minus the commands an allow rule covers) with what
@@ -229,7 +242,15 @@ impl Stage<'_> {
             if skip.contains(&finding.subject.as_str()) {
                 continue;
             }
-            let mut verdict = Verdict::new(self.opinion_for(finding.risk), Basis::Classifier);
+            let conclusion = match catalog::effect_of(&finding.class, finding.risk) {
+                catalog::Effect::Unreadable => Conclusion::Unreadable,
+                effect => Conclusion::Classified {
+                    risk: finding.risk,
+                    effect,
+                },
+            };
+            let mut verdict = Verdict::new(self.situation.opinion(conclusion), Basis::Classifier);
+            verdict.conclusion = Some(conclusion);
             verdict.risk = Some(finding.risk);
             verdict.rule_id = Some(finding.class.clone());
             verdict.rule_source = Some("built-in classifier".into());
@@ -250,6 +271,7 @@ impl Stage<'_> {
                 continue;
             }
             let mut verdict = Verdict::new(Opinion::None, Basis::Unrecognised);
+            verdict.conclusion = Some(Conclusion::Unrecognised);
             verdict.reason = format!("not recognised: {action}");
             best = Some(stricter(best, verdict));
         }
@@ -258,41 +280,6 @@ impl Stage<'_> {
             verdict.reason = "nothing to assess".into();
             verdict
         })
-    }
-
-    fn opinion_for(&self, risk: Risk) -> Opinion {
-        let gate = &self.policy.gate;
-        match (risk, gate.mode) {
-            (Risk::High, _) if self.request.permission_mode == Some("bypassPermissions") => {
-                Opinion::Deny
-            }
-            (Risk::High, _) => match gate.high_risk {
-                HighRisk::Deny => Opinion::Deny,
-                HighRisk::Ask => Opinion::Ask,
-            },
-            (_, Mode::Guard) => Opinion::None,
-            (Risk::Medium, Mode::Strict) => Opinion::Ask,
-            (Risk::Low | Risk::Medium, _) => Opinion::Allow,
-        }
-    }
-
-    /// Stage 3: guard mode never allows; plan mode never allows a write.
-    fn apply_modes(&self, verdict: &mut Verdict) -> Result<()> {
-        if verdict.opinion != Opinion::Allow {
-            return Ok(());
-        }
-        if self.policy.gate.mode == Mode::Guard {
-            verdict.opinion = Opinion::None;
-            verdict
-                .trace
-                .push("mode guard: never allows; no opinion instead".into());
-        } else if self.request.permission_mode == Some("plan") && !self.read_only()? {
-            verdict.opinion = Opinion::None;
-            verdict
-                .trace
-                .push("permission mode plan: a write is never allowed; no opinion instead".into());
-        }
-        Ok(())
     }
 
     /// Whether the call only reads: a file read, a fetch or search, or a command line that
@@ -323,6 +310,52 @@ impl Stage<'_> {
             }
             _ => false,
         })
+    }
+
+    /// The verdict of a matching rule; an allow rule in plan mode allows only a read.
+    fn rule_verdict(&self, rule: &Rule) -> Result<Verdict> {
+        let conclusion = match rule.decision {
+            RuleDecision::Deny => Conclusion::RuleDeny,
+            RuleDecision::Ask => Conclusion::RuleAsk,
+            RuleDecision::Allow => Conclusion::RuleAllow {
+                reads: self.situation.plan && self.read_only()?,
+            },
+        };
+        let mut verdict = Verdict::new(self.situation.opinion(conclusion), Basis::Rule);
+        verdict.conclusion = Some(conclusion);
+        verdict.rule_id = Some(rule.id.clone());
+        verdict.rule_source = Some(rule.source.to_string());
+        verdict.reason = rule.reason.clone().unwrap_or_else(|| match rule.decision {
+            RuleDecision::Deny => format!("denied by policy rule `{}`", rule.id),
+            RuleDecision::Ask => format!("policy rule `{}` asks for confirmation", rule.id),
+            RuleDecision::Allow => format!("allowed by policy rule `{}`", rule.id),
+        });
+        verdict.message = rule
+            .message
+            .clone()
+            .unwrap_or_else(|| default_message(&verdict.reason));
+        Ok(verdict)
+    }
+
+    /// The verdict of a write to a protected path: hookkit's own files and Claude Code's
+    /// settings are refused outright; other protected paths need a person.
+    fn protected_verdict(&self, path: &Path, entry: &str) -> Verdict {
+        let conclusion = if super::protected::refused(entry) {
+            Conclusion::Protected
+        } else {
+            Conclusion::ProtectedMaybe
+        };
+        let mut verdict = Verdict::new(self.situation.opinion(conclusion), Basis::Protected);
+        verdict.conclusion = Some(conclusion);
+        verdict.rule_id = Some(format!("protected:{entry}"));
+        verdict.rule_source = Some("protected paths".into());
+        verdict.reason = format!(
+            "writes to {} (protected: {entry}); hookkit's own files, Claude Code's settings and \
+             what runs later are not changed by the agent",
+            path.display()
+        );
+        verdict.message = default_message(&verdict.reason);
+        verdict
     }
 
     fn context(&self) -> Context {
@@ -357,39 +390,6 @@ fn stricter(current: Option<Verdict>, candidate: Verdict) -> Verdict {
             }
         }
     }
-}
-
-fn rule_verdict(rule: &Rule) -> Verdict {
-    let opinion = match rule.decision {
-        RuleDecision::Deny => Opinion::Deny,
-        RuleDecision::Ask => Opinion::Ask,
-        RuleDecision::Allow => Opinion::Allow,
-    };
-    let mut verdict = Verdict::new(opinion, Basis::Rule);
-    verdict.rule_id = Some(rule.id.clone());
-    verdict.rule_source = Some(rule.source.to_string());
-    verdict.reason = rule.reason.clone().unwrap_or_else(|| match rule.decision {
-        RuleDecision::Deny => format!("denied by policy rule `{}`", rule.id),
-        RuleDecision::Ask => format!("policy rule `{}` asks for confirmation", rule.id),
-        RuleDecision::Allow => format!("allowed by policy rule `{}`", rule.id),
-    });
-    verdict.message = rule
-        .message
-        .clone()
-        .unwrap_or_else(|| default_message(&verdict.reason));
-    verdict
-}
-
-fn protected_verdict(path: &Path, entry: &str) -> Verdict {
-    let mut verdict = Verdict::new(Opinion::Ask, Basis::Protected);
-    verdict.rule_id = Some(format!("protected:{entry}"));
-    verdict.rule_source = Some("protected paths".into());
-    verdict.reason = format!(
-        "writes to {} (protected: {entry}); a person must confirm",
-        path.display()
-    );
-    verdict.message = default_message(&verdict.reason);
-    verdict
 }
 
 fn default_message(reason: &str) -> String {

@@ -5,8 +5,8 @@
 //! - `PreToolUse`: the full pipeline ([`evaluate`]), then the denial streak (after
 //!   `escalate_after` consecutive denials in a session the gate asks instead, so that a person
 //!   sees what the agent keeps trying), then the audit trail;
-//! - `PermissionRequest`: deny what the gate denies and anything high risk, allow only what it
-//!   would allow, otherwise no opinion (the prompt is shown);
+//! - `PermissionRequest`: deny what the gate denies, allow only what it would allow (never
+//!   with the default policy), otherwise no opinion (the prompt is shown);
 //! - `UserPromptSubmit`: block a prompt that carries a secret, without echoing it.
 //!
 //! Every other event gets `{}`. The policy's `on_error` becomes the runner's failure decision
@@ -16,6 +16,7 @@
 //! [`explain`] and [`replay`] run the same pipeline for people, without touching the session
 //! state or the audit trail.
 
+pub mod decision;
 mod evaluate;
 pub mod explain;
 mod protected;
@@ -28,36 +29,55 @@ use std::time::Instant;
 pub use evaluate::{Request, evaluate};
 pub use verdict::{Basis, Opinion, Verdict};
 
-use crate::audit::{self, Record};
+use crate::audit::{Record, Trail};
 use crate::classify::Risk;
 use crate::config::Discovery;
+use crate::env::{Env, Role};
+use crate::locations::{Flags, Locations};
 use crate::policy::{self, LogAllows, Policy};
 use crate::protocol::{Event, HookInput, Reply, ToolCall};
 use crate::state::DenialStreak;
-use crate::{Outcome, Result, env, runner, secrets};
+use crate::{Outcome, Result, runner, secrets};
+use decision::Situation;
 
 /// The binary's name, as recorded in the audit trail.
 const BINARY: &str = "pretooluse-gate";
 
-/// What the command line adds to a hook run.
+/// What a run of the gate works with: the environment, read once in `main`, who is running
+/// it, and the command line's flags.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// An explicit policy file that replaces the user and project files.
+    /// The environment.
+    pub env: Env,
+    /// A hook answering Claude Code, or a person running `explain` or `replay`.
+    pub role: Role,
+    /// `--policy FILE`: replaces the user and project files.
     pub policy: Option<PathBuf>,
-    /// An explicit audit log.
+    /// `--log FILE`: the audit log.
     pub log: Option<PathBuf>,
 }
 
 impl Options {
-    /// The options of a hook run without arguments: the explicit policy comes from
-    /// `HOOKKIT_POLICY` (read by discovery), the log from `HOOKKIT_AUDIT_LOG`.
-    pub fn from_env() -> Self {
+    /// A hook run with no flags in this environment.
+    pub fn hook(env: Env) -> Self {
         Self {
-            policy: None,
-            log: std::env::var_os(env::AUDIT_LOG)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from),
+            env,
+            ..Self::default()
         }
+    }
+
+    /// Where this run's files are, for a policy already loaded.
+    pub fn locations(&self, policy: &Policy) -> Locations {
+        Locations::resolve(
+            &self.env,
+            self.role,
+            &policy.project_dir,
+            &policy.effective,
+            &Flags {
+                log: self.log.clone(),
+                queue: None,
+            },
+        )
     }
 }
 
@@ -79,10 +99,15 @@ pub fn load_policy(input: &HookInput, options: &Options) -> Result<Policy> {
 }
 
 /// Reads the policy for the project of `cwd` (`CLAUDE_PROJECT_DIR` when set) and makes its
-/// `on_error` the failure decision; when a file is broken, the `on_error` of the layers that
-/// parse.
+/// `on_error` the failure decision; when a file is broken, the strictest `on_error` of the
+/// layers that parse.
 pub fn policy_for(cwd: &std::path::Path, options: &Options) -> Result<Policy> {
-    let discovery = Discovery::for_project(options.policy.clone(), env::project_dir(cwd));
+    let discovery = Discovery::new(
+        &options.env,
+        options.role,
+        options.policy.clone(),
+        options.env.project_dir_for(cwd),
+    );
     match Policy::load(&discovery) {
         Ok(policy) => {
             runner::set_failure_decision(policy.gate.on_error);
@@ -111,8 +136,16 @@ fn pre_tool_use(
     started: Instant,
 ) -> Result<Reply> {
     let policy = load_policy(input, options)?;
+    let locations = options.locations(&policy);
+    let situation = situation(&policy, input);
     let mut verdict = evaluate(&policy, &request(input, call))?;
-    track_denials(&policy, &input.common.session_id, &mut verdict);
+    track_denials(
+        &policy,
+        &locations,
+        situation,
+        &input.common.session_id,
+        &mut verdict,
+    );
     record(
         &policy,
         options,
@@ -127,13 +160,29 @@ fn pre_tool_use(
     })
 }
 
-/// Counts denials per session and turns a deny into an ask past `escalate_after`; an allow
-/// ends the streak. A state-file problem leaves the verdict as it was.
-fn track_denials(policy: &Policy, session_id: &str, verdict: &mut Verdict) {
+/// The decision table's view of this call's session.
+fn situation(policy: &Policy, input: &HookInput) -> Situation {
+    Situation::new(
+        policy.gate.mode,
+        policy.gate.high_risk,
+        input.common.permission_mode.as_deref(),
+    )
+}
+
+/// Counts denials per session and turns a deny into an ask past `escalate_after`, where a
+/// person is at the prompt; any other answer ends the streak. A state-file problem leaves the verdict
+/// as it was.
+fn track_denials(
+    policy: &Policy,
+    locations: &Locations,
+    situation: Situation,
+    session_id: &str,
+    verdict: &mut Verdict,
+) {
     let limit = policy.gate.escalate_after;
-    let streak = DenialStreak::new(DenialStreak::default_dir(&policy.project_dir));
+    let streak = DenialStreak::new(locations.streak_dir());
     match verdict.opinion {
-        Opinion::Deny if limit > 0 => {
+        Opinion::Deny if limit > 0 && situation.may_escalate() => {
             if let Ok(count) = streak.record_denial(session_id)
                 && count > limit
             {
@@ -150,12 +199,13 @@ fn track_denials(policy: &Policy, session_id: &str, verdict: &mut Verdict) {
                     .push(format!("denial {count} in a row: escalated to ask"));
             }
         }
-        Opinion::Allow => {
-            // Failing to reset only keeps a stale streak, which can only turn a deny into an
-            // ask later; it never allows anything.
+        Opinion::Deny => {}
+        _ => {
+            // Any answer but a denial ends the streak. Failing to reset only keeps a stale
+            // streak, which can only turn a deny into an ask later, and only where a person is
+            // at the prompt; it never allows anything.
             let _ = streak.reset(session_id);
         }
-        _ => {}
     }
 }
 
@@ -167,23 +217,11 @@ fn permission_request(
 ) -> Result<Reply> {
     let policy = load_policy(input, options)?;
     let verdict = evaluate(&policy, &request(input, call))?;
-    record(
-        &policy,
-        options,
-        input,
-        &verdict,
-        verdict.opinion.as_str(),
-        started,
-    );
-    // High risk is refused here even with `high_risk = "ask"`: the prompt this event stands
-    // for is the last chance to stop it, and headless runs have nobody to answer it.
-    let high = verdict.basis == Basis::Classifier && verdict.risk == Some(Risk::High);
-    Ok(match verdict.opinion {
+    let answer = decision::permission_request(verdict.opinion);
+    record(&policy, options, input, &verdict, answer.as_str(), started);
+    Ok(match answer {
         Opinion::Deny => {
             Reply::permission_request_deny(&input.event_name, &verdict.reply_text(), false)
-        }
-        Opinion::Ask if high => {
-            Reply::permission_request_deny(&input.event_name, &verdict.message, false)
         }
         Opinion::Allow => Reply::permission_request_allow(&input.event_name),
         Opinion::Ask | Opinion::None => Reply::no_opinion(),
@@ -210,18 +248,6 @@ fn user_prompt(input: &HookInput, prompt: &str, options: &Options, started: Inst
         record(&policy, options, input, &verdict, "block", started);
     }
     Reply::block(&reason)
-}
-
-/// The audit log: `--log` / `HOOKKIT_AUDIT_LOG`, else `[audit] log` (relative to the project),
-/// else the default under the project.
-pub fn audit_log_path(policy: &Policy, options: &Options) -> PathBuf {
-    if let Some(path) = &options.log {
-        return path.clone();
-    }
-    match &policy.audit.log {
-        Some(log) if !log.is_empty() => policy.project_dir.join(log),
-        _ => audit::default_path(&policy.project_dir),
-    }
 }
 
 /// Writes the decision to the audit trail when the policy says so. A failure to write never
@@ -252,7 +278,12 @@ fn record(
     record.rule_source.clone_from(&verdict.rule_source);
     record.reason = Some(verdict.reason.clone());
     record.latency = started.elapsed();
-    let _ = audit::append(&audit_log_path(policy, options), &record);
+    let locations = options.locations(policy);
+    let trail = Trail {
+        path: locations.audit_log,
+        max_bytes: locations.audit_max_bytes,
+    };
+    let _ = trail.append(&record);
 }
 
 #[cfg(test)]

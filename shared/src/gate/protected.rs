@@ -27,6 +27,13 @@ const SHELL_RC_FILES: &[&str] = &[
     ".config/fish/config.fish",
 ];
 
+/// Whether a write to the protected entry `entry` is refused outright (hookkit's own files,
+/// Claude Code's settings, git's internals and shell start-up files: what runs later), rather
+/// than left to a person (`.vscode/`, `.idea/`, a policy's `protected_paths`).
+pub(crate) fn refused(entry: &str) -> bool {
+    entry == ".claude/" || entry == ".git/" || entry.starts_with("~/.")
+}
+
 /// Programs whose non-option arguments are files they change.
 const WRITERS: &[&str] = &[
     "rm", "mv", "cp", "tee", "touch", "truncate", "ln", "chmod", "chown", "chgrp", "install",

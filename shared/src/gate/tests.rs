@@ -27,6 +27,14 @@ fn project(text: &str) -> Policy {
     )])
 }
 
+/// A policy from the user's own file, which may allow and opt into looser modes.
+fn user(text: &str) -> Policy {
+    policy_of(&[(
+        LayerSource::User("/home/u/.claude/hookkit.toml".into()),
+        text,
+    )])
+}
+
 fn decide_in(policy: &Policy, tool: &str, input: Value, mode: &str) -> Verdict {
     let hook_input = json!({"tool_name": tool, "tool_input": &input, "permission_mode": mode});
     let call = ToolCall::new(tool, input);
@@ -223,7 +231,7 @@ fn deny_rules_see_through_wrappers() {
         .find(|r| r.id == "Bash(git push:*)")
         .unwrap();
     assert!(rule.matches_command(&facts, command).unwrap());
-    let allow = project("[permissions]\nallow = [\"Bash(git push:*)\"]\n");
+    let allow = user("[permissions]\nallow = [\"Bash(git push:*)\"]\n");
     let rule = allow
         .rules
         .iter()
@@ -237,7 +245,7 @@ fn deny_rules_see_through_wrappers() {
 
 #[test]
 fn an_allow_must_cover_every_simple_command() {
-    let policy = project("[permissions]\nallow = [\"Bash(npm run test:*)\"]\n");
+    let policy = user("[permissions]\nallow = [\"Bash(npm run test:*)\"]\n");
     assert_eq!(bash(&policy, "npm run test").opinion, Opinion::Allow);
     assert_eq!(
         bash(&policy, "npm run test && npm run test --watch").opinion,
@@ -252,7 +260,7 @@ fn an_allow_must_cover_every_simple_command() {
 
 #[test]
 fn allow_rules_take_mcp_wildcards_only_after_the_server() {
-    let policy = project("[permissions]\nallow = [\"mcp__*\", \"mcp__github__get_*\"]\n");
+    let policy = user("[permissions]\nallow = [\"mcp__*\", \"mcp__github__get_*\"]\n");
     assert_eq!(
         decide(&policy, "mcp__slack__post", json!({})).opinion,
         Opinion::None
@@ -288,7 +296,7 @@ fn a_user_deny_beats_a_project_allow_and_ask() {
 fn user_file_anchors_slash_paths_at_home() {
     let policy = policy_of(&[(
         LayerSource::User("/home/u/.claude/hookkit.toml".into()),
-        "[permissions]\ndeny = [\"Read(/notes/**)\"]\n",
+        "[gate]\nmode = \"auto\"\n[permissions]\ndeny = [\"Read(/notes/**)\"]\n",
     )]);
     assert_eq!(
         decide(&policy, "Read", json!({"file_path": "/home/u/notes/a"})).opinion,
@@ -302,7 +310,7 @@ fn user_file_anchors_slash_paths_at_home() {
 
 #[test]
 fn protected_paths_ask_even_when_allowed() {
-    let policy = project(
+    let policy = user(
         "[gate]\nprotected_paths = [\"/deploy/**\"]\n[permissions]\nallow = [\"Edit\", \"Bash\"]\n",
     );
     for (tool, path) in [
@@ -350,7 +358,12 @@ fn modes_adjust_the_classifier() {
     assert_eq!(bash(&guard, "make").opinion, Opinion::None);
     assert_eq!(bash(&guard, "rm -rf /").opinion, Opinion::Deny);
 
-    let ask_high = project("[gate]\nhigh_risk = \"ask\"\n");
+    let ask_high = user("[gate]\nhigh_risk = \"ask\"\n");
+    assert_eq!(
+        bash(&project("[gate]\nhigh_risk = \"ask\"\n"), "rm -rf /").opinion,
+        Opinion::Deny,
+        "a project file cannot loosen high_risk"
+    );
     assert_eq!(bash(&ask_high, "rm -rf /").opinion, Opinion::Ask);
     let bypass = decide_in(
         &ask_high,
@@ -360,7 +373,8 @@ fn modes_adjust_the_classifier() {
     );
     assert_eq!(bypass.opinion, Opinion::Deny);
 
-    let allow_all = project("[permissions]\nallow = [\"Edit\", \"Bash(make)\"]\n");
+    let allow_all =
+        user("[gate]\nmode = \"auto\"\n[permissions]\nallow = [\"Edit\", \"Bash(make)\"]\n");
     let plan_write = decide_in(
         &allow_all,
         "Write",
@@ -403,6 +417,51 @@ fn modes_adjust_the_classifier() {
             Opinion::None,
             "{low_risk_write} writes, so plan mode must not allow it"
         );
+    }
+}
+
+#[test]
+fn a_project_file_cannot_allow_or_opt_into_a_looser_mode() {
+    let policy = project(
+        "[gate]\nmode = \"auto\"\n[permissions]\nallow = [\"Bash\", \"Write\"]\n\
+         [[rule]]\nid = \"all\"\ndecision = \"allow\"\n",
+    );
+    for command in ["ls", "make", "rm old.log", "git push origin HEAD:feature"] {
+        assert_ne!(bash(&policy, command).opinion, Opinion::Allow, "{command}");
+    }
+    let write = decide(
+        &policy,
+        "Write",
+        json!({"file_path": "/proj/a", "content": "x"}),
+    );
+    assert_ne!(write.opinion, Opinion::Allow);
+    // The same from the user's own file is an opt-in.
+    let opted = user("[gate]\nmode = \"auto\"\n");
+    assert_eq!(bash(&opted, "ls").opinion, Opinion::Allow);
+}
+
+#[test]
+fn the_default_policy_never_allows() {
+    let policy = policy_of(&[]);
+    for command in [
+        "ls",
+        "git status",
+        "make",
+        "rm old.log",
+        "git push origin HEAD:refs/heads/feature",
+        "npm install left-pad",
+    ] {
+        for mode in [
+            "default",
+            "acceptEdits",
+            "auto",
+            "bypassPermissions",
+            "dontAsk",
+            "plan",
+        ] {
+            let verdict = decide_in(&policy, "Bash", json!({ "command": command }), mode);
+            assert_ne!(verdict.opinion, Opinion::Allow, "{command} in {mode}");
+        }
     }
 }
 
@@ -512,7 +571,7 @@ fn regexes_and_conditions_compile_only_when_reached() {
         "[[rule]]\nid = \"a\"\nprogram = \"kubectl\"\ncommand_regex = '(unclosed'\ndecision = \"deny\"\n\
          [[rule]]\nid = \"b\"\ntools = [\"WebFetch\"]\nwhen = '.x |||'\ndecision = \"deny\"\n",
     );
-    assert_eq!(bash(&policy, "ls").opinion, Opinion::Allow);
+    assert_eq!(bash(&policy, "ls").opinion, Opinion::None);
     let call = ToolCall::new("Bash", json!({"command": "kubectl get x"}));
     let input = json!({});
     let error = evaluate(

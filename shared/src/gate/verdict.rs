@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::decision::Conclusion;
 use crate::classify::Risk;
 use crate::protocol::PermissionDecision;
 
@@ -67,6 +68,9 @@ pub struct Verdict {
     pub classified: Opinion,
     /// What decided.
     pub basis: Basis,
+    /// What the pipeline concluded, which the decision table turned into the opinion.
+    #[serde(skip)]
+    pub conclusion: Option<Conclusion>,
     /// The highest risk the classifier saw, if it looked.
     pub risk: Option<Risk>,
     /// The rule or class id that decided.
@@ -92,6 +96,7 @@ impl Verdict {
             opinion,
             classified: opinion,
             basis,
+            conclusion: None,
             risk: None,
             rule_id: None,
             rule_source: None,

@@ -17,7 +17,7 @@ mod policy;
 pub mod render;
 mod rules;
 mod settings;
-mod suggest;
+pub(crate) mod suggest;
 pub mod verify;
 
 use std::path::{Path, PathBuf};

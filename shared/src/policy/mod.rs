@@ -1,11 +1,13 @@
 //! The gate's policy: settings and rules read from the layered policy files, and matching them
 //! against tool calls with Claude Code's semantics.
 //!
-//! [`Policy::load`] reads every layer once per process ([`config::Discovery`]). Rule lists are
-//! merged across layers and keep their layer order; the gate checks every deny rule before any
-//! ask rule and every ask rule before any allow rule, so an allow in a later layer can never
-//! override a deny or ask of an earlier one, and a deny anywhere wins. Each rule keeps its id
-//! and the file and line it came from.
+//! [`Policy::load`] reads every layer once per process ([`config::Discovery`]) and merges the
+//! settings by the schema's rules ([`config::Effective`]). Rule lists are merged across layers
+//! and keep their layer order; the gate checks every deny rule before any ask rule and every ask
+//! rule before any allow rule, so an allow in a later layer can never override a deny or ask of
+//! an earlier one, and a deny anywhere wins. Allow rules of untrusted layers (the project's
+//! committed file) are not read at all: a repository can add restrictions, never permissions.
+//! Each rule keeps its id and the file and line it came from.
 
 mod call;
 mod path;
@@ -26,7 +28,7 @@ pub(crate) use path::{Anchors, PathPattern, normalise};
 pub use rule::{Rule, RuleDecision, RuleSource};
 pub use settings::{AuditSettings, GateSettings, HighRisk, LogAllows, Mode};
 
-use crate::config::{self, Discovery, Layer, LayerSource};
+use crate::config::{Discovery, Effective, Layer, LayerSource, Trust};
 use crate::permission::PermissionRule;
 use crate::{Error, FailureDecision, Result};
 use permission_match::PermissionMatcher;
@@ -46,8 +48,10 @@ pub struct Policy {
     pub project_dir: PathBuf,
     /// The user's home, if known.
     pub home: Option<PathBuf>,
-    /// The files that were read, lowest first (`<built-in>` first).
+    /// The files that were read, lowest first (`<built-in>` first), with their kind.
     pub sources: Vec<String>,
+    /// The merged settings, and what untrusted layers set that was not honoured.
+    pub effective: Effective,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -67,12 +71,14 @@ impl Policy {
 
     /// Builds the policy from layers already read.
     pub fn from_layers(layers: &[Layer], project_dir: &Path, home: Option<&Path>) -> Result<Self> {
-        let mut gate: GateSettings = config::section(layers, "gate")?;
-        gate.protected_paths = union_of_lists(layers, "gate", "protected_paths")?;
-        let audit: AuditSettings = config::section(layers, "audit")?;
+        let effective = Effective::of(layers)?;
+        let gate: GateSettings = effective.section("gate")?;
+        let audit: AuditSettings = effective.section("audit")?;
         let mut rules = Vec::new();
-        let mut table_ids: HashMap<String, RuleSource> = HashMap::new();
         for layer in layers {
+            // Ids are unique within a file; a project file reusing a user rule's id must not
+            // make the whole policy fail.
+            let mut table_ids: HashMap<String, RuleSource> = HashMap::new();
             let root = settings_root(&layer.source, project_dir, home);
             let text: Arc<str> = Arc::from(layer.text.as_str());
             read_permissions(layer, &text, &root, &mut rules)?;
@@ -85,6 +91,7 @@ impl Policy {
             project_dir: project_dir.to_path_buf(),
             home: home.map(Path::to_path_buf),
             sources: layers.iter().map(|l| l.source.to_string()).collect(),
+            effective,
         })
     }
 
@@ -94,40 +101,26 @@ impl Policy {
     }
 }
 
-/// The failure decision to use when the policy could not be loaded: the `on_error` of the
-/// layers that still parse (a later layer overriding an earlier one), else `ask`.
+/// The failure decision to use when the policy could not be loaded: the strictest `on_error`
+/// among the layers that still parse (trusted layers override one another, an untrusted layer
+/// can only make it stricter), else `ask`. A broken project file therefore never downgrades the
+/// user's `deny`.
 pub fn failure_decision_despite_errors(discovery: &Discovery) -> FailureDecision {
-    let mut texts = vec![config::BUILT_IN.to_owned()];
-    let files = match &discovery.explicit {
-        Some(path) => vec![path.clone()],
-        None => [
-            discovery
-                .home
-                .as_ref()
-                .map(|h| h.join(".claude").join("hookkit.toml")),
-            Some(discovery.project_dir.join(".claude").join("hookkit.toml")),
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
-    };
-    texts.extend(files.iter().filter_map(|f| std::fs::read_to_string(f).ok()));
-    let mut decision = FailureDecision::Ask;
-    for text in texts {
-        let Ok(table) = text.parse::<toml::Table>() else {
-            continue;
+    let (layers, _) = discovery.load_lenient();
+    let mut trusted = FailureDecision::Ask;
+    let mut strictest_untrusted = FailureDecision::Ask;
+    for layer in &layers {
+        let value = match layer.table.get("gate").and_then(|g| g.get("on_error")) {
+            Some(toml::Value::String(v)) if v == "deny" => FailureDecision::Deny,
+            Some(toml::Value::String(v)) if v == "ask" => FailureDecision::Ask,
+            _ => continue,
         };
-        match table
-            .get("gate")
-            .and_then(|g| g.get("on_error"))
-            .and_then(toml::Value::as_str)
-        {
-            Some("deny") => decision = FailureDecision::Deny,
-            Some("ask") => decision = FailureDecision::Ask,
-            _ => {}
+        match layer.trust() {
+            Trust::Trusted => trusted = value,
+            Trust::Untrusted => strictest_untrusted = strictest_untrusted.max(value),
         }
     }
-    decision
+    trusted.max(strictest_untrusted)
 }
 
 /// What `/x` in a layer's path patterns is relative to: home for the user file, the project
@@ -149,24 +142,6 @@ fn policy_error(layer: &Layer, message: String) -> Error {
     }
 }
 
-fn union_of_lists(layers: &[Layer], section: &str, key: &str) -> Result<Vec<String>> {
-    let mut all: Vec<String> = Vec::new();
-    for layer in layers {
-        let Some(value) = layer.table.get(section).and_then(|s| s.get(key)) else {
-            continue;
-        };
-        let list: Vec<String> = value.clone().try_into().map_err(|e: toml::de::Error| {
-            policy_error(layer, format!("[{section}] {key}: {}", e.message()))
-        })?;
-        for item in list {
-            if !all.contains(&item) {
-                all.push(item);
-            }
-        }
-    }
-    Ok(all)
-}
-
 fn read_permissions(
     layer: &Layer,
     file_text: &Arc<str>,
@@ -184,6 +159,10 @@ fn read_permissions(
         (RuleDecision::Ask, &table.ask),
         (RuleDecision::Allow, &table.allow),
     ] {
+        if decision == RuleDecision::Allow && layer.trust() == Trust::Untrusted {
+            // Reported by `config::Effective` as ignored; never read.
+            continue;
+        }
         for text in list {
             let parsed = PermissionRule::parse(text).map_err(|e| {
                 policy_error(
@@ -221,6 +200,10 @@ fn read_table_rules(
         .try_into()
         .map_err(|e: toml::de::Error| policy_error(layer, format!("[[rule]]: {}", e.message())))?;
     for spec in specs {
+        if spec.decision == RuleDecision::Allow && layer.trust() == Trust::Untrusted {
+            // Reported by `config::Effective` as ignored; never read.
+            continue;
+        }
         if spec.id.trim().is_empty() {
             return Err(policy_error(layer, "[[rule]] with an empty `id`".into()));
         }

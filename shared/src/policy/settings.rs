@@ -4,16 +4,16 @@ use serde::Deserialize;
 
 use crate::FailureDecision;
 
-/// How much the gate decides on its own.
+/// How much the gate may allow on its own (see [`crate::gate::decision`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
-    /// Only deny or ask; never allow.
-    Guard,
-    /// Low risk is allowed silently, medium is allowed and logged, high gets `high_risk`.
+    /// The classifier never allows: the gate answers deny, ask or no opinion (the default).
     #[default]
+    Guard,
+    /// An opt-in: local, reversible low and medium risk work is allowed silently.
     Auto,
-    /// Like `auto`, but medium risk asks.
+    /// An opt-in: local, reversible low risk work is allowed silently; medium risk asks.
     Strict,
 }
 
@@ -35,12 +35,21 @@ pub enum HighRisk {
     /// Cancel the call.
     #[default]
     Deny,
-    /// Let a person decide.
+    /// Let a person decide (where one is at the prompt; elsewhere deny).
     Ask,
 }
 
-/// The `[gate]` table, after layering (later layers override scalars; `protected_paths` is the
-/// union of every layer's list).
+impl HighRisk {
+    /// `deny` or `ask`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Deny => "deny",
+            Self::Ask => "ask",
+        }
+    }
+}
+
+/// The `[gate]` table, after layering by the schema's merge rules.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct GateSettings {
@@ -61,7 +70,7 @@ pub struct GateSettings {
 impl Default for GateSettings {
     fn default() -> Self {
         Self {
-            mode: Mode::Auto,
+            mode: Mode::Guard,
             on_error: FailureDecision::Ask,
             high_risk: HighRisk::Deny,
             escalate_after: 3,

@@ -12,8 +12,9 @@ use super::queue::{Item, Queue, Scan, Status};
 use super::time::stamp;
 use super::{input_sha256, redact_value, summary};
 use crate::audit::{self, Record};
+use crate::env::{Env, Role};
 use crate::protocol::{Event, HookInput, PermissionDecision, Reply, ToolCall};
-use crate::{Outcome, Result, env};
+use crate::{Outcome, Result};
 
 /// The binary name, in messages and audit records.
 pub const BINARY: &str = "defer-for-review";
@@ -22,13 +23,13 @@ pub const DEFAULT_TTL: std::time::Duration = std::time::Duration::from_hours(24)
 
 /// Decides one hook input. Events other than `PreToolUse` get no opinion, and so do calls
 /// that need no review: this hook never allows a call nobody approved.
-pub fn handle(input: &HookInput, overrides: &Overrides) -> Result<Outcome> {
+pub fn handle(input: &HookInput, env: &Env, overrides: &Overrides) -> Result<Outcome> {
     let Event::PreToolUse { call, tool_use_id } = &input.event else {
         return Ok(Outcome::Reply(Reply::no_opinion()));
     };
-    let project_dir = env::project_dir(&input.common.cwd);
-    let settings = Settings::load(&project_dir, overrides)?;
-    let headless = settings.is_headless(|name| std::env::var(name).ok());
+    let project_dir = env.project_dir_for(&input.common.cwd);
+    let settings = Settings::load(env, Role::Hook, &project_dir, overrides)?;
+    let headless = settings.is_headless(env);
     let hook = Hook {
         input,
         call,
@@ -43,11 +44,9 @@ pub fn handle(input: &HookInput, overrides: &Overrides) -> Result<Outcome> {
     Ok(Outcome::Reply(reply))
 }
 
-/// The audit log: `HOOKKIT_AUDIT_LOG`, or the default under the project.
+/// The audit log: the default under the project.
 pub fn audit_path(project_dir: &std::path::Path) -> PathBuf {
-    std::env::var_os(env::AUDIT_LOG)
-        .filter(|p| !p.is_empty())
-        .map_or_else(|| audit::default_path(project_dir), PathBuf::from)
+    audit::default_path(project_dir)
 }
 
 /// Appends a record; a failure is reported on stderr and changes no decision.

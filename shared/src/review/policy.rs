@@ -8,12 +8,14 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::classify::{self, Assessment, Risk};
-use crate::config::{self, Discovery};
+use crate::config::{Discovery, Effective};
+use crate::env::{Env, Role};
 use crate::glob::Pattern;
 use crate::jq::Condition;
+use crate::locations::{Flags, Locations};
 use crate::protocol::{HookInput, ToolCall, ToolView};
 use crate::review::endpoint::Endpoint;
-use crate::{Error, Result, env};
+use crate::{Error, Result};
 
 /// The longest the hook waits for the approval service, whatever the policy says: well under
 /// the hook's own deadline, so a slow service ends in `defer`, never in the runner's failure.
@@ -103,6 +105,8 @@ pub struct Settings {
     pub endpoint_timeout: Duration,
     /// The project root.
     pub project_dir: PathBuf,
+    /// The user's home, if known.
+    pub home: Option<PathBuf>,
 }
 
 /// Why a call needs review.
@@ -119,19 +123,31 @@ pub struct Trigger {
 
 impl Settings {
     /// Reads the policy layers of `project_dir` and applies `overrides` and the environment.
-    pub fn load(project_dir: &Path, overrides: &Overrides) -> Result<Self> {
-        let layers =
-            Discovery::for_project(overrides.policy.clone(), project_dir.to_path_buf()).load()?;
-        let section: ReviewSection = config::section(&layers, "review")?;
-        Self::from_section(project_dir, section, overrides)
+    pub fn load(env: &Env, role: Role, project_dir: &Path, overrides: &Overrides) -> Result<Self> {
+        let layers = Discovery::new(
+            env,
+            role,
+            overrides.policy.clone(),
+            project_dir.to_path_buf(),
+        )
+        .load()?;
+        let effective = Effective::of(&layers)?;
+        let section: ReviewSection = effective.section("review")?;
+        let flags = Flags {
+            log: None,
+            queue: overrides.queue.clone(),
+        };
+        let locations = Locations::resolve(env, role, project_dir, &effective, &flags);
+        Self::from_section(&locations, section, overrides)
     }
 
-    /// Applies `overrides` and the environment to a section already read.
+    /// Applies `overrides` to a section already read.
     pub fn from_section(
-        project_dir: &Path,
+        locations: &Locations,
         section: ReviewSection,
         overrides: &Overrides,
     ) -> Result<Self> {
+        let project_dir = &locations.project_dir;
         let tools = overrides
             .tools
             .clone()
@@ -156,23 +172,7 @@ impl Settings {
             Some(false) => HeadlessMode::Never,
             None => section.headless.unwrap_or_default(),
         };
-        let queue_dir = overrides
-            .queue
-            .clone()
-            .or_else(|| {
-                std::env::var_os(env::REVIEW_DIR)
-                    .filter(|d| !d.is_empty())
-                    .map(PathBuf::from)
-            })
-            .unwrap_or_else(|| {
-                project_dir.join(
-                    section
-                        .queue_dir
-                        .as_deref()
-                        .filter(|d| !d.is_empty())
-                        .unwrap_or(".claude/reviews"),
-                )
-            });
+        let queue_dir = locations.queue_dir.clone();
         let endpoint = overrides
             .endpoint
             .clone()
@@ -196,21 +196,19 @@ impl Settings {
             queue_dir,
             endpoint,
             endpoint_timeout,
-            project_dir: project_dir.to_path_buf(),
+            project_dir: project_dir.clone(),
+            home: locations.home.clone(),
         })
     }
 
     /// Whether the run is headless: the setting, or under `auto` the environment Claude Code
     /// gave this process (`CLAUDE_CODE_ENTRYPOINT=sdk-cli` or `CLAUDE_CODE_SESSION_ATTENDED=0`
     /// in every observed `claude -p` run).
-    pub fn is_headless(&self, var: impl Fn(&str) -> Option<String>) -> bool {
+    pub fn is_headless(&self, env: &Env) -> bool {
         match self.headless {
             HeadlessMode::Always => true,
             HeadlessMode::Never => false,
-            HeadlessMode::Auto => {
-                var(env::ENTRYPOINT).is_some_and(|e| e.starts_with("sdk"))
-                    || var(env::SESSION_ATTENDED).is_some_and(|a| a.trim() == "0")
-            }
+            HeadlessMode::Auto => env.looks_headless(),
         }
     }
 
@@ -221,7 +219,7 @@ impl Settings {
         let ctx = classify::Context {
             cwd: input.common.cwd.clone(),
             project_dir: self.project_dir.clone(),
-            home: env::home_dir(),
+            home: self.home.clone(),
             allowed_hosts: Vec::new(),
         };
         let assessment = match classify::assess(call, &ctx) {
@@ -347,7 +345,8 @@ mod tests {
     use serde_json::json;
 
     fn settings(section: ReviewSection, overrides: &Overrides) -> Settings {
-        Settings::from_section(Path::new("/p"), section, overrides).unwrap()
+        let locations = Locations::defaults(Path::new("/p"), None);
+        Settings::from_section(&locations, section, overrides).unwrap()
     }
 
     fn pre_tool_use(tool: &str, tool_input: &serde_json::Value) -> HookInput {
@@ -444,16 +443,24 @@ mod tests {
     #[test]
     fn headless_guess_and_overrides() {
         let s = settings(ReviewSection::default(), &Overrides::default());
-        assert!(s.is_headless(|k| (k == env::ENTRYPOINT).then(|| "sdk-cli".into())));
-        assert!(s.is_headless(|k| (k == env::SESSION_ATTENDED).then(|| "0".into())));
-        assert!(!s.is_headless(|k| (k == env::ENTRYPOINT).then(|| "cli".into())));
-        assert!(!s.is_headless(|_| None));
+        let env = |entrypoint: Option<&str>, attended: Option<&str>| Env {
+            entrypoint: entrypoint.map(str::to_owned),
+            session_attended: attended.map(str::to_owned),
+            ..Env::default()
+        };
+        assert!(s.is_headless(&env(Some("sdk-cli"), None)));
+        assert!(s.is_headless(&env(None, Some("0"))));
+        assert!(!s.is_headless(&env(Some("cli"), None)));
+        assert!(!s.is_headless(&Env::default()));
         let never = Overrides {
             headless: Some(false),
             ..Overrides::default()
         };
         let s = settings(ReviewSection::default(), &never);
-        assert!(!s.is_headless(|_| Some("sdk-cli".into())));
+        assert!(!s.is_headless(&Env {
+            entrypoint: Some("sdk-cli".into()),
+            ..Env::default()
+        }));
     }
 
     #[test]
@@ -462,9 +469,13 @@ mod tests {
             endpoint: Some("ftp://ci/approve".into()),
             ..ReviewSection::default()
         };
-        let err = Settings::from_section(Path::new("/p"), section, &Overrides::default())
-            .unwrap_err()
-            .to_string();
+        let err = Settings::from_section(
+            &Locations::defaults(Path::new("/p"), None),
+            section,
+            &Overrides::default(),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("http"), "{err}");
         let section = ReviewSection {
             endpoint: Some("https://ci.example.com/approve".into()),

@@ -16,7 +16,8 @@ use super::queue::{Item, Queue, Status};
 use super::shell_quote::quote;
 use super::time::{format_age, stamp};
 use crate::audit::Record;
-use crate::{Error, Result, env};
+use crate::env::{Env, Role};
+use crate::{Error, Result};
 
 /// Which item a command is about.
 #[derive(Debug, Clone)]
@@ -42,20 +43,9 @@ pub struct Desk {
 impl Desk {
     /// The desk of the project around the current directory (`CLAUDE_PROJECT_DIR` when set),
     /// with its policy's queue directory and the audit log.
-    pub fn open(overrides: &Overrides) -> Result<Self> {
-        let cwd = std::env::current_dir()
-            .map_err(|e| Error::io("reading the current directory", ".", e))?;
-        // Without CLAUDE_PROJECT_DIR, the nearest directory up from here with a queue, so that
-        // a reviewer in a subdirectory finds the project's queue.
-        let project = if std::env::var_os(env::PROJECT_DIR).is_some_and(|d| !d.is_empty()) {
-            env::project_dir(&cwd)
-        } else {
-            cwd.ancestors()
-                .find(|dir| dir.join(".claude").join("reviews").is_dir())
-                .unwrap_or(&cwd)
-                .to_path_buf()
-        };
-        let settings = Settings::load(&project, overrides)?;
+    pub fn open(env: &Env, overrides: &Overrides) -> Result<Self> {
+        let project = crate::locations::find_project(env, None)?;
+        let settings = Settings::load(env, Role::Person, &project, overrides)?;
         Ok(Self {
             queue: Queue::new(settings.queue_dir),
             audit_log: audit_path(&project),
@@ -402,10 +392,9 @@ impl Desk {
 }
 
 /// The reviewer's name: `explicit` (`--reviewer`), else `$USER`, else `$LOGNAME`.
-pub fn reviewer_name(explicit: Option<String>) -> Result<String> {
+pub fn reviewer_name(env: &Env, explicit: Option<String>) -> Result<String> {
     explicit
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("LOGNAME").ok())
+        .or_else(|| env.user.clone())
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| {
             Error::Review("who is reviewing? pass --reviewer NAME (or set $USER)".into())
