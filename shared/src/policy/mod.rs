@@ -1,8 +1,8 @@
 //! The gate's policy: settings and rules read from the layered policy files, and matching them
 //! against tool calls with Claude Code's semantics.
 //!
-//! [`Policy::load`] reads every layer once per process ([`config::Discovery`]) and merges the
-//! settings by the schema's rules ([`config::Effective`]). Rule lists are merged across layers
+//! [`Policy::load`] reads every layer once per process ([`crate::config::Discovery`]) and merges the
+//! settings by the schema's rules ([`crate::config::Effective`]). Rule lists are merged across layers
 //! and keep their layer order; the gate checks every deny rule before any ask rule and every ask
 //! rule before any allow rule, so an allow in a later layer can never override a deny or ask of
 //! an earlier one, and a deny anywhere wins. Allow rules of untrusted layers (the project's
