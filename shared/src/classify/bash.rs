@@ -68,6 +68,12 @@ impl Subject<'_> {
 /// Judges every simple command of `line` into `out`.
 pub(super) fn assess_line(line: &str, ctx: &Context, out: &mut Assessment) -> Result<()> {
     let commands = shell::parse(line)?;
+    assess_commands(&commands, ctx, out);
+    Ok(())
+}
+
+/// Judges the simple commands of a line already parsed into `out`.
+pub(super) fn assess_commands(commands: &[Command], ctx: &Context, out: &mut Assessment) {
     out.trace.push(format!(
         "read {} simple command{}",
         commands.len(),
@@ -75,11 +81,11 @@ pub(super) fn assess_line(line: &str, ctx: &Context, out: &mut Assessment) -> Re
     ));
     // `cd dir && rm -rf *`: later commands run in the new directory.
     let mut here = ctx.clone();
-    for command in &commands {
+    for command in commands {
         trace_command(command, out);
         let subject = Subject {
             command,
-            all: &commands,
+            all: commands,
             ctx: &here,
         };
         let verdict = judge(&subject);
@@ -92,7 +98,6 @@ pub(super) fn assess_line(line: &str, ctx: &Context, out: &mut Assessment) -> Re
             here.cwd = dir;
         }
     }
-    Ok(())
 }
 
 /// The directory a top-level `cd`/`pushd` moves to, when it can be read.

@@ -26,6 +26,7 @@ mod sys;
 use std::path::PathBuf;
 
 use crate::protocol::{ToolCall, ToolView};
+use crate::shell::Command;
 use crate::{Error, Result};
 
 /// How risky a recognised action is.
@@ -142,9 +143,22 @@ pub struct Context {
 /// Classifies a tool call. An input that cannot be read (a command that does not parse) is an
 /// error: the caller answers it with its failure decision.
 pub fn assess(call: &ToolCall, ctx: &Context) -> Result<Assessment> {
+    assess_with(call, None, ctx)
+}
+
+/// Classifies a tool call whose Bash command line the caller already parsed (the gate parses
+/// each line once and hands the same commands to every stage).
+pub fn assess_parsed(call: &ToolCall, commands: &[Command], ctx: &Context) -> Result<Assessment> {
+    assess_with(call, Some(commands), ctx)
+}
+
+fn assess_with(call: &ToolCall, parsed: Option<&[Command]>, ctx: &Context) -> Result<Assessment> {
     let mut assessment = Assessment::default();
     match call.view().map_err(Error::Other)? {
-        ToolView::Bash(input) => bash::assess_line(&input.command, ctx, &mut assessment)?,
+        ToolView::Bash(input) => match parsed {
+            Some(commands) => bash::assess_commands(commands, ctx, &mut assessment),
+            None => bash::assess_line(&input.command, ctx, &mut assessment)?,
+        },
         ToolView::File {
             access,
             path,

@@ -10,6 +10,7 @@
 //!    ([`super::decision`]), which reads the gate mode, `high_risk` and the session's
 //!    permission mode.
 
+use std::cell::OnceCell;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -58,16 +59,23 @@ pub fn evaluate(policy: &Policy, request: &Request<'_>) -> Result<Verdict> {
         policy.home.as_deref(),
     );
     let protected = ProtectedPaths::new(&policy.gate.protected_paths, &policy.project_dir);
+    // A Bash line is parsed once; every stage reads the same commands.
+    let commands = match &view {
+        ToolView::Bash(bash) => Some(shell::parse(&bash.command)?),
+        _ => None,
+    };
     let stage = Stage {
         policy,
         request,
         facts: &facts,
         protected: &protected,
         situation,
+        commands: commands.as_deref(),
+        assessment: OnceCell::new(),
     };
-    let mut verdict = match &view {
-        ToolView::Bash(bash) => stage.bash(&shell::parse(&bash.command)?)?,
-        _ => stage.other()?,
+    let mut verdict = match stage.commands {
+        Some(commands) => stage.bash(commands)?,
+        None => stage.other()?,
     };
     verdict.classified = verdict.opinion;
     Ok(verdict)
@@ -119,6 +127,10 @@ struct Stage<'a> {
     facts: &'a CallFacts<'a>,
     protected: &'a ProtectedPaths,
     situation: Situation,
+    /// The Bash line's simple commands, parsed once.
+    commands: Option<&'a [Command]>,
+    /// The classifier's assessment, made at most once.
+    assessment: OnceCell<Assessment>,
 }
 
 impl Stage<'_> {
@@ -160,7 +172,7 @@ impl Stage<'_> {
         {
             return Ok(with_trace(self.rule_verdict(first)?, trace));
         }
-        let assessment = classify::assess(self.request.call, &self.context())?;
+        let assessment = self.assessment()?;
         trace.extend(assessment.trace.iter().map(|t| format!("classifier: {t}")));
         let mut best: Option<Verdict> = None;
         let mut skip: Vec<&str> = Vec::new();
@@ -170,7 +182,7 @@ impl Stage<'_> {
                 best = Some(stricter(best, self.rule_verdict(rule)?));
             }
         }
-        let verdict = self.classifier_verdict(&assessment, &skip, best);
+        let verdict = self.classifier_verdict(assessment, &skip, best);
         Ok(with_trace(verdict, trace))
     }
 
@@ -205,10 +217,10 @@ impl Stage<'_> {
                 return Ok(with_trace(self.rule_verdict(rule)?, trace));
             }
         }
-        let assessment = classify::assess(self.request.call, &self.context())?;
+        let assessment = self.assessment()?;
         trace.extend(assessment.trace.iter().map(|t| format!("classifier: {t}")));
         Ok(with_trace(
-            self.classifier_verdict(&assessment, &[], None),
+            self.classifier_verdict(assessment, &[], None),
             trace,
         ))
     }
@@ -221,9 +233,9 @@ impl Stage<'_> {
         entry: &str,
         trace: &mut Vec<String>,
     ) -> Result<Verdict> {
-        let assessment = classify::assess(self.request.call, &self.context())?;
+        let assessment = self.assessment()?;
         trace.extend(assessment.trace.iter().map(|t| format!("classifier: {t}")));
-        let classified = self.classifier_verdict(&assessment, &[], None);
+        let classified = self.classifier_verdict(assessment, &[], None);
         Ok(stricter(
             Some(self.protected_verdict(path, entry)),
             classified,
@@ -289,8 +301,8 @@ impl Stage<'_> {
         Ok(match self.facts.view {
             ToolView::File { access, .. } => *access == FileAccess::Read,
             ToolView::WebFetch(_) | ToolView::WebSearch(_) => true,
-            ToolView::Bash(bash) => {
-                let writes_a_file = shell::parse(&bash.command)?.iter().any(|command| {
+            ToolView::Bash(_) => {
+                let writes_a_file = self.commands.unwrap_or_default().iter().any(|command| {
                     command.redirects.iter().any(|r| {
                         matches!(
                             r.kind,
@@ -301,7 +313,7 @@ impl Stage<'_> {
                 if writes_a_file {
                     return Ok(false);
                 }
-                let assessment = classify::assess(self.request.call, &self.context())?;
+                let assessment = self.assessment()?;
                 assessment.unrecognised.is_empty()
                     && assessment
                         .findings
@@ -356,6 +368,19 @@ impl Stage<'_> {
         );
         verdict.message = default_message(&verdict.reason);
         verdict
+    }
+
+    /// The classifier's assessment of the call, made on first use.
+    fn assessment(&self) -> Result<&Assessment> {
+        if let Some(assessment) = self.assessment.get() {
+            return Ok(assessment);
+        }
+        let ctx = self.context();
+        let assessment = match self.commands {
+            Some(commands) => classify::assess_parsed(self.request.call, commands, &ctx)?,
+            None => classify::assess(self.request.call, &ctx)?,
+        };
+        Ok(self.assessment.get_or_init(|| assessment))
     }
 
     fn context(&self) -> Context {

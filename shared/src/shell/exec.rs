@@ -53,6 +53,7 @@ fn finish_with_parent(
         subshell: scope.subshell,
         conditional: scope.conditional,
         parent,
+        dir: super::Dir::Start,
     };
     let index = walker.commands.len();
     walker.commands.push(command);

@@ -68,6 +68,21 @@ pub struct Redirect {
     pub target: String,
 }
 
+/// The directory a simple command runs in, relative to where the line starts: what the `cd`,
+/// `pushd` and `popd` before it (in the same shell) did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Dir {
+    /// The line's starting directory.
+    #[default]
+    Start,
+    /// The arguments of the `cd`s that ran before it, in order (`-` and a bare `cd`, which
+    /// means home, included as written: `""` for a bare `cd`).
+    Changed(Vec<String>),
+    /// A `cd` whose target cannot be read statically (`cd "$(...)"`, `cd $X`), or a `popd`
+    /// past what is known.
+    Unknown,
+}
+
 /// One simple command that the line would run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -114,6 +129,8 @@ pub struct Command {
     /// For a command run by another command (`xargs`, `find -exec`), the index of that
     /// command in the list [`parse`] returns.
     pub parent: Option<usize>,
+    /// The directory it runs in.
+    pub dir: Dir,
 }
 
 impl Command {
