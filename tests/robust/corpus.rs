@@ -110,17 +110,18 @@ const SAFE: &[(&str, &str)] = &[
     ("env.read", "date"),
 ];
 
-/// The destructive originals: the seed list plus `tests/corpus/destructive.txt`.
+/// The destructive originals: the seed list plus `tests/corpus/destructive*.txt`.
 pub(crate) fn destructive() -> Vec<Original> {
-    with_corpus(DESTRUCTIVE, "destructive.txt")
+    with_corpus(DESTRUCTIVE, "destructive")
 }
 
-/// The safe originals: the seed list plus `tests/corpus/safe.txt`.
+/// The safe originals: the seed list plus `tests/corpus/safe*.txt`.
 pub(crate) fn safe() -> Vec<Original> {
-    with_corpus(SAFE, "safe.txt")
+    with_corpus(SAFE, "safe")
 }
 
-fn with_corpus(seed: &[(&str, &str)], file: &str) -> Vec<Original> {
+/// The seed list plus every corpus file named `<prefix>.txt` or `<prefix>-*.txt`.
+fn with_corpus(seed: &[(&str, &str)], prefix: &str) -> Vec<Original> {
     let mut originals: Vec<Original> = seed
         .iter()
         .map(|(class, command)| Original {
@@ -128,11 +129,22 @@ fn with_corpus(seed: &[(&str, &str)], file: &str) -> Vec<Original> {
             command: (*command).to_owned(),
         })
         .collect();
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/corpus")
-        .join(file);
-    if let Ok(text) = std::fs::read_to_string(&path) {
-        originals.extend(parse_corpus(&text));
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.retain(|p: &std::path::PathBuf| {
+        p.file_name().is_some_and(|n| {
+            let n = n.to_string_lossy();
+            n == format!("{prefix}.txt")
+                || (n.starts_with(&format!("{prefix}-")) && n.ends_with(".txt"))
+        })
+    });
+    files.sort();
+    for path in files {
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            originals.extend(parse_corpus(&text));
+        }
     }
     for original in &mut originals {
         original.command = tidy(&original.command);
@@ -152,7 +164,7 @@ pub(crate) fn parse_corpus(text: &str) -> Vec<Original> {
             let (_risk, class, command) = (fields.next()?, fields.next()?, fields.next()?);
             Some(Original {
                 class: class.trim().to_owned(),
-                command: command.to_owned(),
+                command: command.replace('␤', "\n"),
             })
         })
         .collect()

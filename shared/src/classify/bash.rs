@@ -173,9 +173,33 @@ pub(super) fn judge(s: &Subject<'_>) -> Verdict {
             runners::unknown_program(s, &mut v);
         }
     }
+    // Programs that name files without reading them.
     if !matches!(
         program,
-        "echo" | "printf" | "rm" | "shred" | "unlink" | "git" | "touch" | "mkdir"
+        "echo"
+            | "printf"
+            | "rm"
+            | "shred"
+            | "unlink"
+            | "git"
+            | "touch"
+            | "mkdir"
+            | "["
+            | "[["
+            | "test"
+            | "stat"
+            | "ls"
+            | "file"
+            | "realpath"
+            | "dirname"
+            | "basename"
+            | "readlink"
+            | "chmod"
+            | "chown"
+            | "du"
+            | "wc"
+            | "cd"
+            | "pushd"
     ) {
         net::secret_operands(s, &mut v);
     }
@@ -187,5 +211,6 @@ pub(super) fn judge(s: &Subject<'_>) -> Verdict {
         v.add(&catalog::EXEC_ROOT, "runs as root", s.text());
     }
     net::remote_origin(s, &mut v);
+    pkg::behind_runner(s, &mut v);
     v
 }

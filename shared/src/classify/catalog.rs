@@ -229,6 +229,8 @@ catalogue! {
         "recursive delete of paths that are computed or read from input";
     FS_TRUNCATE = "fs.truncate", Medium, Project, Reversible, "empties a project file";
     FS_CREATE = "fs.create", Low, Project, Reversible, "creates files or directories";
+    FS_WRITE = "fs.write", Low, Project, Reversible,
+        "writes project or temporary files (redirections, tee, copies)";
     FS_COPY = "fs.copy", Low, Project, Reversible, "copies, moves or links inside the project";
     FS_EDIT = "fs.edit", Low, Project, Reversible, "edits project files in place";
     FS_DD = "fs.dd", Low, Project, Reversible, "copies data between files";
@@ -445,7 +447,7 @@ catalogue! {
         "adds, replaces or removes scheduled jobs (crontab, at, batch)";
     SYS_KILL = "sys.kill", Medium, Machine, Reversible, "ends processes";
     SYS_KILL_ALL = "sys.kill-all", High, Machine, Irreversible,
-        "ends every process, or every process of a user";
+        "ends every process, every process of a user, or every process of a name with SIGKILL";
     SYS_USERS = "sys.users", High, Machine, Irreversible, "changes system accounts or passwords";
     SYS_FIREWALL = "sys.firewall", High, Machine, Irreversible, "changes the firewall";
     SYS_CONFIG = "sys.config", High, Machine, Irreversible,

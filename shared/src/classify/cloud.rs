@@ -30,42 +30,77 @@ impl Verb {
 /// What one subcommand word says, if it says anything: `delete-bucket`, `apps:destroy`,
 /// `describe-instances`, `get`.
 pub(super) fn verb_of(word: &str) -> Option<Verb> {
+    // `emulators:start`, `apps:destroy`: every segment speaks, deletion first.
+    if word.contains(':') {
+        let verbs: Vec<Verb> = word.split(':').filter_map(verb_of_segment).collect();
+        return [
+            Verb::Delete,
+            Verb::Deploy,
+            Verb::Read,
+            Verb::Config,
+            Verb::Change,
+        ]
+        .into_iter()
+        .find(|v| verbs.contains(v));
+    }
+    verb_of_segment(word)
+}
+
+fn verb_of_segment(word: &str) -> Option<Verb> {
     let lower = word.to_ascii_lowercase();
     let last = lower.rsplit([':', '.']).next().unwrap_or(&lower);
     let head = last.split(['-', '_']).next().unwrap_or(last);
-    if matches!(
-        head,
-        "delete"
-            | "del"
-            | "destroy"
-            | "remove"
-            | "rm"
-            | "rb"
-            | "purge"
-            | "terminate"
-            | "deregister"
-            | "wipe"
-            | "erase"
-            | "drop"
-            | "truncate"
-            | "nuke"
-            | "reset"
-            | "revoke"
-            | "unpublish"
-            | "uninstall"
-            | "teardown"
-            | "decommission"
-            | "deprovision"
-            | "flush"
-            | "prune"
-            | "expunge"
-            | "unset"
-            | "detach"
-            | "disassociate"
-            | "evict"
-            | "kill"
-            | "shred"
-    ) {
+    // `batch-delete-image`, `delete-bucket`: deletion anywhere in the verb.
+    let deletes = last.split(['-', '_']).any(|part| {
+        matches!(
+            part,
+            "delete"
+                | "destroy"
+                | "remove"
+                | "purge"
+                | "terminate"
+                | "deregister"
+                | "drop"
+                | "wipe"
+                | "erase"
+                | "truncate"
+        )
+    });
+    if deletes
+        || matches!(
+            head,
+            "delete"
+                | "del"
+                | "destroy"
+                | "remove"
+                | "rm"
+                | "rb"
+                | "purge"
+                | "terminate"
+                | "deregister"
+                | "wipe"
+                | "erase"
+                | "drop"
+                | "truncate"
+                | "nuke"
+                | "reset"
+                | "revoke"
+                | "unpublish"
+                | "uninstall"
+                | "teardown"
+                | "decommission"
+                | "deprovision"
+                | "flush"
+                | "prune"
+                | "expunge"
+                | "unset"
+                | "detach"
+                | "disassociate"
+                | "evict"
+                | "kill"
+                | "shred"
+        )
+    {
         return Some(Verb::Delete);
     }
     if matches!(
@@ -180,7 +215,8 @@ fn verb_in(words: &[&str]) -> Verb {
     } else if verbs.contains(&Verb::Deploy) {
         Verb::Deploy
     } else {
-        verbs.first().copied().unwrap_or(Verb::Change)
+        // The verb ends a command path (`gcloud config list`, `gcloud auth login`).
+        verbs.last().copied().unwrap_or(Verb::Change)
     }
 }
 

@@ -283,6 +283,21 @@ pub(super) fn analyse(body: &str, ctx: &Context) -> Vec<(&'static Class, String)
 
 /// Calls that start a program, in the languages hookkit reads.
 const SPAWN: &[&str] = &[
+    "shell-command",
+    "call-process",
+    "start-process",
+    "os.execute",
+    "io.popen",
+    "System.cmd",
+    "Port.open",
+    "os:cmd",
+    ".execute()",
+    "exec \"",
+    "exec '",
+    "system \"",
+    "system '",
+    "Process.run",
+    "Process.start",
     "os.system",
     "subprocess",
     "os.popen",
@@ -384,6 +399,7 @@ const DELETE_TREE: &[&str] = &[
 
 /// Calls that delete one file.
 const DELETE_FILE: &[&str] = &[
+    "unlink ",
     "os.remove",
     "os.unlink",
     "os.rmdir",
@@ -476,10 +492,26 @@ const NET_CALLS: &[&str] = &[
     "Invoke-WebRequest",
     "wget",
     "curl",
+    "require('https')",
+    "require(\"https\")",
+    "require('http')",
+    "require(\"http\")",
+    "require('net')",
+    "node:https",
+    "node:http",
+    "node:net",
+    "import requests",
+    "from urllib",
+    "import urllib",
+    "smtplib",
+    "ftplib",
+    "paramiko",
 ];
 
 /// Calls that run code given as data.
 const EVAL_CALLS: &[&str] = &[
+    "(eval)",
+    "eval)",
     "exec(",
     "eval(",
     "Function(",
@@ -542,6 +574,9 @@ const HOME_MARKERS: &[&str] = &[
     "Sys.getenv(\"HOME\")",
     "path.expand(\"~\")",
     "$HOME",
+    "env.get('HOME')",
+    "env.get(\"HOME\")",
+    "getenv(\"USERPROFILE\")",
 ];
 
 /// A string literal and where it stands in the code.
@@ -580,6 +615,7 @@ fn analyse_into(body: &str, ctx: &Context, report: &mut CodeReport) {
         .cloned()
         .collect();
     let spawns = SPAWN.iter().any(|p| body.contains(p))
+        || (body.contains('`') && !body.contains("```"))
         || HIDDEN_SPAWN.iter().any(|p| body.contains(p))
             && candidates.iter().any(|t| {
                 matches!(
@@ -723,14 +759,31 @@ fn writes(body: &str, literals: &[Literal], ctx: &Context, report: &mut CodeRepo
                 .iter()
                 .filter(|l| l.start >= at + api.len() && l.end <= call_end)
                 .collect();
+            let home_in_call = HOME_MARKERS
+                .iter()
+                .any(|m| body[at + api.len()..call_end].contains(m));
             let copies = api.contains("copy")
                 || api.contains("move")
                 || api.contains("rename")
                 || api.contains("replace")
                 || api.contains("link");
-            let target = if copies { lits.last() } else { lits.first() };
-            if let Some(t) = target {
-                targets.push(t.text.clone());
+            // The first literal that looks like a file (not `os` of `require('os')`).
+            let pathish: Vec<&&Literal> = lits
+                .iter()
+                .filter(|l| l.text.contains(['/', '.', '~']))
+                .collect();
+            let target = if copies {
+                pathish.last().copied().or(lits.last())
+            } else {
+                pathish.first().copied().or(lits.first())
+            };
+            match (target, home_in_call) {
+                (Some(t), true) if !t.text.starts_with('~') => {
+                    targets.push(format!("~/{}", t.text.trim_start_matches('/')));
+                }
+                (Some(t), _) => targets.push(t.text.clone()),
+                (None, true) => targets.push("~".to_owned()),
+                (None, false) => {}
             }
         }
     }
@@ -748,13 +801,7 @@ fn writes(body: &str, literals: &[Literal], ctx: &Context, report: &mut CodeRepo
             targets.push(path.text.clone());
         }
     }
-    let home = HOME_MARKERS.iter().any(|m| body.contains(m));
     for target in targets {
-        let target = if home && !target.starts_with(['/', '~', '.']) && target.starts_with('.') {
-            format!("~/{target}")
-        } else {
-            target
-        };
         let j = paths::judge(&target, false, ctx);
         if let Some((class, reason)) = fs::write_class(&j, &target, true, ctx) {
             report.findings.push((class, reason));
@@ -1121,7 +1168,13 @@ fn assembled(body: &str, literals: &[Literal]) -> Vec<String> {
 /// Whether the code between two literals continues an argument list: `, `, `', ['`,
 /// `").args([`, `").arg(`.
 fn argv_gap(gap: &str) -> bool {
-    let rest = gap.replace(".args", "").replace(".arg", "");
+    let rest = gap
+        .replace(".args", "")
+        .replace(".arg", "")
+        .replace("arguments", "")
+        .replace("args", "")
+        .replace("argv", "")
+        .replace([':', '='], "");
     !rest.is_empty()
         && rest
             .chars()
@@ -1387,7 +1440,12 @@ fn sed_commands(script: &str) -> Vec<SedCommand> {
                     .unwrap_or(flags.len());
                 let flag_text = &flags[..flags_end];
                 if flag_text.contains('e') {
-                    out.push(SedCommand::Exec(None));
+                    // The replaced line runs: a literal replacement is that command.
+                    let replacement = pieces[1].trim();
+                    let literal = !replacement.is_empty()
+                        && !replacement.contains('&')
+                        && !replacement.contains('\\');
+                    out.push(SedCommand::Exec(literal.then(|| replacement.to_owned())));
                 }
                 if let Some(w) = flags.find('w')
                     && w <= flags_end

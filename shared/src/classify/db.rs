@@ -56,8 +56,8 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
             framework(program, &args, s, v)
         }
         "prisma" | "drizzle-kit" | "knex" | "sequelize" | "typeorm" | "alembic" | "flyway"
-        | "liquibase" | "dbmate" | "goose" | "migrate" | "sqlx" | "diesel" | "atlas"
-        | "supabase" | "sqitch" | "mikro-orm" | "ecto" => migrations(program, &args, s, v),
+        | "liquibase" | "dbmate" | "goose" | "migrate" | "sqlx" | "diesel" | "atlas" | "sqitch"
+        | "mikro-orm" | "ecto" => migrations(program, &args, s, v),
         _ => return false,
     }
     true

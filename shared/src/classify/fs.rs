@@ -253,6 +253,8 @@ fn rm(program: &str, s: &Subject<'_>, v: &mut Verdict) {
         v.add(&c::FS_RM_ROOT, "removes with --no-preserve-root", s.text());
     }
     let runner = s.parent().and_then(Command::program);
+    // `find -exec rm {}` works through a whole tree.
+    let recursive = recursive || runner == Some("find");
     // `{}` stands for what the runner finds or reads: its values are judged below.
     if matches!(runner, Some("find" | "parallel" | "xargs")) {
         operands.retain(|(raw, _)| !raw.contains("{}"));
@@ -506,9 +508,9 @@ pub(super) fn removal_class(
             &c::FS_RM_OUTSIDE_TREE,
             format!("recursive {verb} of `{raw}`, outside the project"),
         ),
-        Place::ProjectRoot if recursive => (
+        Place::ProjectRoot => (
             &c::FS_RM_PROJECT,
-            format!("recursive {verb} of the whole project `{raw}`"),
+            format!("{verb} of the whole project `{raw}`"),
         ),
         Place::ProjectGit => (
             &c::FS_RM_GIT,
@@ -527,17 +529,15 @@ pub(super) fn removal_class(
             &c::FS_RM_COMPUTED,
             format!("{verb} of `{raw}`, a path that cannot be read"),
         ),
-        Place::ProjectRoot | Place::Project if recursive => (
+        Place::Project if recursive => (
             &c::FS_RM_TREE,
             format!("recursive {verb} of `{raw}`, project files that are not build output"),
         ),
-        Place::ProjectRoot | Place::Project if secret.is_some() => (
+        Place::Project if secret.is_some() => (
             &c::SECRET_WRITE,
             format!("{verb} of the secrets file `{raw}`"),
         ),
-        Place::ProjectRoot | Place::Project => {
-            (&c::FS_RM, format!("{verb} of `{raw}` in the project"))
-        }
+        Place::Project => (&c::FS_RM, format!("{verb} of `{raw}` in the project")),
     }
 }
 
@@ -978,7 +978,7 @@ pub(super) fn bare_redirection(s: &Subject<'_>, v: &mut Verdict) {
         .redirects
         .iter()
         .any(|r| r.kind == RedirectKind::Write && s.path(&r.target, false).place.in_project());
-    if truncates_project_file && v.findings.is_empty() {
+    if truncates_project_file {
         v.add(
             &c::FS_TRUNCATE,
             "empties a file with a bare redirection",
@@ -1059,8 +1059,9 @@ pub(super) fn write_target(
         return;
     }
     let j = s.path(raw, dynamic);
-    if let Some((class, reason)) = write_class(&j, raw, truncates, s.ctx) {
-        v.add(class, reason, s.text());
+    match write_class(&j, raw, truncates, s.ctx) {
+        Some((class, reason)) => v.add(class, reason, s.text()),
+        None => v.add(&c::FS_WRITE, format!("writes `{raw}`"), s.text()),
     }
 }
 

@@ -42,7 +42,7 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
     }
     for arg in rest {
         if let Some(command) = arg.strip_prefix("ext::") {
-            s.judge_line(&command.replace(['%', '\\'], " "), "a git ext:: URL", v);
+            s.judge_words(&ext_words(command), &[], "a git ext:: URL", v);
         }
     }
     let text = s.text();
@@ -300,6 +300,27 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
     true
 }
 
+/// The words of a git `ext::` command: spaces separate them, `% ` is a space inside one, `%%`
+/// a percent sign, and `%S`, `%s`, `%G` stand for values git fills in.
+fn ext_words(command: &str) -> Vec<String> {
+    let mut words = vec![String::new()];
+    let mut chars = command.chars();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '%' => match chars.next() {
+                Some(' ') => words.last_mut().map_or((), |w| w.push(' ')),
+                Some('%') => words.last_mut().map_or((), |w| w.push('%')),
+                Some(_) => words.last_mut().map_or((), |w| w.push_str("git-value")),
+                None => {}
+            },
+            ' ' => words.push(String::new()),
+            other => words.last_mut().map_or((), |w| w.push(other)),
+        }
+    }
+    words.retain(|w| !w.is_empty());
+    words
+}
+
 /// Short flags of one subcommand's arguments, with the short options that take a value
 /// (`-b` of `checkout`) ending their bundle: `-bfeature` is `-b feature`, not `-f`.
 struct Flags<'a> {
@@ -343,7 +364,7 @@ impl<'a> Flags<'a> {
         self.args.iter().take_while(|a| *a != "--").any(|a| {
             a.strip_prefix("--").is_some_and(|given| {
                 let given = given.split('=').next().unwrap_or(given);
-                given == name || (given.len() >= 3 && name.starts_with(given))
+                given == name || (given.len() >= 2 && name.starts_with(given))
             })
         })
     }

@@ -184,6 +184,16 @@ fn fetcher(program: &str, s: &Subject<'_>, v: &mut Verdict) {
         let dynamic = s.arg_dynamic(i);
         let (name, inline) = match arg.split_once('=') {
             Some((n, val)) if n.starts_with("--") => (n, Some(val)),
+            // A short option with its value glued on (`-XDELETE`, `-dx=1`, `-oout.txt`).
+            _ if arg.len() > 2
+                && !arg.starts_with("--")
+                && matches!(
+                    &arg[..2],
+                    "-X" | "-d" | "-o" | "-H" | "-F" | "-T" | "-u" | "-e"
+                ) =>
+            {
+                (&arg[..2], Some(&arg[2..]))
+            }
             _ => (arg, None),
         };
         let data_option = matches!(
@@ -1054,6 +1064,33 @@ fn shell(program: &str, s: &Subject<'_>, v: &mut Verdict) {
         .iter()
         .position(|a| !a.starts_with(['-', '+']) || a == "-");
     if command_mode {
+        // `xargs -I{} sh -c '{}'`: the command string is each line of the runner's input.
+        let string = args.iter().find(|a| !a.starts_with(['-', '+']));
+        let from_input = string
+            .is_some_and(|c| matches!(c.trim(), "{}" | "\"{}\"" | "$0" | "$1" | "$@"))
+            && s.parent()
+                .is_some_and(|p| matches!(p.program(), Some("xargs" | "parallel")));
+        if from_input {
+            let parent = s.parent().unwrap_or(s.command);
+            let fetched = s
+                .all
+                .iter()
+                .filter(|o| o.pipeline == parent.pipeline && o.stage < parent.stage)
+                .find_map(is_fetch_or_decode);
+            match fetched {
+                Some(class) => v.add(
+                    class,
+                    format!("{program} runs each line a download or decoder prints"),
+                    s.text(),
+                ),
+                None => v.add(
+                    &c::EXEC_STDIN_SCRIPT,
+                    format!("{program} runs each line it is given as a command"),
+                    s.text(),
+                ),
+            }
+            return;
+        }
         v.add(
             &c::EXEC_SHELL,
             "runs a command string (judged on its own)",
@@ -1100,7 +1137,11 @@ fn shell(program: &str, s: &Subject<'_>, v: &mut Verdict) {
 
 /// A shell reading commands from its standard input.
 fn stdin_script(program: &str, s: &Subject<'_>, v: &mut Verdict) {
-    if s.command.stdin_text.is_some() {
+    if let Some(text) = &s.command.stdin_text {
+        // The shell reader walks here-documents fed to shells; `source /dev/stdin` it does not.
+        if matches!(program, "source" | ".") {
+            s.judge_line(text, &format!("{program} /dev/stdin"), v);
+        }
         v.add(
             &c::EXEC_SHELL,
             "runs a here-document (judged on its own)",
@@ -1146,13 +1187,30 @@ fn stdin_script(program: &str, s: &Subject<'_>, v: &mut Verdict) {
         }
         return;
     }
-    if s.command
+    if let Some(r) = s
+        .command
         .redirects
         .iter()
-        .any(|r| r.kind == RedirectKind::Read)
+        .find(|r| r.kind == RedirectKind::Read)
     {
-        // `bash < script.sh`: a script file.
-        v.known = false;
+        // `bash < <(curl ...)` runs what the process substitution prints; `bash < script.sh`
+        // a script file, which is not read.
+        if let Some(inner) = r
+            .target
+            .strip_prefix("<(")
+            .and_then(|t| t.strip_suffix(')'))
+        {
+            match running_output_of(inner) {
+                Some((class, reason)) => v.add(class, format!("{program} {reason}"), s.text()),
+                None => v.add(
+                    &c::EXEC_SHELL,
+                    format!("{program} runs a tool's setup code"),
+                    s.text(),
+                ),
+            }
+        } else {
+            v.known = false;
+        }
         return;
     }
     v.known = false;

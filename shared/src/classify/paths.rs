@@ -194,6 +194,13 @@ fn judge_expansion(raw: &str, ctx: &Context) -> Option<Judged> {
     }
     match name {
         "TMPDIR" | "TMP" | "TEMP" | "TEMPDIR" if operator.is_empty() => {
+            if rest.trim_matches(['/', '*']).is_empty() {
+                // The user's temporary directory itself (`$TMPDIR`, `$TMPDIR/*`).
+                return Some(Judged {
+                    path: PathBuf::from("/tmp"),
+                    place: Place::Temp,
+                });
+            }
             Some(judge(&format!("/tmp{rest}"), false, ctx))
         }
         "HOME" if !operator.is_empty() => {
@@ -347,17 +354,14 @@ fn classify(path: &Path, inside: bool, ctx: &Context) -> Place {
     if path == Path::new("/") {
         return if inside { Place::System } else { Place::Root };
     }
-    for temp in [
-        "/tmp",
-        "/var/tmp",
-        "/private/tmp",
-        "/dev/shm",
-        "/var/folders",
-        "/private/var/folders",
-    ] {
-        if path.starts_with(temp) {
-            return Place::Temp;
-        }
+    if let Some(temp) = TEMP_DIRS.iter().find(|t| path.starts_with(t))
+        && (path != Path::new(temp) || inside)
+    {
+        return if shares_temp_root(path, temp, ctx) {
+            Place::Outside
+        } else {
+            Place::Temp
+        };
     }
     let first = path
         .components()
@@ -368,6 +372,34 @@ fn classify(path: &Path, inside: bool, ctx: &Context) -> Place {
         return Place::System;
     }
     Place::Outside
+}
+
+/// Temporary directories: what is in them is scratch.
+const TEMP_DIRS: &[&str] = &[
+    "/tmp",
+    "/var/tmp",
+    "/private/tmp",
+    "/dev/shm",
+    "/var/folders",
+    "/private/var/folders",
+];
+
+/// Whether `path` in the temporary directory `temp` is in the same directory of it as the
+/// project or the home directory (`/tmp/ci-123/other` when the project is
+/// `/tmp/ci-123/project`): when the project itself lives in a temporary directory, its
+/// neighbours and parents are someone's work, not scratch.
+fn shares_temp_root(path: &Path, temp: &str, ctx: &Context) -> bool {
+    let top = |p: &Path| -> Option<PathBuf> {
+        let rel = p.strip_prefix(temp).ok()?;
+        let first = rel.components().next()?;
+        Some(Path::new(temp).join(first))
+    };
+    let Some(root) = top(path) else { return false };
+    [Some(ctx.project_dir.as_path()), ctx.home.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.as_os_str().is_empty())
+        .any(|p| top(&normalise(p).0).is_some_and(|r| r == root))
 }
 
 /// A secret a path names.
@@ -632,7 +664,8 @@ mod tests {
         assert_eq!(place("*.o"), Place::Project);
         assert_eq!(place("../.git"), Place::ProjectGit);
         assert_eq!(place("/tmp/x"), Place::Temp);
-        assert_eq!(place("/tmp"), Place::Temp);
+        assert_eq!(place("/tmp"), Place::System);
+        assert_eq!(place("$TMPDIR"), Place::Temp);
         assert_eq!(place("$TMPDIR/x"), Place::Temp);
         assert_eq!(place("${HOME%/*}"), Place::Home);
         assert_eq!(place("${DIR:-/}"), Place::Root);

@@ -63,6 +63,25 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
     true
 }
 
+/// A command the shell reader found behind a package runner (`npx pkg`, `bunx pkg`): a package
+/// from a URL or repository runs code nobody reviewed.
+pub(super) fn behind_runner(s: &Subject<'_>, v: &mut Verdict) {
+    let runner = s
+        .command
+        .wrappers
+        .iter()
+        .find(|w| matches!(w.as_str(), "npx" | "bunx" | "pnpx"));
+    if let (Some(runner), Some(package)) = (runner, s.command.effective.first())
+        && remote_spec(package)
+    {
+        v.add(
+            &c::PKG_INSTALL_REMOTE,
+            format!("{runner} runs a package from a URL or repository (`{package}`)"),
+            s.text(),
+        );
+    }
+}
+
 /// Where a package spec comes from: the registry, or somewhere nobody reviewed.
 fn remote_spec(spec: &str) -> bool {
     let lower = spec.to_ascii_lowercase();
@@ -157,7 +176,11 @@ fn node(program: &str, args: &[&str], s: &Subject<'_>, v: &mut Verdict) {
         );
         return;
     }
-    let words = operands(args, NODE_VALUES);
+    let mut words = operands(args, NODE_VALUES);
+    // `yarn npm publish` (Yarn 2+) is `npm publish`.
+    if program == "yarn" && words.first() == Some(&"npm") {
+        words.remove(0);
+    }
     let sub = words.first().copied().unwrap_or("");
     let packages = words.get(1..).unwrap_or(&[]);
     let dry = args.iter().any(|a| *a == "--dry-run");
@@ -933,6 +956,9 @@ fn system(program: &str, args: &[&str], s: &Subject<'_>, v: &mut Verdict) {
             } else {
                 (&c::PKG_EXEC, "nix runs a package".into())
             }
+        }
+        ("brew", "services") if words.get(1).is_none_or(|w| matches!(*w, "list" | "info")) => {
+            (&c::PKG_READ, "brew lists services".into())
         }
         ("brew", "services") => (&c::SYS_SERVICE, "brew starts or stops a service".into()),
         ("brew", "install" | "reinstall")

@@ -51,49 +51,22 @@ const CANDIDATES: &[&str] = &[
     "chmod",
     "chown",
     "mv",
-    "cp",
     "find",
     "shred",
     "truncate",
+    "rmdir",
+    "unlink",
     "curl",
     "wget",
-    "kubectl",
-    "docker",
-    "terraform",
     "psql",
     "mysql",
     "redis-cli",
-    "aws",
-    "gcloud",
-    "crontab",
-    "systemctl",
     "kill",
-    "pkill",
-    "bash",
-    "python3",
-    "node",
-    "npm",
-    "gh",
-    "mkfs",
     "tee",
-    "ln",
-    "rsync",
-    "scp",
-    "ssh",
-    "nc",
-    "sqlite3",
-    "helm",
-    "heroku",
-    "rmdir",
-    "unlink",
-    "iptables",
-    "userdel",
-    "shutdown",
     "sed",
-    "perl",
+    "ln",
+    "cp",
     "tar",
-    "sudo",
-    "eval",
 ];
 
 /// Judges a command whose name is computed or a glob.
@@ -114,6 +87,28 @@ pub(super) fn computed_name(s: &Subject<'_>, v: &mut Verdict) {
         v.findings.extend(inner.findings);
         v.known = inner.known;
         return;
+    }
+    // `$(ssh-agent -s)`, `$(curl ...)`, `$(base64 -d ...)`: running what a command prints.
+    if let Some(inner) = name
+        .strip_prefix("$(")
+        .and_then(|r| r.strip_suffix(')'))
+        .or_else(|| name.strip_prefix('`').and_then(|r| r.strip_suffix('`')))
+    {
+        match net::running_output_of(inner) {
+            None => v.add(
+                &c::EXEC_SHELL,
+                format!("runs a tool's setup code (`{name}`)"),
+                s.text(),
+            ),
+            Some((class, reason)) if class.id != c::EXEC_UNREADABLE.id => {
+                v.add(class, reason, s.text());
+                return;
+            }
+            Some(_) => {}
+        }
+        if v.known {
+            return;
+        }
     }
     let glob = is_glob_name(name)
         .then(|| crate::glob::Pattern::new(program_name(name)).ok())
@@ -142,19 +137,6 @@ pub(super) fn computed_name(s: &Subject<'_>, v: &mut Verdict) {
             format!("the command name `{name}` cannot be read, and as `{candidate}` its arguments would be destructive: {reason}"),
             s.text(),
         );
-        return;
-    }
-    // `$(curl ...)`, `$(base64 -d ...)`: running what a download or decoder prints.
-    if let Some(inner) = name.strip_prefix("$(").and_then(|r| r.strip_suffix(')')) {
-        if let Some((class, reason)) = net::running_output_of(inner) {
-            v.add(class, reason, s.text());
-        } else {
-            v.add(
-                &c::EXEC_SHELL,
-                format!("runs a tool's setup code (`{name}`)"),
-                s.text(),
-            );
-        }
         return;
     }
     // The arguments may be a whole command behind a computed wrapper (`$SUDO rm -rf ~`).
@@ -332,6 +314,23 @@ fn is_known_program(name: &str) -> bool {
     KNOWN_PROGRAMS.contains(&name) || name.starts_with("mkfs") || name.starts_with("python")
 }
 
+/// The words a command name makes when the shell expands it: `{rm,-rf,~}` (brace expansion)
+/// or `rm,-rf,~` split on a separator the line set as `IFS`. `None` unless the first word names
+/// a known program.
+fn split_name(name: &str) -> Option<Vec<String>> {
+    let inner = name.strip_prefix('{').and_then(|n| n.strip_suffix('}'));
+    let (body, separators): (&str, &[char]) = match inner {
+        Some(inner) if inner.contains(',') => (inner, &[',']),
+        _ => (name, &[',', ':', ';', '|', '@', '#', '%', '+']),
+    };
+    let words: Vec<String> = body
+        .split(separators)
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    (words.len() > 1 && is_known_program(program_name(&words[0]))).then_some(words)
+}
+
 /// Words of a subcommand position that ask a tool to destroy something.
 fn destructive_verb(word: &str) -> bool {
     let lower = word.to_ascii_lowercase();
@@ -371,7 +370,22 @@ fn destructive_verb(word: &str) -> bool {
 /// The generic model for a program hookkit does not know.
 pub(super) fn unknown_program(s: &Subject<'_>, v: &mut Verdict) {
     let args = s.args();
-    let program = program_name(&s.command.effective[0]);
+    let name = &s.command.effective[0];
+    // A command string in the program's place (`npx -c 'rm -rf ~'` read as a wrapper), a brace
+    // expansion (`{rm,-rf,~}`), or a value split on a separator (`IFS=,`): the words it makes.
+    if name.contains(char::is_whitespace) {
+        s.judge_line(&s.command.effective.join(" "), "a command string", v);
+        return;
+    }
+    if let Some(words) = split_name(name) {
+        let mut all = words;
+        all.extend(args.iter().cloned());
+        s.judge_words(&all, &[], "an expanded command name", v);
+        if v.known {
+            return;
+        }
+    }
+    let program = program_name(name);
     if super::agents::unguarded_flags(args) {
         v.add(
             &c::AGENT_UNGUARDED,
@@ -405,6 +419,34 @@ pub(super) fn unknown_program(s: &Subject<'_>, v: &mut Verdict) {
         v.known = true;
         return;
     }
+    // Given rm's own arguments (`-rf ~`): judged as `rm` would be.
+    let recursive_flag = args.iter().any(|a| {
+        a == "--recursive"
+            || (a.starts_with('-')
+                && !a.starts_with("--")
+                && a.contains(['r', 'R'])
+                && a.len() <= 4)
+    });
+    if recursive_flag {
+        let mut words = vec!["rm".to_owned()];
+        words.extend(args.iter().cloned());
+        let dynamic: Vec<bool> = std::iter::once(false)
+            .chain((0..args.len()).map(|i| s.arg_dynamic(i)))
+            .collect();
+        let mut as_rm = Verdict::default();
+        s.judge_words(&words, &dynamic, "rm", &mut as_rm);
+        if let Some(f) = as_rm.findings.iter().find(|f| f.risk == super::Risk::High) {
+            v.add(
+                &c::CLI_DESTRUCTIVE,
+                format!(
+                    "{program} is given what would be destructive arguments to rm: {}",
+                    f.reason
+                ),
+                s.text(),
+            );
+            return;
+        }
+    }
     let verb = args
         .iter()
         .filter(|a| !a.starts_with('-'))
@@ -430,6 +472,12 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
     let text = s.text();
     match program {
         "tmux" => tmux(args, s, v),
+        // The shell reader hands their commands over as nested commands, judged on their own.
+        "xargs" | "parallel" | "watch" | "su" | "runuser" => v.add(
+            &c::EXEC_NESTED,
+            format!("{program} runs a command (judged on its own)"),
+            text,
+        ),
         "screen" => {
             if let Some(at) = args.iter().position(|a| a == "-X") {
                 if args.get(at + 1).is_some_and(|w| w == "stuff") {
@@ -459,7 +507,7 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
             if let Some(line) = option_value(args, &["-c"]) {
                 s.judge_line(line, "sg -c", v);
             } else if args.len() > 1 {
-                s.judge_words(&args[1..], &[], "sg", v);
+                judge_rest(s, &args[1..], "sg", v);
             }
             v.add(
                 &c::EXEC_NESTED,
@@ -558,6 +606,16 @@ fn after_options<'a>(args: &'a [String], with_value: &[&str]) -> &'a [String] {
     &[]
 }
 
+/// Judges what a runner runs: one word with spaces is a command line (`tmux new 'a b'`),
+/// several are a command's words.
+fn judge_rest(s: &Subject<'_>, words: &[String], what: &str, v: &mut Verdict) {
+    match words {
+        [] => {}
+        [line] if line.contains(char::is_whitespace) => s.judge_line(line, what, v),
+        _ => s.judge_words(words, &[], what, v),
+    }
+}
+
 /// The value of the first of `names` among `args` (`-c CMD`, `--command=CMD`).
 fn option_value<'a>(args: &'a [String], names: &[&str]) -> Option<&'a str> {
     for (i, arg) in args.iter().enumerate() {
@@ -597,19 +655,22 @@ fn tmux(args: &[String], s: &Subject<'_>, v: &mut Verdict) {
         "new-session" | "new" | "new-window" | "neww" | "split-window" | "splitw"
         | "respawn-pane" | "respawnp" | "respawn-window" | "respawnw" | "run-shell" | "run"
         | "display-popup" | "popup" | "pipe-pane" | "pipep" | "if-shell" | "if" => {
-            let words = after_options(
-                &rest[1..],
-                &[
-                    "-s", "-n", "-t", "-c", "-x", "-y", "-e", "-F", "-l", "-p", "-w", "-h", "-d",
-                    "-T", "-b",
+            // `-d` detaches a new session, but is the delay of `run-shell` and `display-popup`.
+            let values: &[&str] = match sub {
+                "run-shell" | "run" => &["-d", "-t", "-c"],
+                "display-popup" | "popup" => &[
+                    "-w", "-h", "-x", "-y", "-t", "-c", "-d", "-e", "-T", "-b", "-s", "-S",
                 ],
+                _ => &[
+                    "-s", "-n", "-t", "-c", "-x", "-y", "-e", "-F", "-f", "-l", "-p",
+                ],
+            };
+            judge_rest(
+                s,
+                after_options(&rest[1..], values),
+                &format!("tmux {sub}"),
+                v,
             );
-            let words: Vec<String> = words.to_vec();
-            if words.len() == 1 {
-                s.judge_line(&words[0], &format!("tmux {sub}"), v);
-            } else if !words.is_empty() {
-                s.judge_words(&words, &[], &format!("tmux {sub}"), v);
-            }
             v.add(
                 &c::EXEC_NESTED,
                 "tmux runs a command in a session (judged on its own)",
@@ -1040,11 +1101,78 @@ fn runner_options(program: &str, args: &[String], s: &Subject<'_>, v: &mut Verdi
                     .iter()
                     .position(|a| a == ";")
                     .map_or(args.len(), |e| at + 1 + e);
-                let words: Vec<String> = args[at + 1..end]
+                // Each found path takes the place of `{}`, or is appended: under the search
+                // path (the second operand), or the working directory.
+                let mut positional = Vec::new();
+                let mut k = 0;
+                while k < at {
+                    let a = args[k].as_str();
+                    if matches!(
+                        a,
+                        "-e" | "--extension"
+                            | "-t"
+                            | "--type"
+                            | "-E"
+                            | "--exclude"
+                            | "-d"
+                            | "--max-depth"
+                            | "-S"
+                            | "--size"
+                            | "--changed-within"
+                            | "--changed-before"
+                            | "-o"
+                            | "--owner"
+                            | "-j"
+                            | "--threads"
+                            | "-c"
+                            | "--color"
+                            | "--base-directory"
+                            | "--search-path"
+                            | "--min-depth"
+                    ) {
+                        k += 2;
+                        continue;
+                    }
+                    if !a.starts_with('-') {
+                        positional.push(a);
+                    }
+                    k += 1;
+                }
+                let root = positional.get(1).copied().unwrap_or(".");
+                // A pattern or a filter narrows what fd finds; without one it is everything.
+                let narrowed = !positional.is_empty()
+                    || args[..at].iter().any(|a| {
+                        matches!(
+                            a.as_str(),
+                            "-e" | "--extension"
+                                | "-t"
+                                | "--type"
+                                | "-S"
+                                | "--size"
+                                | "--changed-within"
+                                | "--changed-before"
+                                | "-g"
+                                | "--glob"
+                        )
+                    });
+                let found = if narrowed {
+                    format!("{}/found-file", root.trim_end_matches('/'))
+                } else {
+                    format!("{}/*", root.trim_end_matches('/'))
+                };
+                let mut words: Vec<String> = args[at + 1..end]
                     .iter()
-                    .filter(|w| !w.contains("{}") && !w.starts_with("{/"))
-                    .cloned()
+                    .map(|w| {
+                        if w.contains('{') && w.contains('}') {
+                            found.clone()
+                        } else {
+                            w.clone()
+                        }
+                    })
                     .collect();
+                if !args[at + 1..end].iter().any(|w| w.contains('{')) {
+                    words.push(found);
+                }
                 s.judge_words(&words, &[], "fd -x", v);
                 ran = true;
             }
@@ -1140,11 +1268,35 @@ fn runner_options(program: &str, args: &[String], s: &Subject<'_>, v: &mut Verdi
             );
             return true;
         }
-        _ => {
-            // entr, watchexec, nodemon...: the command follows their options, or `--exec`.
-            if let Some(cmd) = option_value(args, &["--exec", "-x", "-s", "--shell", "-r"]) {
-                s.judge_line(cmd, program, v);
+        "entr" => {
+            if let Some(line) = option_value(args, &["-s"]) {
+                s.judge_line(line, "entr -s", v);
             }
+            judge_rest(s, after_options(args, &["-s"]), "entr", v);
+            ran = true;
+        }
+        "nodemon" | "onchange" | "chokidar" => {
+            if let Some(line) = option_value(args, &["--exec", "-x", "-c", "--command"]) {
+                s.judge_line(line, program, v);
+            }
+            ran = true;
+        }
+        "cargo-watch" => {
+            for (i, a) in args.iter().enumerate() {
+                if let Some(value) = args.get(i + 1) {
+                    match a.as_str() {
+                        "-x" | "--exec" => {
+                            s.judge_line(&format!("cargo {value}"), "cargo watch", v)
+                        }
+                        "-s" | "--shell" => s.judge_line(value, "cargo watch", v),
+                        _ => {}
+                    }
+                }
+            }
+            ran = true;
+        }
+        _ => {
+            // watchexec, reflex, air: the command follows their options (or `--`).
             let words = after_options(
                 args,
                 &[
@@ -1158,19 +1310,19 @@ fn runner_options(program: &str, args: &[String], s: &Subject<'_>, v: &mut Verdi
                     "-d",
                     "-p",
                     "--postpone",
-                    "-E",
-                    "--ext",
-                    "-s",
-                    "--shell",
                     "--signal",
-                    "-x",
-                    "--exec",
                     "-r",
+                    "-R",
+                    "-g",
+                    "-G",
+                    "--regex",
+                    "--glob",
+                    "-c",
+                    "--config",
+                    "--shell",
                 ],
             );
-            if !words.is_empty() {
-                s.judge_words(words, &[], program, v);
-            }
+            judge_rest(s, words, program, v);
             ran = true;
         }
     }

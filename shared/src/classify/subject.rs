@@ -113,7 +113,10 @@ impl Subject<'_> {
         }
     }
 
-    /// Judges `words`, a command given as separate words (`chronic rm -rf ~`), into `v`.
+    /// Judges `words`, a command given as separate words (`chronic rm -rf ~`), into `v`. The
+    /// words are read back through the shell reader, so that the wrappers and nested commands
+    /// among them (`sudo`, `sh -c`, `xargs`) are read as everywhere else; words marked dynamic
+    /// stay unresolved.
     pub(super) fn judge_words(
         &self,
         words: &[String],
@@ -124,15 +127,19 @@ impl Subject<'_> {
         if words.is_empty() {
             return;
         }
-        let mut inner = self.command.clone();
-        inner.effective = words.to_vec();
-        inner.dynamic_args = (0..words.len())
-            .map(|i| dynamic.get(i).copied().unwrap_or(false))
-            .collect();
-        inner.dynamic_name = inner.dynamic_args.first().copied().unwrap_or(false);
-        inner.redirects = Vec::new();
-        inner.text = self.command.text.clone();
-        self.judge_commands(std::slice::from_ref(&inner), what, v);
+        let line = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if dynamic.get(i).copied().unwrap_or(false) {
+                    w.clone()
+                } else {
+                    quote(w)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.judge_line(&line, what, v);
     }
 
     fn judge_commands(&self, commands: &[Command], what: &str, v: &mut Verdict) {

@@ -98,10 +98,12 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
         "atrm" => (&c::SYS_SCHEDULE, "removes scheduled jobs".into()),
         "kill" => kill(&args),
         "killall" | "pkill" | "skill" | "slay" => {
-            let every = args
-                .iter()
-                .any(|a| matches!(*a, "-u" | "--user" | "root" | "-U"))
-                || (program == "killall" && args.iter().all(|a| a.starts_with('-')));
+            let every = args.iter().any(|a| {
+                matches!(
+                    *a,
+                    "-u" | "--user" | "root" | "-U" | "-9" | "-KILL" | "-SIGKILL" | "-s9"
+                )
+            }) || (program == "killall" && args.iter().all(|a| a.starts_with('-')));
             if every {
                 (
                     &c::SYS_KILL_ALL,
@@ -329,6 +331,18 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
                 )
             ) {
                 (&c::SYS_READ, format!("{program} reads preferences"))
+            } else if args.iter().any(|a| {
+                let lower = a.to_ascii_lowercase();
+                lower.contains("loginitems")
+                    || lower.contains("loginhook")
+                    || lower.contains("logouthook")
+                    || lower.contains("autostart")
+                    || lower.contains("launchservices")
+            }) {
+                (
+                    &c::SYS_PERSIST,
+                    format!("{program} adds something that runs at login"),
+                )
             } else {
                 (
                     &c::SYS_PREFERENCES,
@@ -405,7 +419,7 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
         "su" if args.iter().all(|a| a.starts_with('-') || *a == "root") => {
             (&c::SYS_ROOT_SHELL, "opens a root shell".into())
         }
-        "sudo" | "doas" | "su" | "pkexec" | "run0" => {
+        "sudo" | "doas" | "su" => {
             if args.is_empty() || args.iter().all(|a| a.starts_with('-')) {
                 (
                     &c::SYS_ROOT_SHELL,
