@@ -212,5 +212,6 @@ pub(super) fn judge(s: &Subject<'_>) -> Verdict {
     }
     net::remote_origin(s, &mut v);
     pkg::behind_runner(s, &mut v);
+    runners::command_variables(s, &mut v);
     v
 }

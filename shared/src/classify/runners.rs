@@ -461,6 +461,83 @@ pub(super) fn unknown_program(s: &Subject<'_>, v: &mut Verdict) {
     }
 }
 
+/// Environment variables whose value is a command line a program runs.
+const COMMAND_VARIABLES: &[&str] = &[
+    "GIT_SSH_COMMAND",
+    "GIT_SSH",
+    "GIT_EXTERNAL_DIFF",
+    "GIT_PAGER",
+    "GIT_EDITOR",
+    "GIT_SEQUENCE_EDITOR",
+    "GIT_ASKPASS",
+    "SSH_ASKPASS",
+    "PAGER",
+    "MANPAGER",
+    "EDITOR",
+    "VISUAL",
+    "PROMPT_COMMAND",
+    "SUDO_ASKPASS",
+    "BROWSER",
+    "LESSOPEN",
+    "LESSCLOSE",
+    "RSYNC_RSH",
+    "CVS_RSH",
+    "npm_config_script_shell",
+    "NPM_CONFIG_SCRIPT_SHELL",
+];
+
+/// Environment variables that make a program load or run a file hookkit does not read.
+const LOADING_VARIABLES: &[&str] = &[
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "DYLD_INSERT_LIBRARIES",
+    "BASH_ENV",
+    "ENV",
+    "PYTHONSTARTUP",
+    "NODE_OPTIONS",
+    "PERL5OPT",
+    "RUBYOPT",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_GLOBAL",
+    "GIT_EXEC_PATH",
+    "GIT_TEMPLATE_DIR",
+];
+
+/// Assignments a command's words carry (`env GIT_SSH_COMMAND='...' git fetch`, `export
+/// PAGER=...`): a variable that names a command is judged as that command, and one that makes
+/// programs load a file cannot be read.
+pub(super) fn command_variables(s: &Subject<'_>, v: &mut Verdict) {
+    for word in &s.command.argv {
+        let Some((name, value)) = word.split_once('=') else {
+            continue;
+        };
+        if value.is_empty() || name.starts_with('-') {
+            continue;
+        }
+        if COMMAND_VARIABLES.contains(&name) {
+            if !matches!(
+                value,
+                "cat" | "less" | "more" | "vim" | "vi" | "nano" | "code --wait" | "true" | "ssh"
+            ) {
+                s.judge_line(value, &format!("${name}"), v);
+            }
+        } else if LOADING_VARIABLES.contains(&name) && !matches!(value, "/dev/null" | "") {
+            let harmless = name == "NODE_OPTIONS"
+                && !value.contains("--require")
+                && !value.contains("-r ")
+                && !value.contains("--import")
+                && !value.contains("--loader");
+            if !harmless {
+                v.add(
+                    &c::EXEC_UNREADABLE,
+                    format!("`{name}` makes programs load or run `{value}`, which is not read"),
+                    s.text(),
+                );
+            }
+        }
+    }
+}
+
 /// Judges runners whose command is a string or needs their grammar; returns whether
 /// `program` is one.
 #[expect(

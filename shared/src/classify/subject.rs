@@ -82,13 +82,28 @@ impl Subject<'_> {
 
     /// Where a path operand points, from the directory this command runs in.
     pub(super) fn path(&self, raw: &str, dynamic: bool) -> Judged {
+        let judged = paths::judge(raw, dynamic, self.ctx);
         if !self.dir_known && !raw.starts_with(['/', '~', '$']) {
+            // Where a `cd` that may have failed left it: judged from the start, when that is
+            // already a risky place, else unknown.
+            if matches!(
+                judged.place,
+                Place::Root
+                    | Place::System
+                    | Place::Home
+                    | Place::HomeChild
+                    | Place::Outside
+                    | Place::ProjectRoot
+                    | Place::ProjectGit
+            ) {
+                return judged;
+            }
             return Judged {
                 path: std::path::PathBuf::new(),
                 place: Place::Unknown,
             };
         }
-        paths::judge(raw, dynamic, self.ctx)
+        judged
     }
 
     /// The directory this command runs in.

@@ -154,6 +154,8 @@ fn cd_changes_where_later_paths_point() {
     assert_eq!(worst("(cd build); rm -rf *").0, Risk::High);
     assert_eq!(worst("cd build || rm -rf *").0, Risk::High);
     assert_eq!(worst("if x; then cd build; fi; rm -rf *").0, Risk::High);
+    // A cd to a path that cannot be read: the start directory is judged when it is risky.
+    assert_eq!(worst("cd \"$X\" && rm -rf *").0, Risk::High);
 }
 
 #[test]
