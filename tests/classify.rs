@@ -35,19 +35,8 @@ impl Case {
 /// and every `destructive-*.txt`): `expected<TAB>class<TAB>command`, `#` comments, and `␤`
 /// for a newline inside a command.
 fn corpus(prefix: &str) -> Vec<Case> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            name.ends_with(".txt")
-                && (name == format!("{prefix}.txt") || name.starts_with(&format!("{prefix}-")))
-        })
-        .collect();
-    files.sort();
     let mut cases = Vec::new();
-    for path in files {
+    for path in crate::robust::corpus::files(prefix) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(&path).unwrap();
         for (i, line) in text.lines().enumerate() {

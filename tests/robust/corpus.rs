@@ -3,7 +3,7 @@
 //! `risk<TAB>class<TAB>command`) when present, plus a fixed seed list across every class of
 //! damage, so the tests are meaningful before and after the corpora grow.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A command and the class it stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,18 +129,11 @@ fn with_corpus(seed: &[(&str, &str)], prefix: &str) -> Vec<Original> {
             command: (*command).to_owned(),
         })
         .collect();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.retain(|p: &std::path::PathBuf| {
-        p.file_name().is_some_and(|n| {
-            let n = n.to_string_lossy();
-            n == format!("{prefix}.txt")
-                || (n.starts_with(&format!("{prefix}-")) && n.ends_with(".txt"))
-        })
-    });
-    files.sort();
+    let mut files = files(prefix);
+    // The indirection cases depend on what the shell reader can resolve, which some disguises
+    // legitimately make unknowable (`true && x=...` makes the assignment conditional): those
+    // are asked, not allowed, and the corpus test holds them to that.
+    files.retain(|p| !p.ends_with("destructive-indirection.txt"));
     for path in files {
         if let Ok(text) = std::fs::read_to_string(&path) {
             originals.extend(parse_corpus(&text));
@@ -153,6 +146,24 @@ fn with_corpus(seed: &[(&str, &str)], prefix: &str) -> Vec<Original> {
     originals.sort_by(|a, b| a.command.cmp(&b.command));
     originals.dedup_by(|a, b| a.command == b.command);
     originals
+}
+
+/// The corpus files named `<prefix>.txt` or `<prefix>-*.txt`, sorted.
+pub(crate) fn files(prefix: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.retain(|p| {
+        let stem = p
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        p.extension().is_some_and(|e| e == "txt")
+            && (stem == prefix || stem.starts_with(&format!("{prefix}-")))
+    });
+    files.sort();
+    files
 }
 
 /// Reads `risk<TAB>class<TAB>command` lines; blank lines and `#` comments are skipped.

@@ -125,6 +125,7 @@ fn hookkit(program: &str, args: &[String], s: &Subject<'_>, v: &mut Verdict) {
         ("pretooluse-gate" | "permission-denied-logger" | "defer-for-review", []) => {
             args.iter().any(|a| HOOKKIT_READS.contains(&a.as_str()))
         }
+        ("hookkit", ["status" | "doctor", ..]) => !args.iter().any(|a| a == "--fix"),
         (
             "hookkit",
             [
@@ -132,9 +133,8 @@ fn hookkit(program: &str, args: &[String], s: &Subject<'_>, v: &mut Verdict) {
                 sub,
                 ..,
             ],
-        ) => HOOKKIT_READS.contains(sub),
-        ("hookkit", ["status" | "doctor", ..]) => !args.iter().any(|a| a == "--fix"),
-        (_, [sub, ..]) => HOOKKIT_READS.contains(sub),
+        )
+        | (_, [sub, ..]) => HOOKKIT_READS.contains(sub),
         (_, []) => args.iter().any(|a| HOOKKIT_READS.contains(&a.as_str())),
     };
     let what = words.first().copied().unwrap_or("(hook mode)");

@@ -51,6 +51,8 @@
 //!   mirrors are high.
 //! - Dry runs (`--dry-run`, `--dryrun`, `terraform plan`, `kubectl diff`) are reads.
 
+use std::fmt::Write as _;
+
 use super::Risk;
 
 /// Where a class's effect lands.
@@ -494,8 +496,9 @@ pub fn markdown() -> String {
     let mut out =
         String::from("| class | risk | reach | reversible | what it is |\n|---|---|---|---|---|\n");
     for class in CLASSES {
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} |\n",
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} |",
             class.id,
             class.risk.as_str(),
             class.reach.as_str(),
@@ -504,7 +507,7 @@ pub fn markdown() -> String {
                 Reversibility::Irreversible => "no",
             },
             class.summary.replace('|', "\\|")
-        ));
+        );
     }
     out
 }

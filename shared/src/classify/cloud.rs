@@ -46,6 +46,7 @@ pub(super) fn verb_of(word: &str) -> Option<Verb> {
     verb_of_segment(word)
 }
 
+#[expect(clippy::too_many_lines, reason = "word lists, one per kind of verb")]
 fn verb_of_segment(word: &str) -> Option<Verb> {
     let lower = word.to_ascii_lowercase();
     let last = lower.rsplit([':', '.']).next().unwrap_or(&lower);
@@ -317,7 +318,7 @@ fn aws(args: &[&str], s: &Subject<'_>, v: &mut Verdict) -> (&'static Class, Stri
             &c::CLOUD_READ,
             "reads the AWS identity or configuration".into(),
         ),
-        ["configure", ..] | ["sso", ..] | ["ecr", "get-login-password" | "get-login", ..] => (
+        ["configure" | "sso", ..] | ["ecr", "get-login-password" | "get-login", ..] => (
             &c::CLOUD_CONFIG,
             "logs in or changes the AWS configuration".into(),
         ),
@@ -425,6 +426,10 @@ fn storage_words(
 /// A CLI of a remote service: read verbs read, configuration is local, everything else
 /// changes or deletes remote resources. Some carry a command run remotely (`heroku run`,
 /// `fly ssh console -C`, `gcloud compute ssh --command`), judged on its own.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the remote services' special forms, one block each"
+)]
 fn service(
     program: &str,
     args: &[&str],
@@ -473,29 +478,28 @@ fn service(
     if matches!(
         program,
         "heroku" | "fly" | "flyctl" | "gcloud" | "eb" | "railway" | "modal" | "az"
-    ) {
-        if let Some(cmd) = remote_command(program, args) {
-            let local = program == "railway";
-            let mut inner = Verdict::default();
-            s.judge_line(&cmd, &format!("{program}"), &mut inner);
-            let reads = inner.known
-                && inner
-                    .findings
-                    .iter()
-                    .all(|f| f.effect == c::READ_EVERYDAY.effect());
-            v.findings.extend(inner.findings);
-            return if reads || local {
-                (
-                    &c::CLOUD_READ,
-                    format!("{program} runs a command (judged on its own)"),
-                )
-            } else {
-                (
-                    &c::NET_REMOTE_EXEC,
-                    format!("{program} runs a command that changes a remote machine"),
-                )
-            };
-        }
+    ) && let Some(cmd) = remote_command(program, args)
+    {
+        let local = program == "railway";
+        let mut inner = Verdict::default();
+        s.judge_line(&cmd, program, &mut inner);
+        let reads = inner.known
+            && inner
+                .findings
+                .iter()
+                .all(|f| f.effect == c::READ_EVERYDAY.effect());
+        v.findings.extend(inner.findings);
+        return if reads || local {
+            (
+                &c::CLOUD_READ,
+                format!("{program} runs a command (judged on its own)"),
+            )
+        } else {
+            (
+                &c::NET_REMOTE_EXEC,
+                format!("{program} runs a command that changes a remote machine"),
+            )
+        };
     }
     // Bare `vercel` and `netlify deploy` deploy; `vercel dev` runs locally.
     if program == "vercel"
@@ -554,8 +558,7 @@ fn service(
         let sql = args
             .windows(2)
             .find(|w| w[0] == "--command")
-            .map(|w| w[1])
-            .unwrap_or("");
+            .map_or("", |w| w[1]);
         if let Some((class, reason)) = super::db::sql_risk(sql) {
             return (class, format!("wrangler d1: {reason}"));
         }
@@ -703,7 +706,7 @@ fn iac(program: &str, args: &[&str]) -> (&'static Class, String) {
         || joined.starts_with("stack select")
         || joined.starts_with("workspace select")
         || joined.starts_with("config set");
-    if destroy && !words.first().is_some_and(|w| *w == "plan") {
+    if destroy && words.first().is_none_or(|w| *w != "plan") {
         (
             &c::IAC_DESTROY,
             format!("{program} destroys the resources of the configuration"),
@@ -744,8 +747,7 @@ fn config_management(
         let module = args
             .windows(2)
             .find(|w| matches!(w[0], "-m" | "--module-name"))
-            .map(|w| w[1])
-            .unwrap_or("command");
+            .map_or("command", |w| w[1]);
         let module_args = args
             .windows(2)
             .find(|w| matches!(w[0], "-a" | "--args"))
@@ -837,7 +839,7 @@ fn secrets(
     let reading_secret = words
         .iter()
         .any(|w| matches!(*w, "get" | "read" | "download" | "export"))
-        && !words.iter().any(|w| *w == "list");
+        && !words.contains(&"list");
     match verb {
         Verb::Delete => (
             &c::CLOUD_DELETE,

@@ -12,21 +12,57 @@ use super::paths;
 use super::subject::{Subject, Verdict};
 use super::{Assessment, Context, Risk, fs, host_allowed, is_local_host, net};
 
+/// The code an interpreter runs inline, and whether it is computed: the value of one of
+/// `flags` (`-c CODE`, `-pe CODE`, `--eval=CODE`), else a here-document or the text a static
+/// `echo` pipes into it when no script file is named.
+fn inline_code(flags: &[&str], s: &Subject<'_>) -> Option<(String, bool)> {
+    let args = s.args();
+    for (i, arg) in args.iter().enumerate() {
+        let bundled = arg.starts_with('-')
+            && !arg.starts_with("--")
+            && arg.len() > 2
+            && flags.iter().any(|f| f.len() == 2 && arg.ends_with(&f[1..]));
+        if flags.contains(&arg.as_str()) || bundled {
+            return args.get(i + 1).map(|b| (b.clone(), s.arg_dynamic(i + 1)));
+        }
+        if let Some(value) = flags
+            .iter()
+            .filter(|f| f.starts_with("--"))
+            .find_map(|f| arg.strip_prefix(&format!("{f}=")))
+        {
+            return Some((value.to_owned(), s.arg_dynamic(i)));
+        }
+    }
+    let script_operand = args.iter().position(|a| !a.starts_with('-'));
+    if script_operand.is_none_or(|i| args[i] == "-") {
+        return s
+            .command
+            .stdin_text
+            .clone()
+            .or_else(|| s.upstream().next().and_then(fs::printed))
+            .map(|b| (b, false));
+    }
+    None
+}
+
+/// The inline code `program` runs, if it is an interpreter given code inline.
+pub(super) fn inline_body(program: &str, s: &Subject<'_>) -> Option<String> {
+    let base = program.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    let flags = inline_flags(base).or_else(|| inline_flags(program))?;
+    inline_code(flags, s).map(|(body, _)| body)
+}
+
 /// Interpreters, with the options that give them code inline.
 fn inline_flags(base: &str) -> Option<&'static [&'static str]> {
     Some(match base {
         "python" | "python2" | "python3" | "pypy" | "pypy3" | "py" => &["-c"],
         "node" | "nodejs" | "bun" => &["-e", "--eval", "-p", "--print"],
         "perl" => &["-e", "-E"],
-        "ruby" | "jruby" => &["-e"],
+        "ruby" | "jruby" | "lua" | "luajit" | "Rscript" | "R" | "osascript" | "groovy" => &["-e"],
         "php" => &["-r"],
-        "lua" | "luajit" => &["-e"],
-        "Rscript" | "R" => &["-e"],
-        "osascript" => &["-e"],
-        "julia" => &["-e", "--eval"],
-        "elixir" | "iex" => &["-e", "--eval"],
-        "groovy" => &["-e"],
-        "tclsh" | "wish" | "irb" | "guile" | "racket" | "sbcl" => &["-e", "--eval"],
+        "julia" | "elixir" | "iex" | "tclsh" | "wish" | "irb" | "guile" | "racket" | "sbcl" => {
+            &["-e", "--eval"]
+        }
         "deno" => &["eval"],
         _ => return None,
     })
@@ -67,39 +103,8 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
         return true;
     }
     let args = s.args();
-    let mut body: Option<(String, bool)> = None;
-    for (i, arg) in args.iter().enumerate() {
-        let bundled = arg.starts_with('-')
-            && !arg.starts_with("--")
-            && arg.len() > 2
-            && flags.iter().any(|f| f.len() == 2 && arg.ends_with(&f[1..]));
-        if flags.contains(&arg.as_str()) || bundled {
-            body = args.get(i + 1).map(|b| (b.clone(), s.arg_dynamic(i + 1)));
-            break;
-        }
-        if let Some(value) = flags
-            .iter()
-            .filter(|f| f.starts_with("--"))
-            .find_map(|f| arg.strip_prefix(&format!("{f}=")))
-        {
-            body = Some((value.to_owned(), s.arg_dynamic(i)));
-            break;
-        }
-    }
     let script_operand = args.iter().position(|a| !a.starts_with('-'));
-    if body.is_none()
-        && (script_operand.is_none()
-            || args
-                .get(script_operand.unwrap_or(0))
-                .is_some_and(|a| a == "-"))
-    {
-        body = s
-            .command
-            .stdin_text
-            .clone()
-            .or_else(|| s.upstream().next().and_then(fs::printed))
-            .map(|b| (b, false));
-    }
+    let body = inline_code(flags, s);
     if let Some((body, dynamic)) = body {
         if dynamic && (body.starts_with("$(") || body.starts_with('`') || body.starts_with('$')) {
             if net::FETCHERS.iter().any(|f| body.contains(f)) {
@@ -660,11 +665,7 @@ fn spawned_commands(
         if judged >= 64 {
             break;
         }
-        let first = candidate
-            .trim_start()
-            .split_whitespace()
-            .next()
-            .unwrap_or("");
+        let first = candidate.split_whitespace().next().unwrap_or("");
         if first.is_empty()
             || first.len() > 64
             || candidate.len() > 8192
@@ -812,6 +813,10 @@ fn writes(body: &str, literals: &[Literal], ctx: &Context, report: &mut CodeRepo
 
 /// Requests the code makes: code run from the network, secrets or the environment sent out,
 /// data sent, hosts read.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one check per way code reaches the network, read top to bottom"
+)]
 fn network(body: &str, candidates: &[String], ctx: &Context, report: &mut CodeReport) {
     if !NET_CALLS.iter().any(|p| body.contains(p)) {
         return;
@@ -965,9 +970,8 @@ fn call_end(body: &str, from: usize) -> usize {
     for (i, ch) in body[from..].char_indices() {
         match ch {
             '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' if depth == 0 => return from + i,
+            ')' | ']' | '}' | '\n' | ';' if depth == 0 => return from + i,
             ')' | ']' | '}' => depth -= 1,
-            '\n' | ';' if depth == 0 => return from + i,
             _ => {}
         }
         if i > 400 {
@@ -1051,7 +1055,6 @@ fn literals(body: &str) -> Vec<Literal> {
 
 fn utf8_len(first: u8) -> usize {
     match first {
-        0..=0x7f => 1,
         0xc0..=0xdf => 2,
         0xe0..=0xef => 3,
         0xf0..=0xff => 4,
@@ -1104,16 +1107,13 @@ fn assembled(body: &str, literals: &[Literal]) -> Vec<String> {
         if list.is_empty() {
             list.push(&lit.text);
         }
-        match gap {
-            Some("+" | "." | ".." | "" | "||") => {
-                concat.push_str(&literals[k + 1].text);
+        if let Some("+" | "." | ".." | "" | "||") = gap {
+            concat.push_str(&literals[k + 1].text);
+        } else {
+            if concat != lit.text {
+                out.push(std::mem::take(&mut concat));
             }
-            _ => {
-                if concat != lit.text {
-                    out.push(std::mem::take(&mut concat));
-                }
-                concat.clear();
-            }
+            concat.clear();
         }
         match gap {
             Some(g) if argv_gap(g) => {
@@ -1216,7 +1216,7 @@ pub(super) fn base64_bytes(text: &str) -> Option<Vec<u8>> {
 
 fn decode_hex(text: &str) -> Option<String> {
     let t = text.trim();
-    if t.len() % 2 != 0 || !t.chars().all(|c| c.is_ascii_hexdigit()) {
+    if !t.len().is_multiple_of(2) || !t.chars().all(|c| c.is_ascii_hexdigit()) {
         return None;
     }
     let bytes: Option<Vec<u8>> = (0..t.len())

@@ -127,6 +127,10 @@ const RUN_VALUES: &[&str] = &[
     "--isolation",
 ];
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "a dispatch table with one arm per docker subcommand"
+)]
 fn docker(args: &[&str], s: &Subject<'_>, v: &mut Verdict) {
     let text = s.text();
     let Some((at, sub)) = subcommand(args, DOCKER_GLOBALS) else {

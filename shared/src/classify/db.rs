@@ -53,7 +53,7 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
             v.add(class, format!("{program} manages a database"), text);
         }
         "rails" | "rake" | "bin/rails" | "./bin/rails" | "bin/rake" => {
-            framework(program, &args, s, v)
+            framework(program, &args, s, v);
         }
         "prisma" | "drizzle-kit" | "knex" | "sequelize" | "typeorm" | "alembic" | "flyway"
         | "liquibase" | "dbmate" | "goose" | "migrate" | "sqlx" | "diesel" | "atlas" | "sqitch"
@@ -148,7 +148,7 @@ pub(super) fn sql_risk(sql: &str) -> Option<(&'static Class, &'static str)> {
             "DELETE" | "UPDATE" | "INSERT" | "ALTER" | "CREATE" | "GRANT" | "REVOKE"
             | "REPLACE" | "MERGE" | "UPSERT" | "COPY" | "LOAD" | "VACUUM" | "REINDEX"
             | "RENAME" | "CALL" | "EXEC" | "EXECUTE" => {
-                keep((&c::DB_WRITE, "changes data or schema"))
+                keep((&c::DB_WRITE, "changes data or schema"));
             }
             "FLUSHALL" | "FLUSHDB" => keep((&c::DB_FLUSH, "deletes every key")),
             _ => {}

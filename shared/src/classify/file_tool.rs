@@ -59,12 +59,12 @@ pub(super) fn assess(
                 ),
             }
             if let Some(content) = content
-                && let Some(danger) =
+                && let Some((class, danger)) =
                     super::scripts::danger(&judged.path.to_string_lossy(), content, ctx)
             {
                 add(
                     out,
-                    &catalog::FILE_SCRIPT_DANGER,
+                    class,
                     format!("{tool} of a file that a later command runs: {danger}"),
                 );
             }

@@ -96,7 +96,7 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
             v.add(&c::FS_CREATE, "creates files or directories", s.text());
         }
         "tar" | "bsdtar" | "gtar" | "unzip" | "7z" | "7za" | "unrar" | "cpio" => {
-            extract(program, s, v)
+            extract(program, s, v);
         }
         _ => return false,
     }
@@ -303,7 +303,6 @@ fn rm(program: &str, s: &Subject<'_>, v: &mut Verdict) {
 fn runner_items(runner: &Command, s: &Subject<'_>) -> Vec<String> {
     match runner.program() {
         Some("find") => find_items(&runner.effective[1..]),
-        Some("parallel") => Vec::new(),
         Some("xargs") => {
             if let Some(text) = &runner.stdin_text {
                 return text.split_whitespace().map(str::to_owned).collect();
@@ -311,8 +310,7 @@ fn runner_items(runner: &Command, s: &Subject<'_>) -> Vec<String> {
             let up = s
                 .all
                 .iter()
-                .filter(|o| o.pipeline == runner.pipeline && o.stage < runner.stage)
-                .next_back();
+                .rfind(|o| o.pipeline == runner.pipeline && o.stage < runner.stage);
             match up {
                 Some(up) if up.program() == Some("find") => find_items(&up.effective[1..]),
                 Some(up) => match printed(up) {
@@ -745,14 +743,17 @@ fn is_mode(arg: &str) -> bool {
             .all(|c| matches!(c, 'r' | 'w' | 'x' | 'X' | 's' | 't'))
 }
 
+/// An operand and whether it holds an expansion that could not be resolved.
+pub(super) type Operand = (String, bool);
+
 /// The sources and the destination of `cp`, `mv`, `install`, `ln` and a local `rsync`.
 pub(super) fn copy_operands(
     program: &str,
     args: &[String],
     dynamic: impl Fn(usize) -> bool,
-) -> (Vec<(String, bool)>, Option<(String, bool)>) {
-    let mut operands: Vec<(String, bool)> = Vec::new();
-    let mut target_dir: Option<(String, bool)> = None;
+) -> (Vec<Operand>, Option<Operand>) {
+    let mut operands: Vec<Operand> = Vec::new();
+    let mut target_dir: Option<Operand> = None;
     let mut skip_next = false;
     let mut options_done = false;
     for (i, arg) in args.iter().enumerate() {

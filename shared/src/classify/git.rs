@@ -588,12 +588,12 @@ fn config(rest: &[String], s: &Subject<'_>, v: &mut Verdict) {
         .iter()
         .enumerate()
         .filter(|(i, a)| {
-            !a.starts_with('-')
-                && !(*i > 0
-                    && matches!(
-                        rest[i - 1].as_str(),
-                        "--file" | "-f" | "--blob" | "--type" | "--default"
-                    ))
+            let after_value_option = *i > 0
+                && matches!(
+                    rest[i - 1].as_str(),
+                    "--file" | "-f" | "--blob" | "--type" | "--default"
+                );
+            !a.starts_with('-') && !after_value_option
         })
         .map(|(_, a)| a)
         .filter(|a| !matches!(a.as_str(), "set" | "unset" | "get" | "list"))

@@ -112,7 +112,7 @@ fn looks_like_url(arg: &str) -> bool {
                     .any(|e| h.ends_with(e))
             }))
         || arg.starts_with("localhost")
-        || arg.starts_with(":") && arg[1..].chars().next().is_some_and(|c| c.is_ascii_digit())
+        || arg.starts_with(':') && arg[1..].chars().next().is_some_and(|c| c.is_ascii_digit())
 }
 
 /// Cloud instance metadata services: they hand out the machine's credentials.
@@ -173,7 +173,7 @@ struct Request {
 )]
 fn fetcher(program: &str, s: &Subject<'_>, v: &mut Verdict) {
     let args = s.args();
-    let mut r = Request::default();
+    let mut req = Request::default();
     let httpie = matches!(
         program,
         "http" | "https" | "xh" | "xhs" | "httpie" | "curlie"
@@ -271,22 +271,22 @@ fn fetcher(program: &str, s: &Subject<'_>, v: &mut Verdict) {
             s.arg_dynamic(i)
         };
         if matches!(name, "-X" | "--request" | "--method") {
-            r.method = value.map(str::to_ascii_uppercase);
+            req.method = value.map(str::to_ascii_uppercase);
         } else if name == "-G" || name == "--get" {
-            r.get = true;
+            req.get = true;
         } else if data_option {
-            r.sends = true;
+            req.sends = true;
             if let Some(val) = value {
                 if value_dynamic && (val.contains("$(") || val.contains('`')) {
-                    r.computed_data = true;
+                    req.computed_data = true;
                 }
                 if let Some(found) = secret_in_value(val, s) {
-                    r.secret = Some(found);
+                    req.secret = Some(found);
                 }
-                if uploaded_file(val, name) == Some("-") {
-                    if let Some(found) = piped_secret(s) {
-                        r.secret = Some(found);
-                    }
+                if uploaded_file(val, name) == Some("-")
+                    && let Some(found) = piped_secret(s)
+                {
+                    req.secret = Some(found);
                 }
             }
         } else if output_option {
@@ -300,58 +300,57 @@ fn fetcher(program: &str, s: &Subject<'_>, v: &mut Verdict) {
             if let Some(val) = value
                 && secret_variable(val)
             {
-                r.secret
+                req.secret
                     .get_or_insert_with(|| format!("the credential in `{val}`"));
             }
         } else if value.is_none() && !arg.starts_with('-') {
-            if httpie && r.hosts.is_empty() && arg.chars().all(|c| c.is_ascii_uppercase()) {
-                r.method = Some(arg.to_owned());
+            if httpie && req.hosts.is_empty() && arg.chars().all(|c| c.is_ascii_uppercase()) {
+                req.method = Some(arg.to_owned());
             } else if looks_like_url(arg) {
                 if let Some(host) = url_host(arg.strip_prefix(':').map_or(arg, |_| "localhost")) {
-                    r.hosts.push(host.to_owned());
+                    req.hosts.push(host.to_owned());
                 }
                 if dynamic && (arg.contains("$(") || arg.contains('`')) {
-                    r.computed_data = true;
+                    req.computed_data = true;
                     if let Some(found) = secret_in_value(arg, s) {
-                        r.secret = Some(found);
+                        req.secret = Some(found);
                     }
                 }
-                if arg.starts_with("file://") {
-                    let path = &arg["file://".len()..];
+                if let Some(path) = arg.strip_prefix("file://") {
                     let j = s.path(path, false);
                     if let Some(kind) = paths::secret(path, &j, s.ctx) {
                         secret_read(path, kind, s, v);
                     }
                 }
             } else if httpie
-                && !r.hosts.is_empty()
+                && !req.hosts.is_empty()
                 && (arg.contains('=') || arg.contains(":="))
                 && !arg.contains("==")
             {
                 // `http POST url name=value`: request items are a body.
-                r.sends = true;
+                req.sends = true;
                 if let Some(found) = secret_in_value(arg, s) {
-                    r.secret = Some(found);
+                    req.secret = Some(found);
                 }
             }
         }
         i += 1;
     }
-    if r.sends && s.command.stage > 0 && r.secret.is_none() {
+    if req.sends && s.command.stage > 0 && req.secret.is_none() {
         // `env | curl -d @-`: what an earlier stage prints is sent.
         if let Some(found) = piped_secret(s) {
-            r.secret = Some(found);
+            req.secret = Some(found);
         }
     }
     let text = s.text();
-    let remote = r.hosts.iter().any(|h| !is_local_host(h));
-    let allowed_only = r
+    let remote = req.hosts.iter().any(|h| !is_local_host(h));
+    let allowed_only = req
         .hosts
         .iter()
         .all(|h| host_allowed(h, &s.ctx.allowed_hosts));
-    if let Some(secret) = &r.secret
-        && (remote || r.hosts.is_empty())
-        && !(allowed_only && !r.hosts.is_empty() && secret.starts_with("the credential"))
+    if let Some(secret) = &req.secret
+        && (remote || req.hosts.is_empty())
+        && !(allowed_only && !req.hosts.is_empty() && secret.starts_with("the credential"))
     {
         v.add(
             &c::NET_EXFILTRATE,
@@ -360,26 +359,26 @@ fn fetcher(program: &str, s: &Subject<'_>, v: &mut Verdict) {
         );
         return;
     }
-    let method = r
-        .method
-        .as_deref()
-        .unwrap_or(if r.sends && !r.get { "POST" } else { "GET" });
+    let method =
+        req.method
+            .as_deref()
+            .unwrap_or(if req.sends && !req.get { "POST" } else { "GET" });
     match method {
         "DELETE" => v.add(&c::NET_DELETE, "sends a DELETE request", text),
-        "GET" | "HEAD" | "OPTIONS" if !(r.get && r.sends) && !r.computed_data => {
-            if r.hosts.is_empty() {
+        "GET" | "HEAD" | "OPTIONS" if !(req.computed_data || req.get && req.sends) => {
+            if req.hosts.is_empty() {
                 read_request("", "a request", s, v);
             }
-            for host in &r.hosts {
+            for host in &req.hosts {
                 read_request(host, "a request", s, v);
             }
         }
-        "GET" | "HEAD" | "OPTIONS" if allowed_only && !r.hosts.is_empty() => {
-            for host in &r.hosts {
+        "GET" | "HEAD" | "OPTIONS" if allowed_only && !req.hosts.is_empty() => {
+            for host in &req.hosts {
                 read_request(host, "a request with data", s, v);
             }
         }
-        _ if !remote && !r.hosts.is_empty() => v.add(
+        _ if !remote && !req.hosts.is_empty() => v.add(
             &c::NET_LOCAL_SEND,
             format!("sends a {method} request to a service on this machine"),
             text,
@@ -388,10 +387,10 @@ fn fetcher(program: &str, s: &Subject<'_>, v: &mut Verdict) {
             &c::NET_SEND,
             format!(
                 "sends a {method} request with data to {}",
-                if r.hosts.is_empty() {
+                if req.hosts.is_empty() {
                     "a host that cannot be read".to_owned()
                 } else {
-                    r.hosts.join(", ")
+                    req.hosts.join(", ")
                 }
             ),
             text,
@@ -810,9 +809,7 @@ fn forge(program: &str, s: &Subject<'_>, v: &mut Verdict) {
             "delete",
         )
         | ("cache", "clear") => (&c::FORGE_DELETE, "deletes data on the forge"),
-        ("pr", "merge") | ("pr", "close")
-            if all.iter().any(|a| *a == "--delete-branch" || *a == "-d") =>
-        {
+        ("pr", "merge" | "close") if all.iter().any(|a| *a == "--delete-branch" || *a == "-d") => {
             (&c::FORGE_DELETE, "merges or closes and deletes the branch")
         }
         ("auth", "token") => (&c::SECRET_READ, "prints the forge's access token"),

@@ -134,10 +134,10 @@ pub(crate) fn judge(raw: &str, dynamic: bool, ctx: &Context) -> Judged {
     if raw.is_empty() {
         return unknown(Place::Unknown);
     }
-    if raw.contains('$') || raw.starts_with('`') {
-        if let Some(judged) = judge_expansion(raw, ctx) {
-            return judged;
-        }
+    if (raw.contains('$') || raw.starts_with('`'))
+        && let Some(judged) = judge_expansion(raw, ctx)
+    {
+        return judged;
     }
     if dynamic && !raw.starts_with(['~', '/', '.']) && raw.contains('$')
         || raw.starts_with("$(")

@@ -91,46 +91,42 @@ fn split_top(text: &str, sep: impl Fn(&str) -> Option<usize>) -> Vec<String> {
     while i < text.len() {
         let ch = text[i..].chars().next().unwrap_or(' ');
         let len = ch.len_utf8();
-        match quote {
-            Some(q) => {
-                if ch == '`' && q == '"' && i + len < text.len() {
-                    current.push(ch);
-                    let next = text[i + len..].chars().next().unwrap_or(' ');
-                    current.push(next);
-                    i += len + next.len_utf8();
-                    continue;
-                }
-                if ch == q {
-                    quote = None;
-                }
+        if let Some(q) = quote {
+            if ch == '`' && q == '"' && i + len < text.len() {
                 current.push(ch);
+                let next = text[i + len..].chars().next().unwrap_or(' ');
+                current.push(next);
+                i += len + next.len_utf8();
+                continue;
             }
-            None => {
-                if matches!(ch, '\'' | '"') {
-                    quote = Some(ch);
-                } else if matches!(ch, '(' | '{' | '[') {
-                    depth += 1;
-                } else if matches!(ch, ')' | '}' | ']') {
-                    depth -= 1;
-                } else if depth <= 0
-                    && let Some(skip) = sep(&text[i..])
-                {
-                    if !current.trim().is_empty() {
-                        out.push(std::mem::take(&mut current));
-                    }
-                    current.clear();
-                    i += skip;
-                    continue;
-                } else if ch == '#' && (i == 0 || bytes[i - 1].is_ascii_whitespace()) && depth <= 0
-                {
-                    // A comment to the end of the line.
-                    while i < text.len() && bytes[i] != b'\n' {
-                        i += 1;
-                    }
-                    continue;
+            if ch == q {
+                quote = None;
+            }
+            current.push(ch);
+        } else {
+            if matches!(ch, '\'' | '"') {
+                quote = Some(ch);
+            } else if matches!(ch, '(' | '{' | '[') {
+                depth += 1;
+            } else if matches!(ch, ')' | '}' | ']') {
+                depth -= 1;
+            } else if depth <= 0
+                && let Some(skip) = sep(&text[i..])
+            {
+                if !current.trim().is_empty() {
+                    out.push(std::mem::take(&mut current));
                 }
-                current.push(ch);
+                current.clear();
+                i += skip;
+                continue;
+            } else if ch == '#' && (i == 0 || bytes[i - 1].is_ascii_whitespace()) && depth <= 0 {
+                // A comment to the end of the line.
+                while i < text.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
             }
+            current.push(ch);
         }
         i += len;
     }
@@ -459,8 +455,10 @@ fn judge_command(
             let recursive = switch(args, "recurse", 1);
             let targets: Vec<String> = parameter(args, "path", 1)
                 .or_else(|| parameter(args, "literalpath", 1))
-                .map(|p| vec![p.to_owned()])
-                .unwrap_or_else(|| positional(args).iter().map(|p| (*p).to_owned()).collect());
+                .map_or_else(
+                    || positional(args).iter().map(|p| (*p).to_owned()).collect(),
+                    |p| vec![p.to_owned()],
+                );
             if targets.is_empty() {
                 add!(
                     &c::FS_RM_COMPUTED,
@@ -550,7 +548,7 @@ fn judge_command(
             match method.as_deref() {
                 Some("DELETE") => add!(&c::NET_DELETE, "sends a DELETE request".into()),
                 Some("POST" | "PUT" | "PATCH") => {
-                    add!(&c::NET_SEND, format!("sends data to {host}"))
+                    add!(&c::NET_SEND, format!("sends data to {host}"));
                 }
                 _ if body => add!(&c::NET_SEND, format!("sends data to {host}")),
                 _ if host.is_empty() => add!(
@@ -572,19 +570,20 @@ fn judge_command(
                 .map(str::to_owned)
                 .or_else(|| positional(args).first().map(|p| (*p).to_owned()))
                 .unwrap_or_default();
-            let arg_list: Vec<String> = parameter(args, "argumentlist", 1)
-                .map(|a| {
-                    a.split(',')
-                        .map(|x| x.trim().trim_matches(['\'', '"']).to_owned())
-                        .collect()
-                })
-                .unwrap_or_else(|| {
+            let arg_list: Vec<String> = parameter(args, "argumentlist", 1).map_or_else(
+                || {
                     positional(args)
                         .iter()
                         .skip(1)
                         .map(|p| (*p).to_owned())
                         .collect()
-                });
+                },
+                |a| {
+                    a.split(',')
+                        .map(|x| x.trim().trim_matches(['\'', '"']).to_owned())
+                        .collect()
+                },
+            );
             if parameter(args, "verb", 1).is_some_and(|v| v.eq_ignore_ascii_case("runas")) {
                 add!(&c::EXEC_ROOT, "Start-Process runs as administrator".into());
             }
@@ -648,7 +647,7 @@ fn judge_command(
             }
         }
         "stop-computer" | "restart-computer" | "shutdown" => {
-            add!(&c::SYS_POWER, "stops or restarts the machine".into())
+            add!(&c::SYS_POWER, "stops or restarts the machine".into());
         }
         "stop-process" | "taskkill" => {
             let all = upstream
@@ -661,7 +660,7 @@ fn judge_command(
             }
         }
         "stop-service" | "restart-service" | "start-service" | "suspend-service" => {
-            add!(&c::SYS_SERVICE, "starts or stops a service".into())
+            add!(&c::SYS_SERVICE, "starts or stops a service".into());
         }
         "set-service"
         | "new-service"
@@ -748,7 +747,7 @@ fn judge_command(
                 let j = paths::judge(&path, false, ctx);
                 match paths::secret(&path, &j, ctx) {
                     Some(paths::Secret::Credential) => {
-                        add!(&c::SECRET_READ, format!("reads the credentials `{p}`"))
+                        add!(&c::SECRET_READ, format!("reads the credentials `{p}`"));
                     }
                     Some(paths::Secret::Sensitive) => add!(
                         &c::SECRET_READ_CONFIG,
@@ -936,6 +935,10 @@ fn cmd_exe(args: &[String], ctx: &Context, found: &mut Found) {
 }
 
 /// A native program run from PowerShell (`git push --force`): judged as Bash would judge it.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the verbs of PowerShell's cmdlet names are a list"
+)]
 fn native(cmd: &PsCommand, ctx: &Context, found: &mut Found) {
     let name = canonical(&cmd.name);
     if name.contains('-')
@@ -1059,12 +1062,11 @@ fn native(cmd: &PsCommand, ctx: &Context, found: &mut Found) {
         line.push_str(&super::subject::quote(&unix_path(a)));
     }
     let mut inner = Assessment::default();
-    match crate::shell::parse(&line) {
-        Ok(commands) => super::bash::assess_commands(&commands, ctx, &mut inner),
-        Err(_) => {
-            found.push((&c::PS_UNREAD, format!("`{}` cannot be read", cmd.name)));
-            return;
-        }
+    if let Ok(commands) = crate::shell::parse(&line) {
+        super::bash::assess_commands(&commands, ctx, &mut inner);
+    } else {
+        found.push((&c::PS_UNREAD, format!("`{}` cannot be read", cmd.name)));
+        return;
     }
     if !inner.unrecognised.is_empty() && inner.findings.is_empty() {
         found.push((

@@ -79,7 +79,7 @@ pub(super) fn computed_name(s: &Subject<'_>, v: &mut Verdict) {
         && !base.contains(['$', '`', '*', '?', '[', '(', ')'])
     {
         let mut words = s.command.effective.clone();
-        words[0] = base.to_owned();
+        base.clone_into(&mut words[0]);
         let mut dynamic = s.command.dynamic_args.clone();
         dynamic[0] = false;
         let mut inner = Verdict::default();
@@ -121,7 +121,7 @@ pub(super) fn computed_name(s: &Subject<'_>, v: &mut Verdict) {
             continue;
         }
         let mut words = s.command.effective.clone();
-        words[0] = (*candidate).to_owned();
+        (*candidate).clone_into(&mut words[0]);
         let mut dynamic = s.command.dynamic_args.clone();
         dynamic[0] = false;
         let mut inner = Verdict::default();
@@ -714,10 +714,10 @@ fn tmux(args: &[String], s: &Subject<'_>, v: &mut Verdict) {
     let mut i = 0;
     while let Some(a) = args.get(i) {
         if matches!(a.as_str(), "-S" | "-L" | "-f" | "-c" | "-T") {
-            if a == "-c" {
-                if let Some(line) = args.get(i + 1) {
-                    s.judge_line(line, "tmux -c", v);
-                }
+            if a == "-c"
+                && let Some(line) = args.get(i + 1)
+            {
+                s.judge_line(line, "tmux -c", v);
             }
             i += 2;
         } else if a.starts_with('-') {
@@ -827,31 +827,22 @@ fn make(args: &[String], s: &Subject<'_>, v: &mut Verdict) {
             s.judge_line(value, &format!("make's {name}"), v);
         }
     }
-    if !makefile_text.is_empty() {
-        if let Some(danger) = super::scripts::danger("Makefile", &makefile_text, s.ctx) {
-            v.add(
-                &c::FILE_SCRIPT_DANGER,
-                format!("make runs a Makefile given inline: {danger}"),
-                text,
-            );
-        }
-        // Recipes that break `.PHONY` rules still run as shell: judge every line too.
-        for line in makefile_text.lines().filter(|l| l.starts_with('\t')) {
-            s.judge_line(
-                line.trim_start_matches(['\t', '@', '-', '+']),
-                "an inline Makefile",
-                v,
-            );
-        }
+    if !makefile_text.is_empty()
+        && let Some((class, danger)) = super::scripts::danger("Makefile", &makefile_text, s.ctx)
+    {
+        v.add(
+            class,
+            format!("make runs a Makefile given inline: {danger}"),
+            text,
+        );
     }
     v.add(&c::BUILD_EVERYDAY, "make runs the project's build", text);
 }
 
-/// Wrappers and tracers that run the command after their options (`strace -f cmd`,
-/// `flock lockfile cmd`, `systemd-run --user cmd`).
-fn run_after_options(program: &str, args: &[String], s: &Subject<'_>, v: &mut Verdict) {
-    let text = s.text();
-    let with_value: &[&str] = match program {
+/// The options of a wrapper or tracer that take a value.
+#[expect(clippy::too_many_lines, reason = "a table with one row per wrapper")]
+fn wrapper_values(program: &str) -> &'static [&'static str] {
+    match program {
         "strace" => &[
             "-o", "-e", "-p", "-s", "-a", "-u", "-E", "-P", "-I", "-b", "-X", "-O", "-S",
         ],
@@ -963,81 +954,21 @@ fn run_after_options(program: &str, args: &[String], s: &Subject<'_>, v: &mut Ve
             "-E",
         ],
         _ => &[],
-    };
+    }
+}
+
+/// Wrappers and tracers that run the command after their options (`strace -f cmd`,
+/// `flock lockfile cmd`, `systemd-run --user cmd`).
+fn run_after_options(program: &str, args: &[String], s: &Subject<'_>, v: &mut Verdict) {
+    let text = s.text();
+    let with_value = wrapper_values(program);
     if program == "flock"
         && let Some(line) = option_value(args, &["-c", "--command"])
     {
         s.judge_line(line, "flock -c", v);
     }
     if program == "hyperfine" {
-        for (i, a) in args.iter().enumerate() {
-            let takes = matches!(
-                a.as_str(),
-                "-p" | "--prepare"
-                    | "-c"
-                    | "--cleanup"
-                    | "-s"
-                    | "--setup"
-                    | "--conclude"
-                    | "-n"
-                    | "--command-name"
-                    | "-r"
-                    | "--runs"
-                    | "-w"
-                    | "--warmup"
-                    | "-m"
-                    | "--min-runs"
-                    | "-M"
-                    | "--max-runs"
-                    | "--export-json"
-                    | "--export-markdown"
-                    | "-P"
-                    | "--parameter-scan"
-                    | "-L"
-                    | "--parameter-list"
-                    | "-S"
-                    | "--shell"
-                    | "--style"
-                    | "-u"
-                    | "--time-unit"
-                    | "-D"
-                    | "--parameter-step-size"
-            );
-            let previous_takes = i > 0
-                && matches!(
-                    args[i - 1].as_str(),
-                    "-n" | "--command-name"
-                        | "-r"
-                        | "--runs"
-                        | "-w"
-                        | "--warmup"
-                        | "-m"
-                        | "--min-runs"
-                        | "-M"
-                        | "--max-runs"
-                        | "--export-json"
-                        | "--export-markdown"
-                        | "-P"
-                        | "--parameter-scan"
-                        | "-L"
-                        | "--parameter-list"
-                        | "-S"
-                        | "--shell"
-                        | "--style"
-                        | "-u"
-                        | "--time-unit"
-                        | "-D"
-                        | "--parameter-step-size"
-                );
-            if !takes && !previous_takes && !a.starts_with('-') {
-                s.judge_line(a, "hyperfine", v);
-            }
-        }
-        v.add(
-            &c::BUILD_EVERYDAY,
-            "hyperfine benchmarks commands (judged on their own)",
-            text,
-        );
+        hyperfine(args, s, v);
         return;
     }
     if program == "systemd-run"
@@ -1090,6 +1021,56 @@ fn run_after_options(program: &str, args: &[String], s: &Subject<'_>, v: &mut Ve
         &c::EXEC_NESTED,
         format!("{program} runs a command (judged on its own)"),
         text,
+    );
+}
+
+/// `hyperfine 'cmd' ...`: every command it benchmarks runs, and so do `--prepare`,
+/// `--setup`, `--cleanup` and `--conclude`.
+fn hyperfine(args: &[String], s: &Subject<'_>, v: &mut Verdict) {
+    /// Options whose value is not a command.
+    const VALUES: &[&str] = &[
+        "-n",
+        "--command-name",
+        "-r",
+        "--runs",
+        "-w",
+        "--warmup",
+        "-m",
+        "--min-runs",
+        "-M",
+        "--max-runs",
+        "--export-json",
+        "--export-markdown",
+        "--export-csv",
+        "-P",
+        "--parameter-scan",
+        "-L",
+        "--parameter-list",
+        "-S",
+        "--shell",
+        "--style",
+        "-u",
+        "--time-unit",
+        "-D",
+        "--parameter-step-size",
+        "--output",
+        "--sort",
+    ];
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if VALUES.contains(&a.as_str()) {
+            i += 2;
+            continue;
+        }
+        if !a.starts_with('-') {
+            s.judge_line(a, "hyperfine", v);
+        }
+        i += 1;
+    }
+    v.add(
+        &c::BUILD_EVERYDAY,
+        "hyperfine benchmarks commands (judged on their own)",
+        s.text(),
     );
 }
 
@@ -1146,10 +1127,10 @@ fn editor(program: &str, args: &[String], s: &Subject<'_>, v: &mut Verdict) {
             }
         }
     }
-    let writes = scripts.iter().any(|c| c.contains('w') || c.contains("x"));
+    let writes = scripts.iter().any(|c| c.contains('w') || c.contains('x'));
     if writes {
         fs::each_operand(s, |raw, dynamic| {
-            fs::write_target(raw, dynamic, false, s, v)
+            fs::write_target(raw, dynamic, false, s, v);
         });
     }
     v.add(
@@ -1363,7 +1344,7 @@ fn runner_options(program: &str, args: &[String], s: &Subject<'_>, v: &mut Verdi
                 if let Some(value) = args.get(i + 1) {
                     match a.as_str() {
                         "-x" | "--exec" => {
-                            s.judge_line(&format!("cargo {value}"), "cargo watch", v)
+                            s.judge_line(&format!("cargo {value}"), "cargo watch", v);
                         }
                         "-s" | "--shell" => s.judge_line(value, "cargo watch", v),
                         _ => {}

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::catalog;
+use super::catalog::{self, Class};
 use super::subject::{Subject, Verdict};
 use super::{Assessment, Context, Risk, code};
 use crate::shell;
@@ -38,6 +38,10 @@ enum Format {
 }
 
 /// The format of a file that an everyday command runs, judged by its path and first line.
+#[expect(
+    clippy::too_many_lines,
+    reason = "a table of the file names everyday commands run, one arm per family"
+)]
 fn format_of(path: &str, content: &str) -> Option<Format> {
     let lower = path.to_ascii_lowercase().replace('\\', "/");
     let name = lower.rsplit('/').next().unwrap_or(&lower);
@@ -160,22 +164,43 @@ fn command_lines(format: Format, content: &str) -> Vec<String> {
     }
 }
 
-/// What the most dangerous thing the file would run is, as a reason, when it is high risk.
-pub(super) fn danger(path: &str, content: &str, ctx: &Context) -> Option<String> {
+/// The most bytes of a file's command lines read; a file that holds more is too large to read
+/// (real Makefiles, workflows and package manifests are far smaller).
+const MAX_JUDGED_BYTES: usize = 64 * 1024;
+
+/// What a file at `path` with `content` would run that is high risk, as a class and a reason:
+/// `file.script-danger` for a high-risk command, or `exec.unreadable` for a file too large to
+/// read. `None` for a file no everyday command runs, or one that runs nothing high risk.
+pub(super) fn danger(path: &str, content: &str, ctx: &Context) -> Option<(&'static Class, String)> {
     let format = format_of(path, content)?;
     if format == Format::Code {
+        if content.len() > 4 * MAX_JUDGED_BYTES {
+            return Some((&catalog::EXEC_UNREADABLE, too_large(content)));
+        }
         let found = code::analyse(content, ctx);
         return found
             .into_iter()
             .find(|(class, _)| class.risk == Risk::High)
-            .map(|(_, reason)| format!("code that {reason}"));
+            .map(|(_, reason)| (&catalog::FILE_SCRIPT_DANGER, format!("code that {reason}")));
     }
+    let mut budget = MAX_JUDGED_BYTES;
     for line in command_lines(format, content) {
+        if line.len() > budget {
+            return Some((&catalog::EXEC_UNREADABLE, too_large(content)));
+        }
+        budget -= line.len();
         if let Some(reason) = judge_line(&line, ctx) {
-            return Some(reason);
+            return Some((&catalog::FILE_SCRIPT_DANGER, reason));
         }
     }
     None
+}
+
+fn too_large(content: &str) -> String {
+    format!(
+        "a file of {} bytes that a later command runs, too large to read every command of",
+        content.len()
+    )
 }
 
 /// The reason of the worst high-risk finding of a shell line (each line of it on its own when
@@ -206,9 +231,9 @@ pub(super) fn written(target: &str, content: &str, s: &Subject<'_>, v: &mut Verd
     } else {
         s.cwd().join(path).display().to_string()
     };
-    if let Some(danger) = danger(&shown, content, s.ctx) {
+    if let Some((class, danger)) = danger(&shown, content, s.ctx) {
         v.add(
-            &catalog::FILE_SCRIPT_DANGER,
+            class,
             format!("writes `{target}`, which a later command runs: {danger}"),
             s.text(),
         );
@@ -223,7 +248,7 @@ fn make_lines(content: &str) -> Vec<String> {
     for line in joined.lines() {
         if let Some(recipe) = line.strip_prefix('\t') {
             out.push(make_refs(recipe.trim_start_matches(['@', '-', '+', ' '])));
-        } else if let Some(after) = line.split_once(";").map(|(_, r)| r)
+        } else if let Some(after) = line.split_once(';').map(|(_, r)| r)
             && line.contains(':')
             && !line.contains(":=")
             && !line.trim_start().starts_with('#')
@@ -451,32 +476,32 @@ fn unquote(value: &str) -> &str {
 /// (`[tool.poe.tasks]`, `[tool.pdm.scripts]`, `[tool.hatch.envs.default.scripts]`, `[alias]`).
 fn toml_strings(content: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let Ok(doc) = content.parse::<toml::Table>() else {
-        return out;
-    };
-    fn walk(value: &toml::Value, in_tasks: bool, out: &mut Vec<String>) {
-        match value {
-            toml::Value::String(s) if in_tasks => out.push(s.clone()),
-            toml::Value::Array(items) => {
-                for item in items {
-                    walk(item, in_tasks, out);
-                }
-            }
-            toml::Value::Table(table) => {
-                for (key, item) in table {
-                    let tasks = in_tasks
-                        || matches!(
-                            key.as_str(),
-                            "scripts" | "tasks" | "alias" | "commands" | "cmd" | "shell"
-                        );
-                    walk(item, tasks, out);
-                }
-            }
-            _ => {}
-        }
+    if let Ok(doc) = content.parse::<toml::Table>() {
+        toml_walk(&toml::Value::Table(doc), false, &mut out);
     }
-    walk(&toml::Value::Table(doc), false, &mut out);
     out
+}
+
+fn toml_walk(value: &toml::Value, in_tasks: bool, out: &mut Vec<String>) {
+    match value {
+        toml::Value::String(s) if in_tasks => out.push(s.clone()),
+        toml::Value::Array(items) => {
+            for item in items {
+                toml_walk(item, in_tasks, out);
+            }
+        }
+        toml::Value::Table(table) => {
+            for (key, item) in table {
+                let tasks = in_tasks
+                    || matches!(
+                        key.as_str(),
+                        "scripts" | "tasks" | "alias" | "commands" | "cmd" | "shell"
+                    );
+                toml_walk(item, tasks, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// `commands =` values of `tox.ini` and `setup.cfg`, continuation lines included.
@@ -525,7 +550,8 @@ mod tests {
     }
 
     fn dangerous(path: &str, content: &str) -> bool {
-        danger(path, content, &ctx()).is_some()
+        danger(path, content, &ctx())
+            .is_some_and(|(class, _)| class.id == catalog::FILE_SCRIPT_DANGER.id)
     }
 
     #[test]

@@ -187,16 +187,15 @@ fn writes_of(program: &str, s: &Subject<'_>, t: &mut Touches) {
                 w.extend(ops.into_iter().skip(usize::from(!explicit)));
             }
         }
-        "awk" | "gawk" => {
-            if args.windows(2).any(|p| p[0] == "-i" && p[1] == "inplace")
-                || args.iter().any(|a| a == "-iinplace")
-            {
-                w.extend(
-                    operands(args, &["-i", "-F", "-v", "-f"])
-                        .into_iter()
-                        .skip(1),
-                );
-            }
+        "awk" | "gawk"
+            if (args.windows(2).any(|p| p[0] == "-i" && p[1] == "inplace")
+                || args.iter().any(|a| a == "-iinplace")) =>
+        {
+            w.extend(
+                operands(args, &["-i", "-F", "-v", "-f"])
+                    .into_iter()
+                    .skip(1),
+            );
         }
         "curl" | "wget" | "wget2" | "aria2c" | "http" | "xh" => {
             w.extend(option(
@@ -316,38 +315,17 @@ fn writes_of(program: &str, s: &Subject<'_>, t: &mut Touches) {
         _ => {}
     }
     // Inline code names paths too, and writes what its file calls name.
-    if let Some(body) = inline_body(program, s) {
+    if let Some(body) = code::inline_body(program, s) {
         let report = code::analyse_report(&body, s.ctx);
         t.writes.extend(report.writes);
         t.names.extend(report.names);
     }
 }
 
-/// The inline code an interpreter runs, when given with `-c`/`-e` or a here-document.
-fn inline_body(program: &str, s: &Subject<'_>) -> Option<String> {
-    let flags: &[&str] = match program.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.') {
-        "python" | "pypy" => &["-c"],
-        "node" | "nodejs" | "bun" => &["-e", "--eval", "-p", "--print"],
-        "perl" => &["-e", "-E"],
-        "ruby" => &["-e"],
-        "php" => &["-r"],
-        "deno" => &["eval"],
-        "osascript" | "lua" | "Rscript" => &["-e"],
-        _ => return None,
-    };
-    let args = s.args();
-    for (i, a) in args.iter().enumerate() {
-        let bundled = a.starts_with('-')
-            && !a.starts_with("--")
-            && a.len() > 2
-            && flags.iter().any(|f| f.len() == 2 && a.ends_with(&f[1..]));
-        if flags.contains(&a.as_str()) || bundled {
-            return args.get(i + 1).cloned();
-        }
-    }
-    s.command.stdin_text.clone()
-}
-
+#[expect(
+    clippy::too_many_lines,
+    reason = "a table of git's subcommands, one arm per group"
+)]
 fn git_writes(args: &[String], w: &mut Vec<String>) {
     // Global options, then the subcommand.
     let mut i = 0;
