@@ -18,9 +18,12 @@ use super::{Assessment, Context, Risk, fs, host_allowed, is_local_host, net};
 fn inline_code(flags: &[&str], s: &Subject<'_>) -> Option<(String, bool)> {
     let args = s.args();
     for (i, arg) in args.iter().enumerate() {
+        // `-pe`, `-ne`, `-Bc`: a bundle of single-letter flags ending in the code option
+        // (not `-MFile::Path=remove_tree`, which ends in `e` too).
         let bundled = arg.starts_with('-')
             && !arg.starts_with("--")
-            && arg.len() > 2
+            && (3..=6).contains(&arg.len())
+            && arg[1..].chars().all(|c| c.is_ascii_alphabetic())
             && flags.iter().any(|f| f.len() == 2 && arg.ends_with(&f[1..]));
         if flags.contains(&arg.as_str()) || bundled {
             return args.get(i + 1).map(|b| (b.clone(), s.arg_dynamic(i + 1)));
@@ -216,12 +219,7 @@ fn module_or_script(
             );
             return;
         }
-        if net::downloaded_earlier(script, s) {
-            v.add(
-                &c::NET_PIPE_TO_SHELL,
-                format!("runs `{script}`, downloaded earlier in the same command"),
-                s.text(),
-            );
+        if net::written_earlier(script, s, program, net::Reader::Code, v) {
             return;
         }
     }
@@ -743,8 +741,8 @@ fn deletes(body: &str, literals: &[Literal], ctx: &Context, report: &mut CodeRep
                 }
                 report.writes.push(path.clone());
                 let j = paths::judge(&path, false, ctx);
-                let (class, reason) = fs::removal_class(&j, recursive, &path, ctx, "deletes");
-                report.findings.push((class, reason));
+                let (class, reason) = fs::removal_class(&j, recursive, &path, ctx, "removal");
+                report.findings.push((class, format!("asks for the {reason}")));
             }
         }
     }

@@ -829,6 +829,16 @@ fn push(rest: &[String], s: &Subject<'_>, v: &mut Verdict) {
         return;
     }
     let remote = positional.first().copied().unwrap_or("");
+    // A push to a URL sends the repository there: to a host that is not allowed, it leaves.
+    if let Some(host) = super::net::remote_spec(remote)
+        && !super::host_allowed(host, &s.ctx.allowed_hosts)
+    {
+        v.add(
+            &c::NET_SEND,
+            format!("pushes the repository to {host}, which is not an allowed host"),
+            text,
+        );
+    }
     let refspecs = positional.get(1..).unwrap_or(&[]);
     let mut protected = false;
     let mut deleted: Vec<&str> = Vec::new();

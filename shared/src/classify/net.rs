@@ -1112,18 +1112,18 @@ fn shell(program: &str, s: &Subject<'_>, v: &mut Verdict) {
                 format!("{program} runs a script from the network"),
                 s.text(),
             );
-        } else if downloaded_earlier(script, s) {
-            v.add(
-                &c::NET_PIPE_TO_SHELL,
-                format!("runs `{script}`, downloaded earlier in the same command"),
-                s.text(),
-            );
         } else if matches!(
             script.as_str(),
             "/dev/stdin" | "-" | "/proc/self/fd/0" | "/dev/fd/0"
         ) {
             stdin_script(program, s, v);
-        } else {
+        } else if s.arg_dynamic(at) {
+            v.add(
+                &c::EXEC_UNREADABLE,
+                format!("{program} runs `{script}`, a script whose path is computed"),
+                s.text(),
+            );
+        } else if !written_earlier(script, s, program, Reader::Shell, v) {
             // A script file: its content is not read here.
             v.known = false;
         }
@@ -1213,22 +1213,82 @@ fn stdin_script(program: &str, s: &Subject<'_>, v: &mut Verdict) {
     v.known = false;
 }
 
-/// Whether `script` is a file that an earlier command of the line downloads.
-pub(super) fn downloaded_earlier(script: &str, s: &Subject<'_>) -> bool {
+/// How a script's text is read: as shell, or as an interpreter's code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reader {
+    Shell,
+    Code,
+}
+
+/// A script an earlier command of the same line writes (`curl -o i.sh ...; bash i.sh`,
+/// `echo ... | base64 -d > x.sh && sh x.sh`): judged for what it holds when the writer's text
+/// is known, run from the network when downloaded, and unreadable otherwise. Returns whether
+/// the script was written earlier.
+pub(super) fn written_earlier(
+    script: &str,
+    s: &Subject<'_>,
+    program: &str,
+    reader: Reader,
+    v: &mut Verdict,
+) -> bool {
     let name = script.rsplit('/').next().unwrap_or(script);
-    s.all.iter().any(|c| {
-        matches!(
-            c.program(),
-            Some("curl" | "wget" | "fetch" | "aria2c" | "http" | "xh")
-        ) && (c.effective.iter().any(|a| {
-            a == script
-                || (a.ends_with(name) && !a.contains("://"))
-                || (a.contains("://") && a.ends_with(&format!("/{name}")))
-        }) || c
-            .redirects
+    if name.is_empty() {
+        return false;
+    }
+    let names_it = |word: &str| {
+        let word = word.strip_prefix("of=").unwrap_or(word);
+        word == script || (word.ends_with(name) && word.rsplit('/').next() == Some(name))
+    };
+    let before = s
+        .all
+        .iter()
+        .position(|c| std::ptr::eq(c, s.command))
+        .unwrap_or(s.all.len());
+    for c in s.all[..before].iter().rev() {
+        let by_redirect = c.redirects.iter().any(|r| {
+            matches!(r.kind, RedirectKind::Write | RedirectKind::Append) && names_it(&r.target)
+        });
+        let by_operand = c
+            .effective
             .iter()
-            .any(|r| r.target == script || r.target.ends_with(name)))
-    }) && !name.is_empty()
+            .skip(1)
+            .any(|a| names_it(a) || (a.contains("://") && a.ends_with(&format!("/{name}"))));
+        if !by_redirect && !by_operand {
+            continue;
+        }
+        if c.program().is_some_and(|p| FETCHERS.contains(&p)) {
+            v.add(
+                &c::NET_PIPE_TO_SHELL,
+                format!("{program} runs `{script}`, downloaded earlier in the same command"),
+                s.text(),
+            );
+            return true;
+        }
+        let content = match c.program() {
+            Some("echo" | "printf") => super::fs::printed(c),
+            Some("cat" | "tee") => c.stdin_text.clone(),
+            _ => None,
+        };
+        match content {
+            Some(text) => match reader {
+                Reader::Shell => s.judge_line(&text, &format!("{program} {script}, written earlier"), v),
+                Reader::Code => {
+                    for (class, reason) in super::code::analyse(&text, s.ctx) {
+                        v.add(class, format!("{program} runs `{script}`, written earlier, whose code {reason}"), s.text());
+                    }
+                    v.known = true;
+                }
+            },
+            None if by_redirect || matches!(c.program(), Some("cp" | "mv" | "install" | "ln" | "tee" | "dd" | "base64" | "xxd" | "openssl")) => v.add(
+                &c::EXEC_UNREADABLE,
+                format!("{program} runs `{script}`, written earlier in the same command with content that cannot be read"),
+                s.text(),
+            ),
+            None => continue,
+        }
+        return true;
+    }
+    false
 }
 
 /// Pipes into an interpreter: the same check as for shells.

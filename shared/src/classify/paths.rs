@@ -497,6 +497,8 @@ pub(crate) fn secret(raw: &str, judged: &Judged, ctx: &Context) -> Option<Secret
         || (in_home(".docker") && lower == "config.json")
         || (in_home(".kube") && lower == "config")
         || (in_home(".ssh") && lower.starts_with("id_"))
+        // The whole `~/.ssh` holds the private keys.
+        || ctx.home.as_ref().is_some_and(|h| judged.path == h.join(".ssh"))
     {
         return Some(Secret::Credential);
     }

@@ -139,8 +139,16 @@ pub(super) fn computed_name(s: &Subject<'_>, v: &mut Verdict) {
         );
         return;
     }
-    // The arguments may be a whole command behind a computed wrapper (`$SUDO rm -rf ~`).
+    // The arguments may be a whole command behind a computed wrapper (`$SUDO rm -rf ~`), or
+    // a command string for a computed shell (`$0 -c 'rm -rf ~'`).
     let args = s.args();
+    if let [flag, line, ..] = args
+        && flag.starts_with('-')
+        && !flag.starts_with("--")
+        && flag.ends_with('c')
+    {
+        s.judge_line(line, "a computed shell", v);
+    }
     if !args.is_empty() && is_known_program(program_name(&args[0])) {
         let dynamic: Vec<bool> = (0..args.len()).map(|i| s.arg_dynamic(i)).collect();
         s.judge_words(args, &dynamic, "a computed command", v);
@@ -386,6 +394,10 @@ pub(super) fn unknown_program(s: &Subject<'_>, v: &mut Verdict) {
         }
     }
     let program = program_name(name);
+    // `./x.sh` written earlier in the same line: what it holds runs.
+    if name.contains('/') && net::written_earlier(name, s, program, net::Reader::Shell, v) {
+        return;
+    }
     if super::agents::unguarded_flags(args) {
         v.add(
             &c::AGENT_UNGUARDED,

@@ -17,6 +17,10 @@ pub(super) struct Verdict {
     pub(super) findings: Vec<Finding>,
     /// The command's program is one the classifier knows.
     pub(super) known: bool,
+    /// What the command lines it runs (`tmux new 'rm -rf x'`) write, and the paths they name:
+    /// the command's own touches include them.
+    pub(super) nested_writes: Vec<String>,
+    pub(super) nested_names: Vec<String>,
 }
 
 impl Verdict {
@@ -177,6 +181,9 @@ impl Subject<'_> {
                     dir_known: self.dir_known,
                 };
                 let verdict = super::bash::judge(&inner);
+                let touched = super::touches::of(&inner, 0, None, &verdict);
+                v.nested_writes.extend(touched.writes);
+                v.nested_names.extend(touched.names);
                 if !verdict.known && verdict.findings.is_empty() {
                     continue;
                 }

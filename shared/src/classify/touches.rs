@@ -60,7 +60,9 @@ pub(super) fn of(
         .map(|p| super::runners::program_name(&super::runners::decoded_name(p)).to_owned())
         .unwrap_or_default();
     writes_of(&program, s, &mut t);
+    t.writes.extend(verdict.nested_writes.iter().cloned());
     names_of(s, &mut t);
+    t.names.extend(verdict.nested_names.iter().cloned());
     t.read_only = verdict.known
         && !c.dynamic_name
         && t.writes.is_empty()
@@ -522,6 +524,18 @@ mod tests {
             writes("node -e \"require('fs').writeFileSync('.claude/x', '')\""),
             [".claude/x"]
         );
+    }
+
+    #[test]
+    fn command_lines_run_by_other_programs_count_as_theirs() {
+        assert!(writes("tmux new -d 'rm -rf .claude'").contains(&".claude".to_owned()));
+        let t = touches("sg docker -c 'echo {} > .claude/settings.json'");
+        assert!(
+            t[0].writes.contains(&".claude/settings.json".to_owned()),
+            "{:?}",
+            t[0]
+        );
+        assert!(!t[0].read_only);
     }
 
     #[test]
