@@ -742,7 +742,9 @@ fn deletes(body: &str, literals: &[Literal], ctx: &Context, report: &mut CodeRep
                 report.writes.push(path.clone());
                 let j = paths::judge(&path, false, ctx);
                 let (class, reason) = fs::removal_class(&j, recursive, &path, ctx, "removal");
-                report.findings.push((class, format!("asks for the {reason}")));
+                report
+                    .findings
+                    .push((class, format!("asks for the {reason}")));
             }
         }
     }

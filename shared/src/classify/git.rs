@@ -469,6 +469,113 @@ fn exec_key(key: &str) -> bool {
         || matches!(last, "cmd" | "path" if key.starts_with("difftool.") || key.starts_with("mergetool.") || key.starts_with("man.") || key.starts_with("browser."))
 }
 
+/// Whether a value of an option that runs programs or redirects remotes is one everybody sets:
+/// a command of programs hookkit knows and that does nothing risky (`core.editor vim`,
+/// `core.pager delta`), hooks kept in the project, a rewrite to an allowed host
+/// (`url.git@github.com:.insteadOf`), a credential helper that ships with git or gh, a named
+/// safe directory, an alias of git subcommands. Anything else is set to run later unread.
+fn harmless_exec_value(key: &str, value: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
+    let lower = key.to_ascii_lowercase();
+    if lower == "core.hookspath" {
+        let j = s.path(value, value.contains('$'));
+        return j.place.in_project() && j.place != super::paths::Place::ProjectGit;
+    }
+    if lower == "safe.directory" {
+        return value != "*" && !value.is_empty();
+    }
+    if let Some(base) = lower.strip_prefix("url.") {
+        let base = base
+            .trim_end_matches(".insteadof")
+            .trim_end_matches(".pushinsteadof");
+        return super::net::remote_spec(base)
+            .is_some_and(|host| super::host_allowed(host, &s.ctx.allowed_hosts));
+    }
+    if let Some(name) = lower.strip_prefix("alias.") {
+        let _ = name;
+        return !value.starts_with('!');
+    }
+    if lower.starts_with("credential.") && lower.ends_with("helper") {
+        let helper = value.trim();
+        if matches!(
+            helper,
+            "store"
+                | "cache"
+                | "osxkeychain"
+                | "manager"
+                | "manager-core"
+                | "libsecret"
+                | "wincred"
+                | ""
+                | "cache --timeout=3600"
+        ) || helper.starts_with("store --file")
+            || helper.ends_with("gh auth git-credential")
+        {
+            return true;
+        }
+    }
+    if !command_key(&lower) {
+        return false;
+    }
+    let line = value.strip_prefix('!').unwrap_or(value).trim();
+    if matches!(line, "" | "true" | "false") {
+        return true;
+    }
+    // The command is judged; it is harmless only when nothing in it is stopped and every
+    // program in it is an everyday one, an editor, a pager or a tool git calls.
+    const TOOLS: &[&str] = &[
+        "ssh",
+        "git",
+        "gpg",
+        "gpg2",
+        "gh",
+        "glab",
+        "vim",
+        "vi",
+        "nvim",
+        "emacs",
+        "emacsclient",
+        "nano",
+        "micro",
+        "hx",
+        "code",
+        "subl",
+        "zed",
+        "mate",
+        "idea",
+        "less",
+        "more",
+        "most",
+        "delta",
+        "bat",
+        "diff-so-fancy",
+        "meld",
+        "kdiff3",
+        "vimdiff",
+        "nvimdiff",
+        "opendiff",
+        "bcompare",
+        "git-lfs",
+        "difftastic",
+        "difft",
+    ];
+    let mut inner = Verdict::default();
+    s.judge_line(line, &format!("git's `{key}`"), &mut inner);
+    let harmless = inner.findings.iter().all(|f| {
+        f.risk == super::Risk::Low
+            || f.entry().id == c::NET_SSH.id
+            || f.entry().id == c::SECRET_READ_CONFIG.id
+    }) && crate::shell::parse(line).is_ok_and(|commands| {
+        commands.iter().all(|cmd| {
+            cmd.program().is_some_and(|p| {
+                let p = super::runners::program_name(p);
+                TOOLS.contains(&p) || super::everyday::class_of(p).is_some()
+            })
+        })
+    });
+    v.findings.extend(inner.findings);
+    harmless
+}
+
 /// Keys whose value is a command line git runs.
 fn command_key(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
@@ -500,39 +607,17 @@ fn command_key(key: &str) -> bool {
 /// `git -c key=value`: a value that is a command line is judged as the command git runs.
 fn option_command(key: &str, value: &str, s: &Subject<'_>, v: &mut Verdict) {
     let lower = key.to_ascii_lowercase();
-    if command_key(&lower) {
-        let line = value.strip_prefix('!').unwrap_or(value);
-        if matches!(
-            line.trim(),
-            "" | "true"
-                | "false"
-                | "cat"
-                | "less"
-                | "more"
-                | "vim"
-                | "vi"
-                | "nano"
-                | "code --wait"
-                | "delta"
-                | "diff-so-fancy"
-                | "store"
-                | "cache"
-                | "manager"
-                | "osxkeychain"
-                | "manager-core"
-        ) {
-            return;
-        }
-        v.add(
-            &c::EXEC_NESTED,
-            format!("git runs `{line}` for `{key}` (judged on its own)"),
-            s.text(),
-        );
-        s.judge_line(line, &format!("git's `{key}`"), v);
-    } else if lower == "core.hookspath" && !matches!(value, "/dev/null" | "" | "/nonexistent") {
+    if lower == "core.hookspath" && matches!(value, "/dev/null" | "" | "/nonexistent") {
+        // Running without hooks.
+        return;
+    }
+    if (command_key(&lower) || lower == "core.hookspath")
+        && !harmless_exec_value(key, value, s, v)
+        && !v.any_stopping()
+    {
         v.add(
             &c::EXEC_UNREADABLE,
-            format!("git runs the hooks in `{value}`, which are not read here"),
+            format!("git runs `{value}` for `{key}`, which cannot be read"),
             s.text(),
         );
     }
@@ -620,20 +705,13 @@ fn config(rest: &[String], s: &Subject<'_>, v: &mut Verdict) {
         return;
     }
     let key = positional.first().map_or("", |k| k.as_str());
-    if exec_key(key) && !unsetting {
-        let value = positional.get(1).map_or("", |v| v.as_str());
+    let value = positional.get(1).map_or("", |v| v.as_str());
+    if exec_key(key) && !unsetting && !harmless_exec_value(key, value, s, v) {
         v.add(
             &c::GIT_CONFIG_EXEC,
             format!("sets `{key}`, which runs programs or redirects remotes"),
             text,
         );
-        if command_key(key) {
-            s.judge_line(
-                value.strip_prefix('!').unwrap_or(value),
-                &format!("git's `{key}`"),
-                v,
-            );
-        }
     } else if global || editing {
         v.add(
             &c::GIT_CONFIG_GLOBAL,
