@@ -200,6 +200,17 @@ pub(super) fn judge(s: &Subject<'_>) -> Verdict {
             | "wc"
             | "cd"
             | "pushd"
+            | "ssh"
+            | "sftp"
+            | "ssh-add"
+            | "ssh-keygen"
+            | "ssh-copy-id"
+            | "gpg"
+            | "gpg2"
+            | "age-keygen"
+            | "mkcert"
+            | "certbot"
+            | "step"
     ) {
         net::secret_operands(s, &mut v);
     }

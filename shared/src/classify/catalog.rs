@@ -50,6 +50,14 @@
 //!   others review it; a person decides in the opt-in modes. Force pushes, deletes and
 //!   mirrors are high.
 //! - Dry runs (`--dry-run`, `--dryrun`, `terraform plan`, `kubectl diff`) are reads.
+//! - What `find` hands `rm` is judged as what it finds: a name test (`-name '*.tmp'`) narrows
+//!   it to those files, even under `rm -r`; nothing narrowing it is the whole start path.
+//! - Emptying or deleting shell history (`history -c`, `> ~/.bash_history`) is high: it
+//!   destroys the record of what ran and cannot be taken back.
+//! - Trusting the project's own code to run later (`direnv allow`) is medium, like running
+//!   its build scripts; an `.envrc` written in the same line is judged for what it runs.
+//! - Changing a deployed app's settings (`heroku config:set`, `fly secrets set`) is a remote
+//!   change (high); the cloud CLI's own local configuration is medium.
 
 use std::fmt::Write as _;
 
@@ -184,6 +192,8 @@ catalogue! {
         "a shell running a command string, here-document or printed text (judged on its own)";
     EXEC_NESTED = "exec.nested", Low, None, Reversible,
         "a program that runs another command line (judged on its own)";
+    EXEC_TRUST = "exec.trust", Medium, Project, Reversible,
+        "trusts the project's own code to run later (direnv allow, mise trust)";
     EXEC_ROOT = "exec.root", Medium, Machine, Reversible, "runs a command as root or another user";
     EXEC_DYNAMIC = "exec.dynamic", Medium, Unknown, Irreversible,
         "the command name is computed and cannot be read";
@@ -457,7 +467,8 @@ catalogue! {
     SYS_PREFERENCES = "sys.preferences", Medium, Machine, Reversible,
         "changes desktop or tool preferences (defaults write, gsettings, dconf)";
     SYS_ROOT_SHELL = "sys.root-shell", Medium, Machine, Reversible, "opens a root shell";
-    SYS_HISTORY = "sys.history", Medium, Machine, Irreversible, "clears the shell history";
+    SYS_HISTORY = "sys.history", High, Machine, Irreversible,
+        "clears, empties or deletes the shell history, the record of what ran";
     SYS_FORK_BOMB = "sys.fork-bomb", High, Machine, Reversible,
         "starts copies of itself without end";
     SYS_KEYCHAIN = "sys.keychain", High, Remote, Irreversible,

@@ -32,6 +32,21 @@ impl Verb {
 pub(super) fn verb_of(word: &str) -> Option<Verb> {
     // `emulators:start`, `apps:destroy`: every segment speaks, deletion first.
     if word.contains(':') {
+        // `config:set`, `env:unset`: the remote app's settings, not the local configuration.
+        let mut segments = word.split(':');
+        if segments.next().is_some_and(|first| {
+            matches!(
+                first,
+                "config" | "env" | "secrets" | "vars" | "variables" | "domains" | "certs"
+            )
+        }) && segments.any(|seg| {
+            matches!(
+                seg,
+                "set" | "unset" | "add" | "remove" | "rm" | "push" | "import" | "clear" | "update"
+            )
+        }) {
+            return Some(Verb::Change);
+        }
         let verbs: Vec<Verb> = word.split(':').filter_map(verb_of_segment).collect();
         return [
             Verb::Delete,
@@ -480,6 +495,12 @@ fn service(
         "heroku" | "fly" | "flyctl" | "gcloud" | "eb" | "railway" | "modal" | "az"
     ) && let Some(cmd) = remote_command(program, args)
     {
+        if super::runners::interactive_shell(&cmd.split_whitespace().collect::<Vec<_>>()) {
+            return (
+                &c::NET_SSH,
+                format!("{program} opens a shell on a remote machine"),
+            );
+        }
         let local = program == "railway";
         let mut inner = Verdict::default();
         s.judge_line(&cmd, program, &mut inner);

@@ -191,6 +191,11 @@ fn module_or_script(
         return;
     }
     let script = script_operand.and_then(|i| args.get(i));
+    if let Some(script) = script
+        && framework_task(script, &args[script_operand.unwrap_or(0) + 1..], s, v)
+    {
+        return;
+    }
     if base == "deno"
         && let Some(pos) = args
             .iter()
@@ -225,6 +230,54 @@ fn module_or_script(
     }
     // A script file: its content is not read here.
     v.known = false;
+}
+
+/// Web frameworks' task runners run as scripts (`python manage.py flush`, `php artisan
+/// migrate:fresh`): their database tasks are judged as what they do. Returns whether `script`
+/// is one.
+fn framework_task(script: &str, rest: &[String], s: &Subject<'_>, v: &mut Verdict) -> bool {
+    let name = script.rsplit('/').next().unwrap_or(script);
+    let task = rest
+        .iter()
+        .find(|a| !a.starts_with('-'))
+        .map_or("", String::as_str);
+    let (class, reason): (&'static Class, String) = match (name, task) {
+        ("manage.py", "flush" | "reset_db" | "sqlflush" | "drop_test_database") => (
+            &c::DB_DROP,
+            format!("manage.py {task} deletes the database's data"),
+        ),
+        ("manage.py", "migrate") if rest.iter().any(|a| a == "zero") => (
+            &c::DB_DROP,
+            "manage.py migrate zero undoes every migration".to_owned(),
+        ),
+        ("manage.py", "migrate" | "loaddata" | "createsuperuser" | "changepassword") => (
+            &c::DB_WRITE,
+            format!("manage.py {task} changes the database"),
+        ),
+        ("manage.py", "dbshell" | "shell") => (&c::DB_SESSION, format!("manage.py {task}")),
+        ("artisan", t)
+            if matches!(
+                t,
+                "migrate:fresh"
+                    | "migrate:reset"
+                    | "migrate:refresh"
+                    | "migrate:rollback"
+                    | "db:wipe"
+            ) =>
+        {
+            (
+                &c::DB_DROP,
+                format!("artisan {t} drops or rolls back the database"),
+            )
+        }
+        ("artisan", t) if t.starts_with("migrate") || t == "db:seed" => {
+            (&c::DB_WRITE, format!("artisan {t} changes the database"))
+        }
+        ("manage.py" | "artisan", _) => (&c::BUILD_EVERYDAY, format!("{name} runs a project task")),
+        _ => return false,
+    };
+    v.add(class, reason, s.text());
+    true
 }
 
 /// `perl -i`, `ruby -i`: the files after the code are edited in place.

@@ -166,6 +166,23 @@ fn docker(args: &[&str], s: &Subject<'_>, v: &mut Verdict) {
         other => (other, rest, positional),
     };
     let (class, reason): (&'static Class, String) = match sub {
+        "system reset" | "machine reset" => (
+            &c::CONTAINER_SYSTEM_PRUNE,
+            "deletes every container, image and volume".into(),
+        ),
+        // Without `--all` or `--volumes` it deletes only stopped containers, dangling images
+        // and build cache, all of which are made again.
+        "system prune"
+            if !rest.iter().any(|a| {
+                matches!(*a, "--all" | "--volumes")
+                    || (a.starts_with('-') && !a.starts_with("--") && a.contains('a'))
+            }) =>
+        {
+            (
+                &c::CONTAINER_PRUNE,
+                "deletes stopped containers, dangling images and build cache".into(),
+            )
+        }
         "system prune" => (
             &c::CONTAINER_SYSTEM_PRUNE,
             "deletes stopped containers, unused images and possibly volumes".into(),
@@ -259,6 +276,8 @@ fn docker(args: &[&str], s: &Subject<'_>, v: &mut Verdict) {
 /// `docker container rm` and the like as one static string.
 fn leak_pair(group: &str, inner: &str) -> &'static str {
     const PAIRS: &[&str] = &[
+        "system reset",
+        "machine reset",
         "system prune",
         "volume prune",
         "volume rm",
@@ -515,13 +534,37 @@ fn exec(rest: &[&str], s: &Subject<'_>, v: &mut Verdict) {
         }
     }
     let command: Vec<String> = rest.iter().skip(i + 1).map(|w| (*w).to_owned()).collect();
-    v.add(
-        &c::CONTAINER_EXEC,
-        "runs a command in a container (judged on its own)",
-        s.text(),
-    );
-    if !command.is_empty() {
-        s.judge_words(&command, &[], "a container", v);
+    if command.is_empty() {
+        v.add(
+            &c::CONTAINER_EXEC,
+            "runs a command in a container",
+            s.text(),
+        );
+        return;
+    }
+    // A command that only reads (`docker exec web cat /etc/os-release`) reads the container.
+    let mut inner = Verdict::default();
+    s.judge_words(&command, &[], "a container", &mut inner);
+    let reads = inner.known
+        && inner
+            .findings
+            .iter()
+            .all(|f| f.effect == c::READ_EVERYDAY.effect());
+    v.findings.extend(inner.findings);
+    v.nested_writes.extend(inner.nested_writes);
+    v.nested_names.extend(inner.nested_names);
+    if reads {
+        v.add(
+            &c::CONTAINER_READ,
+            "runs a command that only reads in a container",
+            s.text(),
+        );
+    } else {
+        v.add(
+            &c::CONTAINER_EXEC,
+            "runs a command in a container (judged on its own)",
+            s.text(),
+        );
     }
 }
 
@@ -663,6 +706,17 @@ fn kubectl(args: &[&str], s: &Subject<'_>, v: &mut Verdict) {
     }
     let (class, reason): (&'static Class, &str) = match sub {
         "delete" => (&c::K8S_DELETE, "deletes cluster resources"),
+        // `kubectl cp pod:/x ./x` copies out of the cluster: a read and a local write.
+        "cp" if rest
+            .iter()
+            .rfind(|a| !a.starts_with('-'))
+            .is_some_and(|dest| !dest.contains(':')) =>
+        {
+            if let Some(dest) = rest.iter().rfind(|a| !a.starts_with('-')) {
+                super::fs::write_target(dest, false, false, s, v);
+            }
+            (&c::K8S_READ, "copies files out of a pod")
+        }
         "drain" | "cordon" | "uncordon" | "taint" | "replace" | "patch" | "apply" | "create"
         | "scale" | "autoscale" | "set" | "edit" | "label" | "annotate" | "expose" | "run"
         | "attach" | "debug" | "certificate" | "cp" | "rollout"
@@ -690,7 +744,7 @@ fn kubectl(args: &[&str], s: &Subject<'_>, v: &mut Verdict) {
                 .position(|a| *a == "--")
                 .map(|p| rest[p + 1..].iter().map(|w| (*w).to_owned()).collect())
                 .unwrap_or_default();
-            if command.is_empty() {
+            if command.is_empty() || super::runners::interactive_shell(&command) {
                 (&c::NET_SSH, "opens a shell in a pod")
             } else {
                 let mut inner = Verdict::default();

@@ -21,8 +21,10 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
         "redis-cli" | "valkey-cli" | "keydb-cli" | "memcached-tool" | "etcdctl" | "consul" => {
             key_value(program, &args, s, v);
         }
-        "dropdb" | "dropuser" | "mysqladmin" | "mongorestore" | "pg_restore"
-            if program != "mysqladmin" || args.iter().any(|a| a.eq_ignore_ascii_case("drop")) =>
+        "dropdb" | "dropuser" | "mysqladmin" | "mongorestore" | "pg_restore" | "pg_dropcluster"
+        | "pg_ctlcluster"
+            if !matches!(program, "mysqladmin" | "pg_ctlcluster")
+                || args.iter().any(|a| a.eq_ignore_ascii_case("drop")) =>
         {
             let (class, reason) = match program {
                 "mongorestore" | "pg_restore"

@@ -253,8 +253,7 @@ fn rm(program: &str, s: &Subject<'_>, v: &mut Verdict) {
         v.add(&c::FS_RM_ROOT, "removes with --no-preserve-root", s.text());
     }
     let runner = s.parent().and_then(Command::program);
-    // `find -exec rm {}` works through a whole tree.
-    let recursive = recursive || runner == Some("find");
+    let from_find = runner == Some("find");
     // `{}` stands for what the runner finds or reads: its values are judged below.
     if matches!(runner, Some("find" | "parallel" | "xargs")) {
         operands.retain(|(raw, _)| !raw.contains("{}"));
@@ -288,8 +287,23 @@ fn rm(program: &str, s: &Subject<'_>, v: &mut Verdict) {
             );
             continue;
         }
+        // `find -exec rm {}` with nothing narrowing it works through a whole tree; files
+        // found by a name pattern (`-name '*.tmp'`) are those files, even for `rm -r`.
+        let recursive = if from_find {
+            raw.ends_with("/*")
+                || (recursive
+                    && !raw
+                        .rsplit('/')
+                        .next()
+                        .is_some_and(|n| n.contains(['*', '?', '['])))
+        } else {
+            recursive
+        };
         for alternative in brace_alternatives(&raw) {
             let j = s.path(&alternative, dynamic);
+            // Files found anywhere under the home directory are its files.
+            let recursive =
+                recursive || (from_find && matches!(j.place, Place::Home | Place::HomeChild));
             removal(&j, recursive, &raw, s, v, verb);
         }
     }
@@ -489,6 +503,10 @@ pub(super) fn removal_class(
         Place::Home => (
             &c::FS_RM_HOME,
             format!("{verb} of the home directory `{raw}`"),
+        ),
+        Place::HomeChild | Place::Outside if paths::is_history_file(j) => (
+            &c::SYS_HISTORY,
+            format!("{verb} of the history file `{raw}`"),
         ),
         Place::HomeChild
             if recursive || secret.is_some() || paths::is_startup_or_access_file(j, ctx) =>
@@ -1089,6 +1107,11 @@ pub(super) fn write_class(
             &c::FS_WRITE_STARTUP,
             format!("changes `{raw}`, which runs code later or grants access"),
         ),
+        Place::Home | Place::HomeChild | Place::Outside
+            if truncates && paths::is_history_file(j) =>
+        {
+            (&c::SYS_HISTORY, format!("empties the history file `{raw}`"))
+        }
         Place::Home | Place::HomeChild if secret == Some(Secret::Credential) => (
             &c::FS_WRITE_STARTUP,
             format!("changes the credentials `{raw}`"),

@@ -227,7 +227,18 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
             if sub == "clone" {
                 clone_options(rest, s, v);
             }
-            (&c::GIT_NETWORK, "fetches and changes files from a remote")
+            // `git submodule deinit -f` removes submodules' work trees, changes and all.
+            if sub == "submodule"
+                && rest.first().is_some_and(|a| a == "deinit")
+                && rest.iter().any(|a| a == "-f" || a == "--force")
+            {
+                (
+                    &c::GIT_DISCARD,
+                    "git submodule deinit --force discards the submodules' work trees",
+                )
+            } else {
+                (&c::GIT_NETWORK, "fetches and changes files from a remote")
+            }
         }
         "rebase" => {
             for (i, a) in rest.iter().enumerate() {
@@ -475,6 +486,42 @@ fn exec_key(key: &str) -> bool {
 /// (`url.git@github.com:.insteadOf`), a credential helper that ships with git or gh, a named
 /// safe directory, an alias of git subcommands. Anything else is set to run later unread.
 fn harmless_exec_value(key: &str, value: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
+    const TOOLS: &[&str] = &[
+        "ssh",
+        "git",
+        "gpg",
+        "gpg2",
+        "gh",
+        "glab",
+        "vim",
+        "vi",
+        "nvim",
+        "emacs",
+        "emacsclient",
+        "nano",
+        "micro",
+        "hx",
+        "code",
+        "subl",
+        "zed",
+        "mate",
+        "idea",
+        "less",
+        "more",
+        "most",
+        "delta",
+        "bat",
+        "diff-so-fancy",
+        "meld",
+        "kdiff3",
+        "vimdiff",
+        "nvimdiff",
+        "opendiff",
+        "bcompare",
+        "git-lfs",
+        "difftastic",
+        "difft",
+    ];
     let lower = key.to_ascii_lowercase();
     if lower == "core.hookspath" {
         let j = s.path(value, value.contains('$'));
@@ -522,42 +569,6 @@ fn harmless_exec_value(key: &str, value: &str, s: &Subject<'_>, v: &mut Verdict)
     }
     // The command is judged; it is harmless only when nothing in it is stopped and every
     // program in it is an everyday one, an editor, a pager or a tool git calls.
-    const TOOLS: &[&str] = &[
-        "ssh",
-        "git",
-        "gpg",
-        "gpg2",
-        "gh",
-        "glab",
-        "vim",
-        "vi",
-        "nvim",
-        "emacs",
-        "emacsclient",
-        "nano",
-        "micro",
-        "hx",
-        "code",
-        "subl",
-        "zed",
-        "mate",
-        "idea",
-        "less",
-        "more",
-        "most",
-        "delta",
-        "bat",
-        "diff-so-fancy",
-        "meld",
-        "kdiff3",
-        "vimdiff",
-        "nvimdiff",
-        "opendiff",
-        "bcompare",
-        "git-lfs",
-        "difftastic",
-        "difft",
-    ];
     let mut inner = Verdict::default();
     s.judge_line(line, &format!("git's `{key}`"), &mut inner);
     let harmless = inner.findings.iter().all(|f| {
@@ -907,8 +918,26 @@ fn push(rest: &[String], s: &Subject<'_>, v: &mut Verdict) {
         return;
     }
     let remote = positional.first().copied().unwrap_or("");
+    // A remote added earlier in the same line (`git remote add x URL && git push x`) is its URL.
+    let added = s.all.iter().find_map(|o| {
+        if o.program() != Some("git") {
+            return None;
+        }
+        let words: Vec<&str> = o
+            .effective
+            .iter()
+            .skip(1)
+            .map(String::as_str)
+            .filter(|w| !w.starts_with('-'))
+            .collect();
+        match words.as_slice() {
+            ["remote", "add" | "set-url", name, url, ..] if *name == remote => Some(*url),
+            _ => None,
+        }
+    });
+    let remote_url = added.unwrap_or(remote);
     // A push to a URL sends the repository there: to a host that is not allowed, it leaves.
-    if let Some(host) = super::net::remote_spec(remote)
+    if let Some(host) = super::net::remote_spec(remote_url)
         && !super::host_allowed(host, &s.ctx.allowed_hosts)
     {
         v.add(

@@ -703,10 +703,19 @@ fn ssh(s: &Subject<'_>, v: &mut Verdict) {
     if forwards {
         v.add(&c::NET_LISTEN, "forwards ports through ssh", s.text());
     }
-    let host = args
-        .iter()
-        .find(|a| !a.starts_with('-'))
-        .map_or("", String::as_str);
+    // Options of ssh that take a value.
+    let mut host = "";
+    let mut skip = false;
+    for a in args {
+        if skip {
+            skip = false;
+        } else if a.len() == 2 && a.starts_with('-') && "bcDEeFIiJLlmOopQRSWwB".contains(&a[1..]) {
+            skip = true;
+        } else if !a.starts_with('-') {
+            host = a;
+            break;
+        }
+    }
     let host = host.rsplit('@').next().unwrap_or(host);
     v.add(
         &c::NET_SSH,
@@ -778,6 +787,15 @@ fn forge(program: &str, s: &Subject<'_>, v: &mut Verdict) {
                 || a.starts_with("--field=")
                 || a.starts_with("--raw-field=")
         });
+        // GraphQL goes by POST; a query reads, a mutation writes.
+        let graphql_query = args.get(1) == Some(&"graphql")
+            && !all
+                .iter()
+                .any(|a| a.to_ascii_lowercase().contains("mutation"));
+        if graphql_query && method.is_none() {
+            v.add(&c::FORGE_READ, "queries the GraphQL API", text);
+            return;
+        }
         match method.as_deref() {
             Some("DELETE") => v.add(
                 &c::FORGE_DELETE,
@@ -902,8 +920,14 @@ pub(super) fn secret_operands(s: &Subject<'_>, v: &mut Verdict) {
     }) {
         return;
     }
-    for (i, arg) in s.args().iter().enumerate() {
+    let args = s.args();
+    for (i, arg) in args.iter().enumerate() {
         if arg.starts_with('-') || arg.contains("://") || !arg.contains(['.', '/']) {
+            continue;
+        }
+        // A file a command writes (`openssl genrsa -out key.pem`, `curl -o cert.pem`) is not
+        // read from.
+        if i > 0 && OUTPUT_OPTIONS.contains(&args[i - 1].as_str()) {
             continue;
         }
         let judged = s.path(arg, s.arg_dynamic(i));
@@ -913,6 +937,21 @@ pub(super) fn secret_operands(s: &Subject<'_>, v: &mut Verdict) {
         }
     }
 }
+
+/// Options whose value is a file the command writes.
+const OUTPUT_OPTIONS: &[&str] = &[
+    "-o",
+    "-O",
+    "-out",
+    "--out",
+    "--output",
+    "--output-file",
+    "--outfile",
+    "-keyout",
+    "--keyout",
+    "--key-out",
+    "--cert-out",
+];
 
 /// Whether a command fetches from the network or decodes hidden text.
 fn is_fetch_or_decode(c: &Command) -> Option<&'static Class> {
@@ -1117,7 +1156,14 @@ fn shell(program: &str, s: &Subject<'_>, v: &mut Verdict) {
             "/dev/stdin" | "-" | "/proc/self/fd/0" | "/dev/fd/0"
         ) {
             stdin_script(program, s, v);
-        } else if s.arg_dynamic(at) {
+        } else if s.arg_dynamic(at)
+            && script
+                .rsplit('/')
+                .next()
+                .is_none_or(|name| name.contains(['$', '`']) || name.is_empty())
+        {
+            // `source "$X"`: which script runs is computed. (`. "$NVM_DIR/nvm.sh"` names its
+            // script; only its directory is computed, and a script file is not read anyway.)
             v.add(
                 &c::EXEC_UNREADABLE,
                 format!("{program} runs `{script}`, a script whose path is computed"),

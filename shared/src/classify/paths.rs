@@ -74,6 +74,29 @@ const BUILD_DIRS: &[&str] = &[
     "cmake-build-release",
     ".build",
     "DerivedData",
+    ".nyc_output",
+    ".coverage",
+    "lib-cov",
+    ".hypothesis",
+    ".benchmarks",
+    ".vite",
+    ".expo",
+    ".dart_tool",
+    ".serverless",
+    ".aws-sam",
+    ".terraform",
+    "bazel-bin",
+    "bazel-out",
+    "bazel-testlogs",
+    "zig-cache",
+    "zig-out",
+    ".zig-cache",
+    ".stack-work",
+    "dist-newstyle",
+    "_site",
+    ".jekyll-cache",
+    "storybook-static",
+    ".pnpm-store",
 ];
 
 /// Where a path points.
@@ -331,7 +354,7 @@ fn classify(path: &Path, inside: bool, ctx: &Context) -> Place {
                 return Place::ProjectGit;
             }
             let mut all = std::iter::once(first).chain(parts);
-            return if all.any(|p| BUILD_DIRS.contains(&p.as_ref())) {
+            return if all.any(|p| BUILD_DIRS.contains(&p.as_ref()) || p.ends_with(".egg-info")) {
                 Place::Build
             } else {
                 Place::Project
@@ -434,7 +457,14 @@ pub(crate) fn secret(raw: &str, judged: &Judged, ctx: &Context) -> Option<Secret
         |n| n.to_string_lossy().into_owned(),
     );
     let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".pub") {
+    // Public keys and certificates are published by design.
+    if lower.ends_with(".pub")
+        || (lower.ends_with(".pem")
+            && !lower.contains("key")
+            && ["cert", "chain", "bundle", "ca.pem", "ca-"]
+                .iter()
+                .any(|w| lower.contains(w)))
+    {
         return None;
     }
     let in_home = |dir: &str| {
@@ -628,6 +658,35 @@ pub(crate) fn is_startup_or_access_file(judged: &Judged, ctx: &Context) -> bool 
         .iter()
         .any(|p| rel == *p || rel.starts_with(&format!("{p}/")))
         || (rel.starts_with(".local/lib/python") && name.ends_with(".pth"))
+}
+
+/// Shell and REPL history files: emptying or deleting them destroys the record of what ran.
+pub(crate) fn is_history_file(judged: &Judged) -> bool {
+    let name = judged
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    matches!(
+        name.as_str(),
+        ".bash_history"
+            | ".zsh_history"
+            | ".zhistory"
+            | ".sh_history"
+            | ".history"
+            | "fish_history"
+            | ".python_history"
+            | ".node_repl_history"
+            | ".psql_history"
+            | ".mysql_history"
+            | ".sqlite_history"
+            | ".rediscli_history"
+            | ".lesshst"
+            | ".viminfo"
+    ) && matches!(
+        judged.place,
+        Place::Home | Place::HomeChild | Place::Outside
+    )
 }
 
 #[cfg(test)]

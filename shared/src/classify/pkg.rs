@@ -1090,6 +1090,12 @@ fn other(program: &str, args: &[&str], s: &Subject<'_>, v: &mut Verdict) -> bool
             )
         }
         ("dotnet", "add") => (&c::PKG_INSTALL, "dotnet adds a package".into()),
+        ("dotnet", "ef") if rest.starts_with(&["database", "drop"]) => {
+            (&c::DB_DROP, "dotnet ef drops the database".into())
+        }
+        ("dotnet", "ef") if rest.starts_with(&["database", "update"]) => {
+            (&c::DB_WRITE, "dotnet ef migrates the database".into())
+        }
         ("mvn" | "./mvnw" | "mvnw", _)
             if words.iter().any(|w| {
                 *w == "deploy" || w.starts_with("release:perform") || w.contains("nexus-staging")
@@ -1131,6 +1137,13 @@ fn other(program: &str, args: &[&str], s: &Subject<'_>, v: &mut Verdict) -> bool
             "composer creates a project from a package".into(),
         ),
         ("mix", "hex.publish") => (&c::PKG_PUBLISH, "mix publishes a package".into()),
+        ("mix", "ecto.drop" | "ecto.reset" | "ecto.rollback") => (
+            &c::DB_DROP,
+            format!("mix {sub} drops or rolls back the database"),
+        ),
+        ("mix", "ecto.migrate" | "ecto.setup") => {
+            (&c::DB_WRITE, format!("mix {sub} changes the database"))
+        }
         ("mix", "archive.install" | "escript.install")
             if rest
                 .iter()

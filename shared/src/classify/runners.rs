@@ -348,26 +348,20 @@ fn destructive_verb(word: &str) -> bool {
         head,
         "delete"
             | "destroy"
-            | "remove"
             | "purge"
             | "wipe"
             | "drop"
             | "nuke"
             | "terminate"
-            | "uninstall"
             | "erase"
             | "truncate"
             | "flush"
-            | "prune"
             | "deregister"
             | "decommission"
             | "teardown"
             | "expunge"
             | "obliterate"
-            | "reset"
-            | "rm"
             | "rb"
-            | "del"
             | "unpublish"
             | "revoke"
             | "shred"
@@ -562,7 +556,7 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
     match program {
         "tmux" => tmux(args, s, v),
         // The shell reader hands their commands over as nested commands, judged on their own.
-        "xargs" | "parallel" | "watch" | "su" | "runuser" => v.add(
+        "xargs" | "parallel" | "watch" | "su" | "runuser" | "eval" => v.add(
             &c::EXEC_NESTED,
             format!("{program} runs a command (judged on its own)"),
             text,
@@ -1305,12 +1299,24 @@ fn runner_options(program: &str, args: &[String], s: &Subject<'_>, v: &mut Verdi
             if args.first().is_some_and(|a| a == "exec") && args.len() > 2 {
                 s.judge_words(&args[2..], &[], "direnv exec", v);
                 ran = true;
-            } else if args.first().is_some_and(|a| a == "allow") {
-                v.add(
-                    &c::EXEC_UNREADABLE,
-                    "direnv allow trusts an .envrc that runs on every cd (not read here)",
-                    text,
-                );
+            } else if args
+                .first()
+                .is_some_and(|a| matches!(a.as_str(), "allow" | "permit"))
+            {
+                // An `.envrc` written in the same line is judged for what it runs; the
+                // project's own is trusted like its build scripts.
+                let envrc = match args.get(1) {
+                    Some(dir) if dir.ends_with(".envrc") => dir.clone(),
+                    Some(dir) => format!("{}/.envrc", dir.trim_end_matches('/')),
+                    None => "./.envrc".to_owned(),
+                };
+                if !net::written_earlier(&envrc, s, "direnv", net::Reader::Shell, v) {
+                    v.add(
+                        &c::EXEC_TRUST,
+                        "direnv allow trusts the project's .envrc, which runs on every cd",
+                        text,
+                    );
+                }
                 return true;
             }
         }
@@ -1407,4 +1413,26 @@ fn runner_options(program: &str, args: &[String], s: &Subject<'_>, v: &mut Verdi
         text,
     );
     true
+}
+
+/// Whether a command line only opens an interactive shell (`sh`, `/bin/bash -l`): a session
+/// whose commands are typed later, by a person or by further calls that are judged then.
+pub(super) fn interactive_shell<S: AsRef<str>>(words: &[S]) -> bool {
+    let Some((first, rest)) = words.split_first() else {
+        return false;
+    };
+    let name = first.as_ref().rsplit('/').next().unwrap_or_default();
+    matches!(
+        name,
+        "sh" | "bash" | "zsh" | "ash" | "dash" | "fish" | "ksh" | "mksh" | "pwsh" | "irb" | "rails"
+    ) && (name != "rails"
+        || rest
+            .first()
+            .is_some_and(|r| matches!(r.as_ref(), "c" | "console")))
+        && rest.iter().all(|r| {
+            matches!(
+                r.as_ref(),
+                "-l" | "-i" | "--login" | "-il" | "-li" | "--norc" | "c" | "console"
+            )
+        })
 }

@@ -95,6 +95,20 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
             }
         }
         "atq" => (&c::SYS_READ, "lists scheduled jobs".into()),
+        "pm2" | "supervisorctl" | "forever" | "foreman" | "overmind" => match first {
+            Some("startup" | "unstartup" | "save") if program == "pm2" => {
+                (&c::SYS_PERSIST, "pm2 makes processes start at boot".into())
+            }
+            Some(
+                "list" | "ls" | "status" | "logs" | "show" | "describe" | "monit" | "info"
+                | "avail" | "tail",
+            )
+            | None => (&c::SYS_READ, format!("{program} shows managed processes")),
+            _ => (
+                &c::SYS_SERVICE,
+                format!("{program} starts, stops or removes managed processes"),
+            ),
+        },
         "atrm" => (&c::SYS_SCHEDULE, "removes scheduled jobs".into()),
         "kill" => kill(&args),
         "killall" | "pkill" | "skill" | "slay" => {
@@ -432,11 +446,11 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
         "history"
             if args
                 .iter()
-                .any(|a| matches!(*a, "-c" | "-w" | "-d" | "-r" | "-a")) =>
+                .any(|a| a.starts_with('-') && a.contains(['c', 'd'])) =>
         {
             (
                 &c::SYS_HISTORY,
-                "clears or rewrites the shell history".into(),
+                "clears the shell history or deletes entries from it".into(),
             )
         }
         _ => return false,

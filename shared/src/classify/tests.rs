@@ -233,7 +233,7 @@ fn powershell_and_mcp_calls_are_read() {
         assess(&ToolCall::new(name, input), &ctx())
             .unwrap()
             .worst()
-            .map(|f| f.stops())
+            .map(super::Finding::stops)
     };
     assert_eq!(
         call(
