@@ -37,12 +37,14 @@
 //!
 //! ## Judgement calls
 //!
-//! - `rm -r dir` of project files that are not build output (`fs.rm-tree`) is **medium** with
-//!   an irreversible effect: git brings back what it tracks, and routine clean-ups of
-//!   generated directories that are not named like build output are common, so it is not
-//!   refused; but untracked work in the tree would be lost, so the opt-in `auto` mode asks a
-//!   person. Deleting the project itself, `.`, `*` or `.git` stays high (`fs.rm-project`,
-//!   `fs.rm-git`).
+//! - `rm -r dir` of project files that are not build output (`fs.rm-tree`: `rm -r ./some-dir`,
+//!   `rm -rf src/legacy`) is **medium** with an irreversible effect: git brings back what it
+//!   tracks, and removing an old module or a generated directory that is not named like build
+//!   output is routine, so it is not refused; but untracked work in the tree would be lost, so
+//!   the opt-in `auto` mode asks a person. Deleting a whole top-level source, test or docs
+//!   tree (`rm -rf src`, `rm -rf tests/*`, `cd src && rm -rf *`: `fs.rm-source`), the project
+//!   itself, `.`, `*` or `.git` is high (`fs.rm-project`, `fs.rm-git`): that is the project's
+//!   substance, and uncommitted work in it is gone.
 //! - Deleting one named file outside the project (`fs.rm-outside`) is medium: the loss is the
 //!   one file the command names. Recursive deletes outside the project, and any delete in the
 //!   home directory's keys, credentials or start-up files, are high.
@@ -229,6 +231,8 @@ catalogue! {
     FS_RM_PROJECT = "fs.rm-project", High, Project, Irreversible,
         "deletes the whole project (its root, `.`, `*`)";
     FS_RM_GIT = "fs.rm-git", High, Project, Irreversible, "deletes the repository's `.git`";
+    FS_RM_SOURCE = "fs.rm-source", High, Project, Irreversible,
+        "deletes a whole top-level source, test or docs tree of the project (`src`, `tests`)";
     FS_RM_TREE = "fs.rm-tree", Medium, Project, Irreversible,
         "recursive delete of project directories that are not build output (git restores what it tracks)";
     FS_RM = "fs.rm", Medium, Project, Reversible, "deletes project files";

@@ -545,6 +545,10 @@ pub(super) fn removal_class(
             &c::FS_RM_COMPUTED,
             format!("{verb} of `{raw}`, a path that cannot be read"),
         ),
+        Place::Project if recursive && paths::is_source_root(j, ctx) => (
+            &c::FS_RM_SOURCE,
+            format!("recursive {verb} of `{raw}`, a whole source, test or docs tree of the project"),
+        ),
         Place::Project if recursive => (
             &c::FS_RM_TREE,
             format!("recursive {verb} of `{raw}`, project files that are not build output"),

@@ -660,6 +660,36 @@ pub(crate) fn is_startup_or_access_file(judged: &Judged, ctx: &Context) -> bool 
         || (rel.starts_with(".local/lib/python") && name.ends_with(".pth"))
 }
 
+/// Top-level project directories that hold the project's own work: its sources, tests and
+/// docs. Deleting one of them whole is deleting the project's substance, not a clean-up.
+const SOURCE_ROOTS: &[&str] = &[
+    "src", "source", "sources", "lib", "libs", "app", "apps", "pkg", "packages", "cmd",
+    "internal", "include", "crates", "components", "test", "tests", "spec", "specs", "docs",
+    "doc", "scripts", "migrations",
+];
+
+/// Whether a judged path is one of the project's top-level source, test or docs trees, or
+/// everything in one (`src`, `./tests/`, `src/*`).
+pub(crate) fn is_source_root(judged: &Judged, ctx: &Context) -> bool {
+    if !matches!(judged.place, Place::Project) {
+        return false;
+    }
+    let project = normalise(&ctx.project_dir).0;
+    let Ok(rel) = judged.path.strip_prefix(&project) else {
+        return false;
+    };
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    match parts.as_slice() {
+        [dir] | [dir, _] if parts.len() == 1 || parts[1] == "*" => {
+            SOURCE_ROOTS.contains(&dir.as_str())
+        }
+        _ => false,
+    }
+}
+
 /// Shell and REPL history files: emptying or deleting them destroys the record of what ran.
 pub(crate) fn is_history_file(judged: &Judged) -> bool {
     let name = judged
