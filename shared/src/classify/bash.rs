@@ -11,6 +11,28 @@ use super::{
 };
 use crate::shell::{Command, Dir, Origin};
 
+/// Judges the assignments in front of commands that the shell reader leaves out of their
+/// words (`PAGER='sh -c ...' git log`): see [`runners::prefix_assignments`].
+pub(super) fn assess_prefix_assignments(
+    line: &str,
+    commands: &[Command],
+    ctx: &Context,
+    out: &mut Assessment,
+) {
+    let Some(first) = commands.first() else {
+        return;
+    };
+    let subject = Subject {
+        command: first,
+        all: commands,
+        ctx,
+        dir_known: true,
+    };
+    let mut v = Verdict::default();
+    runners::prefix_assignments(line, &subject, &mut v);
+    out.findings.extend(v.findings);
+}
+
 /// Judges the simple commands of a line already parsed into `out`.
 pub(super) fn assess_commands(commands: &[Command], ctx: &Context, out: &mut Assessment) {
     out.trace.push(format!(
@@ -126,11 +148,58 @@ fn trace_command(command: &Command, out: &mut Assessment) {
     }
 }
 
+/// Programs that name files without reading them: a secret file among their operands is not
+/// read.
+const NAMES_WITHOUT_READING: &[&str] = &[
+    "echo",
+    "printf",
+    "rm",
+    "shred",
+    "unlink",
+    "git",
+    "touch",
+    "mkdir",
+    "[",
+    "[[",
+    "test",
+    "stat",
+    "ls",
+    "file",
+    "realpath",
+    "dirname",
+    "basename",
+    "readlink",
+    "chmod",
+    "chown",
+    "du",
+    "wc",
+    "cd",
+    "pushd",
+    "ssh",
+    "sftp",
+    "ssh-add",
+    "ssh-keygen",
+    "ssh-copy-id",
+    "gpg",
+    "gpg2",
+    "age-keygen",
+    "mkcert",
+    "certbot",
+    "step",
+];
+
 /// Judges one simple command.
 pub(super) fn judge(s: &Subject<'_>) -> Verdict {
     let mut v = Verdict::default();
     let c = s.command;
-    if c.effective.is_empty() {
+    // `> file`, `: > file`, `true > file`: nothing is written, so the file is emptied.
+    if c.effective.is_empty()
+        || (c.effective.len() == 1
+            && matches!(c.effective[0].as_str(), ":" | "true")
+            && !c.redirects.is_empty()
+            && c.stages == 1
+            && !c.background)
+    {
         fs::bare_redirection(s, &mut v);
         v.known = true;
         return v;
@@ -173,45 +242,7 @@ pub(super) fn judge(s: &Subject<'_>) -> Verdict {
             runners::unknown_program(s, &mut v);
         }
     }
-    // Programs that name files without reading them.
-    if !matches!(
-        program,
-        "echo"
-            | "printf"
-            | "rm"
-            | "shred"
-            | "unlink"
-            | "git"
-            | "touch"
-            | "mkdir"
-            | "["
-            | "[["
-            | "test"
-            | "stat"
-            | "ls"
-            | "file"
-            | "realpath"
-            | "dirname"
-            | "basename"
-            | "readlink"
-            | "chmod"
-            | "chown"
-            | "du"
-            | "wc"
-            | "cd"
-            | "pushd"
-            | "ssh"
-            | "sftp"
-            | "ssh-add"
-            | "ssh-keygen"
-            | "ssh-copy-id"
-            | "gpg"
-            | "gpg2"
-            | "age-keygen"
-            | "mkcert"
-            | "certbot"
-            | "step"
-    ) {
+    if !NAMES_WITHOUT_READING.contains(&program) {
         net::secret_operands(s, &mut v);
     }
     fs::redirects(s, &mut v);

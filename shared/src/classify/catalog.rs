@@ -130,6 +130,18 @@ pub enum Effect {
     Unreadable,
 }
 
+impl Effect {
+    /// `read`, `local`, `needs-person`, `unreadable`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Local => "local",
+            Self::NeedsPerson => "needs-person",
+            Self::Unreadable => "unreadable",
+        }
+    }
+}
+
 /// One class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Class {
@@ -506,22 +518,23 @@ pub fn effect_of(id: &str) -> Effect {
     lookup(id).map_or(Effect::NeedsPerson, Class::effect)
 }
 
-/// The catalogue as a Markdown table, for the docs and the README.
+/// The catalogue as a Markdown table, for the docs and the README: one row per class with its
+/// risk, reach, reversibility and the effect the decision table reads (the same names the JSON
+/// outputs use).
 pub fn markdown() -> String {
-    let mut out =
-        String::from("| class | risk | reach | reversible | what it is |\n|---|---|---|---|---|\n");
+    let mut out = String::from(
+        "| class | risk | reach | reversible | effect | what it is |\n|---|---|---|---|---|---|\n",
+    );
     for class in CLASSES {
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} | {} |",
             class.id,
             class.risk.as_str(),
             class.reach.as_str(),
-            match class.reversibility {
-                Reversibility::Reversible => "yes",
-                Reversibility::Irreversible => "no",
-            },
-            class.summary.replace('|', "\\|")
+            class.reversibility.as_str(),
+            class.effect().as_str(),
+            class.summary.replace('|', "\\|").replace('\n', " ")
         );
     }
     out
@@ -597,6 +610,21 @@ mod tests {
     fn the_markdown_table_lists_every_class() {
         let table = markdown();
         assert_eq!(table.lines().count(), CLASSES.len() + 2);
-        assert!(table.contains("| `fs.rm-root` | high | machine | no |"));
+        assert!(table.contains("| `fs.rm-root` | high | machine | irreversible | needs-person |"));
+        // The names are the ones the JSON outputs use.
+        for class in CLASSES {
+            assert_eq!(
+                serde_json::to_value(class.effect()).unwrap(),
+                class.effect().as_str()
+            );
+            assert_eq!(
+                serde_json::to_value(class.reach).unwrap(),
+                class.reach.as_str()
+            );
+            assert_eq!(
+                serde_json::to_value(class.reversibility).unwrap(),
+                class.reversibility.as_str()
+            );
+        }
     }
 }

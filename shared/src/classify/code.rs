@@ -466,6 +466,7 @@ const DELETE_FILE: &[&str] = &[
     "fs.unlink",
     "File.delete",
     "unlink(",
+    "rm(",
     "remove_file",
     "os.Remove(",
     "Files.delete",
@@ -765,6 +766,14 @@ fn deletes(body: &str, literals: &[Literal], ctx: &Context, report: &mut CodeRep
     for (apis, recursive) in [(DELETE_TREE, true), (DELETE_FILE, false)] {
         for api in apis {
             for (at, _) in body.match_indices(api).take(16) {
+                // `rm(` of Julia, not the end of `confirm(`.
+                if body[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || b == '_')
+                {
+                    continue;
+                }
                 let call_end = call_end(body, at + api.len());
                 let args = &body[at + api.len()..call_end];
                 let home = HOME_MARKERS.iter().any(|m| args.contains(m));

@@ -547,7 +547,9 @@ pub(super) fn removal_class(
         ),
         Place::Project if recursive && paths::is_source_root(j, ctx) => (
             &c::FS_RM_SOURCE,
-            format!("recursive {verb} of `{raw}`, a whole source, test or docs tree of the project"),
+            format!(
+                "recursive {verb} of `{raw}`, a whole source, test or docs tree of the project"
+            ),
         ),
         Place::Project if recursive => (
             &c::FS_RM_TREE,

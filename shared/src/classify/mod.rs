@@ -275,10 +275,15 @@ fn bash_line(
     ctx: &Context,
     out: &mut Assessment,
 ) -> Result<()> {
-    match parsed {
-        Some(commands) => bash::assess_commands(commands, ctx, out),
-        None => bash::assess_commands(&shell::parse(line)?, ctx, out),
-    }
+    let owned;
+    let commands = if let Some(commands) = parsed {
+        commands
+    } else {
+        owned = shell::parse(line)?;
+        &owned
+    };
+    bash::assess_commands(commands, ctx, out);
+    bash::assess_prefix_assignments(line, commands, ctx, out);
     Ok(())
 }
 

@@ -663,9 +663,28 @@ pub(crate) fn is_startup_or_access_file(judged: &Judged, ctx: &Context) -> bool 
 /// Top-level project directories that hold the project's own work: its sources, tests and
 /// docs. Deleting one of them whole is deleting the project's substance, not a clean-up.
 const SOURCE_ROOTS: &[&str] = &[
-    "src", "source", "sources", "lib", "libs", "app", "apps", "pkg", "packages", "cmd",
-    "internal", "include", "crates", "components", "test", "tests", "spec", "specs", "docs",
-    "doc", "scripts", "migrations",
+    "src",
+    "source",
+    "sources",
+    "lib",
+    "libs",
+    "app",
+    "apps",
+    "pkg",
+    "packages",
+    "cmd",
+    "internal",
+    "include",
+    "crates",
+    "components",
+    "test",
+    "tests",
+    "spec",
+    "specs",
+    "docs",
+    "doc",
+    "scripts",
+    "migrations",
 ];
 
 /// Whether a judged path is one of the project's top-level source, test or docs trees, or

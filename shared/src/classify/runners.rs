@@ -514,31 +514,87 @@ const LOADING_VARIABLES: &[&str] = &[
 /// programs load a file cannot be read.
 pub(super) fn command_variables(s: &Subject<'_>, v: &mut Verdict) {
     for word in &s.command.argv {
-        let Some((name, value)) = word.split_once('=') else {
-            continue;
-        };
-        if value.is_empty() || name.starts_with('-') {
-            continue;
+        if let Some((name, value)) = word.split_once('=') {
+            judge_variable(name, value, s, v);
         }
-        if COMMAND_VARIABLES.contains(&name) {
-            if !matches!(
-                value,
-                "cat" | "less" | "more" | "vim" | "vi" | "nano" | "code --wait" | "true" | "ssh"
-            ) {
-                s.judge_line(value, &format!("${name}"), v);
+    }
+}
+
+/// Judges one assignment of `name` to `value` (see [`command_variables`]).
+fn judge_variable(name: &str, value: &str, s: &Subject<'_>, v: &mut Verdict) {
+    if value.is_empty() || name.starts_with('-') {
+        return;
+    }
+    if COMMAND_VARIABLES.contains(&name) {
+        if !matches!(
+            value,
+            "cat" | "less" | "more" | "vim" | "vi" | "nano" | "code --wait" | "true" | "ssh"
+        ) {
+            let mut inner = Verdict::default();
+            s.judge_line(value, &format!("${name}"), &mut inner);
+            // `GIT_SSH_COMMAND='ssh -i key'`: the ssh that git runs anyway, with options.
+            let plain_ssh = value.split_whitespace().next() == Some("ssh") && !inner.any_stopping();
+            if !plain_ssh {
+                v.findings.extend(inner.findings);
             }
-        } else if LOADING_VARIABLES.contains(&name) && !matches!(value, "/dev/null" | "") {
-            let harmless = name == "NODE_OPTIONS"
-                && !value.contains("--require")
-                && !value.contains("-r ")
-                && !value.contains("--import")
-                && !value.contains("--loader");
-            if !harmless {
-                v.add(
+        }
+    } else if LOADING_VARIABLES.contains(&name) && !matches!(value, "/dev/null" | "") {
+        let harmless = name == "NODE_OPTIONS"
+            && !value.contains("--require")
+            && !value.contains("-r ")
+            && !value.contains("--import")
+            && !value.contains("--loader");
+        if !harmless {
+            v.add(
+                &c::EXEC_UNREADABLE,
+                format!("`{name}` makes programs load or run `{value}`, which is not read"),
+                s.text(),
+            );
+        }
+    }
+}
+
+/// Assignments in front of a command (`PAGER='sh -c ...' git log`), which the shell reader
+/// leaves out of the command's words: found in the line's text, wherever they stand (also
+/// inside `bash -c '...'`), and judged like [`command_variables`]. An assignment that is a
+/// command's argument (`export X=...`, `env X=...`) is judged there instead.
+pub(super) fn prefix_assignments(line: &str, s: &Subject<'_>, v: &mut Verdict) {
+    if !line.contains('=') {
+        return;
+    }
+    for name in COMMAND_VARIABLES.iter().chain(LOADING_VARIABLES) {
+        let needle = format!("{name}=");
+        let mut from = 0;
+        while let Some(at) = line[from..].find(&needle).map(|i| from + i) {
+            from = at + needle.len();
+            let before = line[..at].chars().next_back();
+            if before.is_some_and(|b| {
+                !(b.is_whitespace() || matches!(b, ';' | '&' | '|' | '(' | '{' | '`' | '\'' | '"'))
+            }) {
+                continue;
+            }
+            if s.all
+                .iter()
+                .any(|c| c.argv.iter().any(|w| w.starts_with(&needle)))
+            {
+                continue;
+            }
+            let rest = &line[from..];
+            let value = ["", "'", "\""].iter().find_map(|close| {
+                let probe = format!("true {rest}{close}");
+                let commands = crate::shell::parse(&probe).ok()?;
+                commands
+                    .iter()
+                    .find(|c| c.argv.first().is_some_and(|w| w == "true"))
+                    .and_then(|c| c.argv.get(1).cloned())
+            });
+            match value {
+                Some(value) => judge_variable(name, &value, s, v),
+                None => v.add(
                     &c::EXEC_UNREADABLE,
-                    format!("`{name}` makes programs load or run `{value}`, which is not read"),
+                    format!("`{name}` is set to a value that cannot be read"),
                     s.text(),
-                );
+                ),
             }
         }
     }
@@ -554,6 +610,20 @@ pub(super) fn judge(program: &str, s: &Subject<'_>, v: &mut Verdict) -> bool {
     let args = s.args();
     let text = s.text();
     match program {
+        // `alias x='rm -rf ~'; x`: what an alias stands for is judged where it is defined.
+        "alias" if args.iter().any(|a| a.contains('=')) => {
+            for value in args
+                .iter()
+                .filter_map(|a| a.split_once('=').map(|(_, v)| v))
+            {
+                s.judge_line(value, "an alias", v);
+            }
+            v.add(
+                &c::EXEC_NESTED,
+                "alias defines a command (judged on its own)",
+                text,
+            );
+        }
         "tmux" => tmux(args, s, v),
         // The shell reader hands their commands over as nested commands, judged on their own.
         "xargs" | "parallel" | "watch" | "su" | "runuser" | "eval" => v.add(
