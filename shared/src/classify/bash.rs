@@ -242,7 +242,8 @@ pub(super) fn judge(s: &Subject<'_>) -> Verdict {
             runners::unknown_program(s, &mut v);
         }
     }
-    if !NAMES_WITHOUT_READING.contains(&program) {
+    // A shell's `-c` string is judged as the commands it holds, not as a file name.
+    if !NAMES_WITHOUT_READING.contains(&program) && !crate::shell::is_shell(program) {
         net::secret_operands(s, &mut v);
     }
     fs::redirects(s, &mut v);

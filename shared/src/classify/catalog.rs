@@ -500,6 +500,14 @@ catalogue! {
     AGENT_UNGUARDED = "agent.unguarded", High, Machine, Irreversible,
         "runs a coding agent with its permissions, approvals or hooks switched off, or changes an agent's settings, hooks or tools";
 
+    // MCP tools without a command, path or URL field, by what their name says.
+    MCP_DELETE = "mcp.delete", High, Remote, Irreversible,
+        "an MCP tool whose name says it deletes, drops or destroys something";
+    MCP_PUBLISH = "mcp.publish", High, Remote, Irreversible,
+        "an MCP tool whose name says it merges, publishes, deploys or transfers";
+    MCP_WRITE = "mcp.write", Medium, Remote, Reversible,
+        "an MCP tool whose name says it creates, changes or sends something in the service it reaches";
+
     // PowerShell.
     PS_UNREAD = "ps.unread", Medium, Unknown, Irreversible,
         "PowerShell that hookkit cannot read";

@@ -277,12 +277,11 @@ fn walk(value: &Value, prefix: &str, access: FileAccess, depth: usize, out: &mut
 }
 
 /// Judges an MCP call into `out`; a call with nothing hookkit reads is unrecognised.
-pub(super) fn assess(tool: &str, input: &Value, ctx: &Context, out: &mut Assessment) {
+pub(super) fn assess(server: &str, tool: &str, input: &Value, ctx: &Context, out: &mut Assessment) {
     let found = fields(tool, input);
     let name = format!("mcp tool {tool}");
-    let deletes = name_words(tool)
-        .iter()
-        .any(|w| DELETE_WORDS.contains(&w.as_str()));
+    let words = name_words(tool);
+    let deletes = words.iter().any(|w| DELETE_WORDS.contains(&w.as_str()));
     for command in &found.commands {
         out.trace
             .push(format!("{name}: command `{}`", super::shorten(command)));
@@ -330,7 +329,7 @@ pub(super) fn assess(tool: &str, input: &Value, ctx: &Context, out: &mut Assessm
     for url in &found.urls {
         net::assess_web_fetch(url, ctx, out);
     }
-    let database = name_words(tool).iter().any(|w| {
+    let database = words.iter().chain(&name_words(server)).any(|w| {
         matches!(
             w.as_str(),
             "sql"
@@ -365,7 +364,45 @@ pub(super) fn assess(tool: &str, input: &Value, ctx: &Context, out: &mut Assessm
         }
     }
     if out.findings.is_empty() && out.unrecognised.is_empty() {
-        out.unrecognised.push(format!("mcp__{tool}"));
+        match by_name(&words) {
+            Some(class) => out.findings.push(Finding::new(
+                class,
+                format!("{name}: {}", class.summary),
+                tool,
+            )),
+            None => out.unrecognised.push(format!("mcp__{server}__{tool}")),
+        }
+    }
+}
+
+/// What an MCP tool without a command, path or URL does, by the verbs of its name
+/// (`delete_repository`, `merge_pull_request`, `create_issue`); reads and what the name does
+/// not tell are left unrecognised.
+fn by_name(words: &[String]) -> Option<&'static catalog::Class> {
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    if has(DELETE_WORDS) || has(&["destroy", "terminate", "revoke", "truncate", "erase"]) {
+        Some(&catalog::MCP_DELETE)
+    } else if has(&[
+        "merge",
+        "publish",
+        "deploy",
+        "release",
+        "transfer",
+        "pay",
+        "promote",
+        "rollback",
+        "unpublish",
+    ]) {
+        Some(&catalog::MCP_PUBLISH)
+    } else if has(&[
+        "send", "post", "tweet", "email", "invite", "share", "restart", "execute", "exec",
+        "create", "update", "add", "comment", "write", "edit", "push", "put", "upload", "set",
+        "assign", "label", "close", "reopen", "rename", "move", "fork", "approve", "submit",
+        "insert", "upsert", "patch", "modify", "change", "enable", "disable", "start", "stop",
+    ]) {
+        Some(&catalog::MCP_WRITE)
+    } else {
+        None
     }
 }
 
@@ -393,7 +430,7 @@ mod tests {
     )]
     fn worst(tool: &str, input: Value) -> Option<Risk> {
         let mut out = Assessment::default();
-        assess(tool, &input, &ctx(), &mut out);
+        assess("server", tool, &input, &ctx(), &mut out);
         out.worst().map(|f| f.risk)
     }
 
@@ -456,7 +493,7 @@ mod tests {
             Some(Risk::High)
         );
         let mut out = Assessment::default();
-        assess("search", &json!({"q": "x"}), &ctx(), &mut out);
-        assert_eq!(out.unrecognised, ["mcp__search"]);
+        assess("web", "search", &json!({"q": "x"}), &ctx(), &mut out);
+        assert_eq!(out.unrecognised, ["mcp__web__search"]);
     }
 }

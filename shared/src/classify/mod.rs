@@ -248,7 +248,9 @@ fn assess_with(call: &ToolCall, parsed: Option<&[Command]>, ctx: &Context) -> Re
                 "a web search sends only the query",
                 &call.name,
             )),
-            ToolView::Mcp { tool, .. } => mcp::assess(&tool, &call.input, ctx, &mut assessment),
+            ToolView::Mcp { server, tool } => {
+                mcp::assess(&server, &tool, &call.input, ctx, &mut assessment);
+            }
             _ => assessment.unrecognised.push(call.name.clone()),
         },
     }

@@ -632,6 +632,15 @@ const RUNS_LATER_IN_HOME: &[&str] = &[
     ".cursor",
 ];
 
+/// Project files that make the agent run code later or change its guards.
+const RUNS_LATER_IN_PROJECT: &[&str] = &[
+    ".claude/settings.json",
+    ".claude/settings.local.json",
+    ".claude/hooks",
+    ".claude/hookkit.toml",
+    ".mcp.json",
+];
+
 /// Files and directories that run code later or grant access when changed: those of
 /// [`RUNS_LATER_IN_HOME`], and anywhere, Python's start-up hooks (`*.pth` in a
 /// `site-packages`, `sitecustomize.py`, `usercustomize.py`).
@@ -648,6 +657,17 @@ pub(crate) fn is_startup_or_access_file(judged: &Judged, ctx: &Context) -> bool 
         || name == "usercustomize.py"
     {
         return true;
+    }
+    // The project's agent wiring: Claude Code's settings and hooks, hookkit's policy, MCP
+    // servers (commands the agent's tools start).
+    if let Ok(rel) = judged.path.strip_prefix(normalise(&ctx.project_dir).0) {
+        let rel = rel.to_string_lossy();
+        if RUNS_LATER_IN_PROJECT
+            .iter()
+            .any(|p| rel == *p || rel.starts_with(&format!("{p}/")))
+        {
+            return true;
+        }
     }
     let Some(home) = &ctx.home else { return false };
     let Ok(rel) = judged.path.strip_prefix(home) else {

@@ -424,10 +424,6 @@ fn unix_path(raw: &str) -> String {
     p
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "a dispatch table with one arm per cmdlet family"
-)]
 fn judge_command(
     cmd: &PsCommand,
     upstream: Option<&PsCommand>,
@@ -438,6 +434,12 @@ fn judge_command(
 ) {
     let name = canonical(&cmd.name);
     let args = &cmd.args;
+    // On Linux and macOS, `rm`, `ls`, `cp`... are the native programs, not aliases: the words
+    // are judged as those programs too, and the worse reading counts.
+    let raw = cmd.name.to_ascii_lowercase();
+    if UNIX_TWINS.contains(&raw.as_str()) {
+        twin_as_native(cmd, ctx, found);
+    }
     macro_rules! add {
         ($class:expr, $reason:expr) => {
             found.push(($class, $reason))
@@ -459,6 +461,31 @@ fn judge_command(
                     || positional(args).iter().map(|p| (*p).to_owned()).collect(),
                     |p| vec![p.to_owned()],
                 );
+            // `Get-ChildItem [path] [-Recurse] | Remove-Item`: what it lists, everything under
+            // its path unless a filter narrows it.
+            let mut recursive = recursive;
+            let mut targets = targets;
+            if targets.is_empty()
+                && let Some(up) = upstream.filter(|u| canonical(&u.name) == "get-childitem")
+            {
+                let base = parameter(&up.args, "path", 1)
+                    .or_else(|| parameter(&up.args, "literalpath", 1))
+                    .or_else(|| positional(&up.args).first().copied())
+                    .unwrap_or(".")
+                    .trim_end_matches(['/', '\\']);
+                let base = if base.is_empty() { "/" } else { base };
+                let filter = parameter(&up.args, "filter", 1)
+                    .or_else(|| parameter(&up.args, "include", 1))
+                    .filter(|f| !matches!(*f, "*" | "*.*"));
+                match filter {
+                    Some(f) => targets.push(format!("{base}/{f}")),
+                    None if base.contains(['*', '?']) => targets.push(base.to_owned()),
+                    None => {
+                        targets.push(format!("{base}/*"));
+                        recursive = true;
+                    }
+                }
+            }
             if targets.is_empty() {
                 add!(
                     &c::FS_RM_COMPUTED,
@@ -1073,6 +1100,28 @@ fn native(cmd: &PsCommand, ctx: &Context, found: &mut Found) {
             &c::PS_UNREAD,
             format!("{} is a program hookkit does not know", cmd.name),
         ));
+    }
+    for f in inner.findings {
+        found.push((f.entry(), f.reason));
+    }
+}
+
+/// Aliases of Windows PowerShell that are native programs elsewhere.
+const UNIX_TWINS: &[&str] = &[
+    "rm", "cp", "mv", "ls", "cat", "kill", "sort", "tee", "diff", "sleep", "ps", "man", "mount",
+    "curl", "wget", "rmdir", "echo", "pwd", "clear",
+];
+
+/// Judges an alias's words as the native program of the same name (see [`UNIX_TWINS`]).
+fn twin_as_native(cmd: &PsCommand, ctx: &Context, found: &mut Found) {
+    let mut line = super::subject::quote(&cmd.name);
+    for a in &cmd.args {
+        line.push(' ');
+        line.push_str(&super::subject::quote(&unix_path(a)));
+    }
+    let mut inner = Assessment::default();
+    if let Ok(commands) = crate::shell::parse(&line) {
+        super::bash::assess_commands(&commands, ctx, &mut inner);
     }
     for f in inner.findings {
         found.push((f.entry(), f.reason));

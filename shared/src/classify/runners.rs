@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use super::catalog::{self as c};
 use super::subject::{Subject, Verdict};
 use super::{everyday, fs, net};
+use crate::shell::Command;
 
 /// The program a command word names: its file name (`/opt/x/bin/rm` runs `rm`), with
 /// backslash escapes decoded (`\162\155` is `rm`, as `printf` writes it).
@@ -513,10 +514,25 @@ const LOADING_VARIABLES: &[&str] = &[
 /// PAGER=...`): a variable that names a command is judged as that command, and one that makes
 /// programs load a file cannot be read.
 pub(super) fn command_variables(s: &Subject<'_>, v: &mut Verdict) {
-    for word in &s.command.argv {
+    for word in assignment_words(s.command) {
         if let Some((name, value)) = word.split_once('=') {
             judge_variable(name, value, s, v);
         }
+    }
+}
+
+/// The words of a command that are assignments: the arguments of `export`, `declare` and the
+/// like, and the words of its wrappers (`env X=... prog`); not an argument of the program
+/// (`bash -c 'X=... prog'`, whose own commands are read on their own).
+fn assignment_words(c: &Command) -> &[String] {
+    let assigns = matches!(
+        c.program(),
+        Some("export" | "declare" | "typeset" | "local" | "readonly" | "set" | "setenv")
+    );
+    if assigns {
+        &c.argv
+    } else {
+        &c.argv[..c.argv.len().saturating_sub(c.effective.len())]
     }
 }
 
@@ -564,40 +580,122 @@ pub(super) fn prefix_assignments(line: &str, s: &Subject<'_>, v: &mut Verdict) {
     }
     for name in COMMAND_VARIABLES.iter().chain(LOADING_VARIABLES) {
         let needle = format!("{name}=");
-        let mut from = 0;
-        while let Some(at) = line[from..].find(&needle).map(|i| from + i) {
-            from = at + needle.len();
-            let before = line[..at].chars().next_back();
-            if before.is_some_and(|b| {
-                !(b.is_whitespace() || matches!(b, ';' | '&' | '|' | '(' | '{' | '`' | '\'' | '"'))
-            }) {
-                continue;
-            }
-            if s.all
+        if !line.contains(&needle)
+            || s.all
                 .iter()
-                .any(|c| c.argv.iter().any(|w| w.starts_with(&needle)))
-            {
-                continue;
-            }
-            let rest = &line[from..];
-            let value = ["", "'", "\""].iter().find_map(|close| {
-                let probe = format!("true {rest}{close}");
-                let commands = crate::shell::parse(&probe).ok()?;
-                commands
-                    .iter()
-                    .find(|c| c.argv.first().is_some_and(|w| w == "true"))
-                    .and_then(|c| c.argv.get(1).cloned())
-            });
-            match value {
-                Some(value) => judge_variable(name, &value, s, v),
-                None => v.add(
-                    &c::EXEC_UNREADABLE,
-                    format!("`{name}` is set to a value that cannot be read"),
-                    s.text(),
-                ),
+                .any(|c| assignment_words(c).iter().any(|w| w.starts_with(&needle)))
+        {
+            continue;
+        }
+        // The line as written, and the command strings the shell reader unquoted
+        // (`bash -c 'X='\''...'\'' git diff'` is plainer in `bash`'s argument).
+        let texts = std::iter::once(line).chain(
+            s.all
+                .iter()
+                .filter(|c| {
+                    c.program().is_some_and(|p| {
+                        crate::shell::is_shell(p)
+                            || matches!(
+                                p,
+                                "ssh"
+                                    | "su"
+                                    | "sg"
+                                    | "runuser"
+                                    | "script"
+                                    | "watch"
+                                    | "eval"
+                                    | "tmux"
+                                    | "screen"
+                                    | "at"
+                                    | "batch"
+                            )
+                    })
+                })
+                .flat_map(|c| c.effective.iter().skip(1))
+                .filter(|w| w.contains(&needle))
+                .map(String::as_str),
+        );
+        let mut unreadable = false;
+        let mut read = false;
+        for text in texts {
+            let mut from = 0;
+            while let Some(at) = text[from..].find(&needle).map(|i| from + i) {
+                from = at + needle.len();
+                let before = text[..at].chars().next_back();
+                if before.is_some_and(|b| {
+                    !(b.is_whitespace() || matches!(b, ';' | '&' | '|' | '(' | '{' | '`'))
+                }) || !unquoted_at(text, at)
+                {
+                    continue;
+                }
+                match first_word(&text[from..]) {
+                    Some(value) => {
+                        read = true;
+                        judge_variable(name, &value, s, v);
+                    }
+                    None => unreadable = true,
+                }
             }
         }
+        if unreadable && !read {
+            v.add(
+                &c::EXEC_UNREADABLE,
+                format!("`{name}` is set to a value that cannot be read"),
+                s.text(),
+            );
+        }
     }
+}
+
+/// Whether byte `at` of a command line stands outside quotes (where an assignment is one).
+fn unquoted_at(text: &str, at: usize) -> bool {
+    let mut single = false;
+    let mut double = false;
+    let mut escaped = false;
+    for ch in text[..at].chars() {
+        if escaped {
+            escaped = false;
+        } else if single {
+            single = ch != '\'';
+        } else if ch == '\\' {
+            escaped = true;
+        } else if ch == '\'' && !double {
+            single = true;
+        } else if ch == '"' {
+            double = !double;
+        }
+    }
+    !single && !double && !escaped
+}
+
+/// The first shell word of `text` after quote removal (`'a b'c d` is `a bc`), up to an
+/// unquoted blank or operator; `None` when a quote is left open or the word is computed.
+fn first_word(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\'' => loop {
+                match chars.next()? {
+                    '\'' => break,
+                    c => out.push(c),
+                }
+            },
+            '"' => loop {
+                match chars.next()? {
+                    '"' => break,
+                    '\\' => out.push(chars.next()?),
+                    '$' | '`' => return None,
+                    c => out.push(c),
+                }
+            },
+            '\\' => out.push(chars.next()?),
+            '$' | '`' => return None,
+            c if c.is_whitespace() || matches!(c, ';' | '&' | '|' | ')' | '<' | '>') => break,
+            c => out.push(c),
+        }
+    }
+    Some(out)
 }
 
 /// Judges runners whose command is a string or needs their grammar; returns whether

@@ -257,6 +257,66 @@ fn powershell_and_mcp_calls_are_read() {
         ),
         Some(true)
     );
+    // What a listing hands Remove-Item is deleted; native `rm` on Linux and macOS counts too;
+    // an encoded command is decoded.
+    assert_eq!(
+        call(
+            "PowerShell",
+            json!({"command": "Get-ChildItem -Recurse | Remove-Item -Force"})
+        ),
+        Some(true)
+    );
+    assert_eq!(
+        call(
+            "PowerShell",
+            json!({"command": "gci -Recurse -Filter *.tmp | Remove-Item"})
+        ),
+        Some(false)
+    );
+    assert_eq!(
+        call(
+            "PowerShell",
+            json!({"command": "powershell -enc cgBtACAALQByAGYAIAB+AA=="})
+        ),
+        Some(true)
+    );
+    // MCP tools: SQL of a database server, and names that say what they do.
+    assert_eq!(
+        call("mcp__db__query", json!({"sql": "DROP TABLE users"})),
+        Some(true)
+    );
+    assert_eq!(
+        call("mcp__db__query", json!({"sql": "SELECT 1"})),
+        Some(false)
+    );
+    assert_eq!(
+        call(
+            "mcp__github__delete_repository",
+            json!({"owner": "o", "repo": "r"})
+        ),
+        Some(true)
+    );
+    assert_eq!(
+        call(
+            "mcp__github__merge_pull_request",
+            json!({"owner": "o", "repo": "r", "pull_number": 1})
+        ),
+        Some(true)
+    );
+    assert_eq!(
+        call(
+            "mcp__github__create_issue",
+            json!({"owner": "o", "repo": "r", "title": "x"})
+        ),
+        Some(false)
+    );
+    assert_eq!(
+        call(
+            "mcp__github__get_issue",
+            json!({"owner": "o", "repo": "r", "issue_number": 1})
+        ),
+        None
+    );
     assert!(
         assess(&ToolCall::new("PowerShell", json!({})), &ctx()).is_err(),
         "a PowerShell call without a command cannot be read"
