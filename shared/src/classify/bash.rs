@@ -27,6 +27,7 @@ pub(super) fn assess_prefix_assignments(
         all: commands,
         ctx,
         dir_known: true,
+        likely_dir: None,
     };
     let mut v = Verdict::default();
     runners::prefix_assignments(line, &subject, &mut v);
@@ -41,7 +42,7 @@ pub(super) fn assess_commands(commands: &[Command], ctx: &Context, out: &mut Ass
         if commands.len() == 1 { "" } else { "s" }
     ));
     let dirs = directories(commands, ctx);
-    for (index, (command, dir)) in commands.iter().zip(dirs).enumerate() {
+    for (index, (command, (dir, likely))) in commands.iter().zip(dirs).enumerate() {
         trace_command(command, out);
         let here: Cow<'_, Context> = match &dir {
             Some(d) if *d != ctx.cwd => {
@@ -63,6 +64,7 @@ pub(super) fn assess_commands(commands: &[Command], ctx: &Context, out: &mut Ass
             all: commands,
             ctx: &here,
             dir_known: dir.is_some(),
+            likely_dir: likely.as_deref(),
         };
         let verdict = judge(&subject);
         if !verdict.known {
@@ -77,17 +79,14 @@ pub(super) fn assess_commands(commands: &[Command], ctx: &Context, out: &mut Ass
 /// The directory each command runs in. The shell reader records the `cd`s before each command
 /// (`Command::dir`); a reader that records none leaves every command at `Dir::Start`, and then
 /// the top-level `cd`s of the line are followed here.
-fn directories(commands: &[Command], ctx: &Context) -> Vec<Option<PathBuf>> {
+///
+/// Each command gets the directory it runs in (`None` when not known) and, when that is not
+/// known, where it runs if the line's top-level `cd`s all succeeded.
+fn directories(commands: &[Command], ctx: &Context) -> Vec<(Option<PathBuf>, Option<PathBuf>)> {
     let home = ctx.home.as_deref();
-    if commands.iter().any(|c| c.dir != Dir::Start) {
-        return commands
-            .iter()
-            .map(|c| super::resolve_dir(&c.dir, &ctx.cwd, home))
-            .collect();
-    }
     let mut here = Some(ctx.cwd.clone());
     let mut steps: Vec<String> = Vec::new();
-    commands
+    let followed: Vec<Option<PathBuf>> = commands
         .iter()
         .map(|command| {
             let dir = here.clone();
@@ -97,7 +96,20 @@ fn directories(commands: &[Command], ctx: &Context) -> Vec<Option<PathBuf>> {
             }
             dir
         })
-        .collect()
+        .collect();
+    if commands.iter().any(|c| c.dir != Dir::Start) {
+        return commands
+            .iter()
+            .zip(followed)
+            .map(
+                |(c, likely)| match super::resolve_dir(&c.dir, &ctx.cwd, home) {
+                    Some(dir) => (Some(dir), None),
+                    None => (None, likely),
+                },
+            )
+            .collect();
+    }
+    followed.into_iter().map(|d| (d, None)).collect()
 }
 
 /// The argument of a `cd` that changes the directory of the commands after it.

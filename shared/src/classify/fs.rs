@@ -256,7 +256,10 @@ fn rm(program: &str, s: &Subject<'_>, v: &mut Verdict) {
     let from_find = runner == Some("find");
     // `{}` stands for what the runner finds or reads: its values are judged below.
     if matches!(runner, Some("find" | "parallel" | "xargs")) {
-        operands.retain(|(raw, _)| !raw.contains("{}"));
+        // The shell reader writes items it cannot read as `{}`, `[xargs input]` or `...`.
+        operands.retain(|(raw, dynamic)| {
+            !raw.contains("{}") && !(*dynamic && matches!(raw.as_str(), "[xargs input]" | "..."))
+        });
         if let Some(parent) = s.parent() {
             operands.extend(runner_items(parent, s).into_iter().map(|i| (i, false)));
         }

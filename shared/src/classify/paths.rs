@@ -162,6 +162,11 @@ pub(crate) fn judge(raw: &str, dynamic: bool, ctx: &Context) -> Judged {
     {
         return judged;
     }
+    // The shell reader's stand-ins for items it cannot read (`xargs` input, items past its
+    // limit).
+    if dynamic && matches!(raw, "[xargs input]" | "...") {
+        return unknown(Place::Unknown);
+    }
     if dynamic && !raw.starts_with(['~', '/', '.']) && raw.contains('$')
         || raw.starts_with("$(")
         || raw.starts_with('`')

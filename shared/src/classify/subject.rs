@@ -44,6 +44,9 @@ pub(super) struct Subject<'a> {
     pub(super) ctx: &'a Context,
     /// Whether the directory it runs in is known (a `cd` to a computed path makes it unknown).
     pub(super) dir_known: bool,
+    /// Where it runs if every `cd` before it succeeded, when that is not known for sure
+    /// (`cd .claude; echo {} > settings.json`).
+    pub(super) likely_dir: Option<&'a Path>,
 }
 
 thread_local! {
@@ -101,6 +104,14 @@ impl Subject<'_> {
                     | Place::ProjectGit
             ) {
                 return judged;
+            }
+            // Else where it runs if the `cd`s succeeded, the usual case.
+            if let Some(dir) = self.likely_dir {
+                let likely = Context {
+                    cwd: dir.to_path_buf(),
+                    ..self.ctx.clone()
+                };
+                return paths::judge(raw, dynamic, &likely);
             }
             return Judged {
                 path: std::path::PathBuf::new(),
@@ -179,6 +190,7 @@ impl Subject<'_> {
                     all: commands,
                     ctx: self.ctx,
                     dir_known: self.dir_known,
+                    likely_dir: self.likely_dir,
                 };
                 let verdict = super::bash::judge(&inner);
                 let touched = super::touches::of(&inner, 0, None, &verdict);
