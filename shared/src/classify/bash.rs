@@ -98,9 +98,10 @@ fn directories(commands: &[Command], ctx: &Context) -> Vec<(Option<PathBuf>, Opt
         })
         .collect();
     if commands.iter().any(|c| c.dir != Dir::Start) {
+        let likely = likely_dirs(commands, ctx);
         return commands
             .iter()
-            .zip(followed)
+            .zip(likely)
             .map(
                 |(c, likely)| match super::resolve_dir(&c.dir, &ctx.cwd, home) {
                     Some(dir) => (Some(dir), None),
@@ -112,6 +113,42 @@ fn directories(commands: &[Command], ctx: &Context) -> Vec<(Option<PathBuf>, Opt
     followed.into_iter().map(|d| (d, None)).collect()
 }
 
+/// Where each command runs if every `cd` before it in the same group of commands (same
+/// origin, subshell and function) succeeded: `{ cd .claude; echo {} > settings.json; }`,
+/// `bash -c 'cd x; ...'`.
+fn likely_dirs(commands: &[Command], ctx: &Context) -> Vec<Option<PathBuf>> {
+    type Key<'c> = (&'c Origin, bool, Option<&'c str>);
+    let home = ctx.home.as_deref();
+    let mut chains: Vec<(Key<'_>, Vec<String>)> = Vec::new();
+    commands
+        .iter()
+        .map(|command| {
+            let key: Key<'_> = (
+                &command.origin,
+                command.subshell,
+                command.function.as_deref(),
+            );
+            let at = chains
+                .iter()
+                .position(|(k, _)| *k == key)
+                .unwrap_or_else(|| {
+                    chains.push((key, Vec::new()));
+                    chains.len() - 1
+                });
+            let steps = &mut chains[at].1;
+            let here = if steps.is_empty() {
+                Some(ctx.cwd.clone())
+            } else {
+                super::resolve_dir(&Dir::Changed(steps.clone()), &ctx.cwd, home)
+            };
+            if let Some(step) = cd_target(command) {
+                steps.push(step);
+            }
+            here
+        })
+        .collect()
+}
+
 /// The argument of a `cd` that changes the directory of the commands after it.
 fn top_level_cd(command: &Command) -> Option<String> {
     if command.origin != Origin::TopLevel
@@ -121,6 +158,11 @@ fn top_level_cd(command: &Command) -> Option<String> {
     {
         return None;
     }
+    cd_target(command)
+}
+
+/// The directory a `cd` or `pushd` changes to (`""` for home, `$` when computed).
+fn cd_target(command: &Command) -> Option<String> {
     match command.effective.as_slice() {
         [cd] if cd == "cd" => Some(String::new()),
         [cd, dir] | [cd, _, dir] if cd == "cd" || cd == "pushd" => {

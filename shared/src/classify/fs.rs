@@ -258,7 +258,7 @@ fn rm(program: &str, s: &Subject<'_>, v: &mut Verdict) {
     if matches!(runner, Some("find" | "parallel" | "xargs")) {
         // The shell reader writes items it cannot read as `{}`, `[xargs input]` or `...`.
         operands.retain(|(raw, dynamic)| {
-            !raw.contains("{}") && !(*dynamic && matches!(raw.as_str(), "[xargs input]" | "..."))
+            !(raw.contains("{}") || *dynamic && matches!(raw.as_str(), "[xargs input]" | "..."))
         });
         if let Some(parent) = s.parent() {
             operands.extend(runner_items(parent, s).into_iter().map(|i| (i, false)));

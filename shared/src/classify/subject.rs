@@ -91,31 +91,35 @@ impl Subject<'_> {
     pub(super) fn path(&self, raw: &str, dynamic: bool) -> Judged {
         let judged = paths::judge(raw, dynamic, self.ctx);
         if !self.dir_known && !raw.starts_with(['/', '~', '$']) {
-            // Where a `cd` that may have failed left it: judged from the start, when that is
-            // already a risky place, else unknown.
-            if matches!(
-                judged.place,
-                Place::Root
-                    | Place::System
-                    | Place::Home
-                    | Place::HomeChild
-                    | Place::Outside
-                    | Place::ProjectRoot
-                    | Place::ProjectGit
-            ) {
-                return judged;
-            }
-            // Else where it runs if the `cd`s succeeded, the usual case.
-            if let Some(dir) = self.likely_dir {
+            // Where a `cd` that may have failed left it: from the start, or where the `cd`s
+            // lead; the worse of the two when the start is already a risky place.
+            let likely = self.likely_dir.map(|dir| {
                 let likely = Context {
                     cwd: dir.to_path_buf(),
                     ..self.ctx.clone()
                 };
-                return paths::judge(raw, dynamic, &likely);
-            }
-            return Judged {
-                path: std::path::PathBuf::new(),
-                place: Place::Unknown,
+                paths::judge(raw, dynamic, &likely)
+            });
+            let risky = |j: &Judged| {
+                matches!(
+                    j.place,
+                    Place::Root
+                        | Place::System
+                        | Place::Home
+                        | Place::HomeChild
+                        | Place::Outside
+                        | Place::ProjectRoot
+                        | Place::ProjectGit
+                )
+            };
+            return match likely {
+                Some(likely) if risky(&judged) && rank(likely.place) < rank(judged.place) => likely,
+                _ if risky(&judged) => judged,
+                Some(likely) => likely,
+                None => Judged {
+                    path: std::path::PathBuf::new(),
+                    place: Place::Unknown,
+                },
             };
         }
         judged
@@ -223,4 +227,22 @@ pub(super) fn quote(word: &str) -> String {
         return word.to_owned();
     }
     format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+/// How bad deleting or writing a place is, worst first.
+fn rank(place: Place) -> u8 {
+    match place {
+        Place::Root => 0,
+        Place::MaybeRoot => 1,
+        Place::System => 2,
+        Place::Home => 3,
+        Place::HomeChild => 4,
+        Place::Outside => 5,
+        Place::ProjectRoot => 6,
+        Place::ProjectGit => 7,
+        Place::Unknown => 8,
+        Place::Project => 9,
+        Place::Build => 10,
+        Place::Temp => 11,
+    }
 }
