@@ -114,20 +114,17 @@ fn directories(commands: &[Command], ctx: &Context) -> Vec<(Option<PathBuf>, Opt
 }
 
 /// Where each command runs if every `cd` before it in the same group of commands (same
-/// origin, subshell and function) succeeded: `{ cd .claude; echo {} > settings.json; }`,
+/// origin and function) succeeded: `{ cd .claude; echo {} > settings.json; }`,
 /// `bash -c 'cd x; ...'`.
 fn likely_dirs(commands: &[Command], ctx: &Context) -> Vec<Option<PathBuf>> {
-    type Key<'c> = (&'c Origin, bool, Option<&'c str>);
+    type Key<'c> = (&'c Origin, Option<&'c str>);
     let home = ctx.home.as_deref();
     let mut chains: Vec<(Key<'_>, Vec<String>)> = Vec::new();
     commands
         .iter()
         .map(|command| {
-            let key: Key<'_> = (
-                &command.origin,
-                command.subshell,
-                command.function.as_deref(),
-            );
+            // Pipeline stages run in subshells but start where the line is.
+            let key: Key<'_> = (&command.origin, command.function.as_deref());
             let at = chains
                 .iter()
                 .position(|(k, _)| *k == key)
