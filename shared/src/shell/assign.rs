@@ -18,14 +18,17 @@ impl Walker {
                     match self.state.vars.get(name) {
                         Some(Value::Array(items)) => {
                             let mut items = items.clone();
-                            append_to(&mut items, 0, &value, name);
+                            append_to(&mut items, 0, &value);
                             self.set_var(name, Value::Array(items));
                             return Ok(());
                         }
                         Some(Value::Unknown) => Value::Unknown,
                         Some(Value::Scalar(old)) => Value::Scalar(concat(old, &value)),
                         Some(Value::Unset) => Value::Scalar(value),
-                        None => Value::Scalar(concat(&Expanded::unknown(format!("${{{name}}}")), &value)),
+                        None => Value::Scalar(concat(
+                            &Expanded::unknown(format!("${{{name}}}")),
+                            &value,
+                        )),
                     }
                 } else {
                     Value::Scalar(value)
@@ -51,7 +54,9 @@ impl Walker {
                     let index = match key {
                         Some(key) => {
                             let key = self.expand_quoted(&key.value, scope)?;
-                            (!key.dynamic).then(|| key.text.trim().parse::<usize>().ok()).flatten()
+                            (!key.dynamic)
+                                .then(|| key.text.trim().parse::<usize>().ok())
+                                .flatten()
                         }
                         None => Some(next),
                     };
@@ -72,32 +77,10 @@ impl Walker {
                 }
                 self.set_var(name, elements.map_or(Value::Unknown, Value::Array));
             }
-            (ast::AssignmentName::ArrayElementName(name, index), ast::AssignmentValue::Scalar(word)) => {
-                let value = self.expand_quoted(&word.value, scope)?;
-                let index = self.expand_quoted(index, scope)?;
-                let index = (!index.dynamic).then(|| index.text.trim().parse::<usize>().ok()).flatten();
-                let updated = match (self.state.vars.get(name), index) {
-                    (Some(Value::Array(items)), Some(i)) => {
-                        let mut items = items.clone();
-                        if assignment.append {
-                            append_to(&mut items, i, &value, name);
-                        } else {
-                            set_element(&mut items, i, value);
-                        }
-                        Value::Array(items)
-                    }
-                    (Some(Value::Scalar(v)), Some(i)) => {
-                        let mut items = vec![(0, v.clone())];
-                        set_element(&mut items, i, value);
-                        Value::Array(items)
-                    }
-                    (Some(Value::Unset), Some(i)) if !assignment.append => {
-                        Value::Array(vec![(i, value)])
-                    }
-                    _ => Value::Unknown,
-                };
-                self.set_var(name, updated);
-            }
+            (
+                ast::AssignmentName::ArrayElementName(name, index),
+                ast::AssignmentValue::Scalar(word),
+            ) => self.assign_element(name, index, word, assignment.append, scope)?,
             (ast::AssignmentName::ArrayElementName(name, _), ast::AssignmentValue::Array(_)) => {
                 self.assignment_value(&assignment.value, scope)?;
                 self.set_var(name, Value::Unknown);
@@ -106,8 +89,48 @@ impl Walker {
         Ok(())
     }
 
+    /// `a[i]=value` and `a[i]+=value`.
+    fn assign_element(
+        &mut self,
+        name: &str,
+        index: &str,
+        word: &ast::Word,
+        append: bool,
+        scope: &Scope,
+    ) -> Result<()> {
+        let value = self.expand_quoted(&word.value, scope)?;
+        let index = self.expand_quoted(index, scope)?;
+        let index = (!index.dynamic)
+            .then(|| index.text.trim().parse::<usize>().ok())
+            .flatten();
+        let updated = match (self.state.vars.get(name), index) {
+            (Some(Value::Array(items)), Some(i)) => {
+                let mut items = items.clone();
+                if append {
+                    append_to(&mut items, i, &value);
+                } else {
+                    set_element(&mut items, i, value);
+                }
+                Value::Array(items)
+            }
+            (Some(Value::Scalar(v)), Some(i)) => {
+                let mut items = vec![(0, v.clone())];
+                set_element(&mut items, i, value);
+                Value::Array(items)
+            }
+            (Some(Value::Unset), Some(i)) if !append => Value::Array(vec![(i, value)]),
+            _ => Value::Unknown,
+        };
+        self.set_var(name, updated);
+        Ok(())
+    }
+
     /// Expands an assignment's value only for the commands it runs (`X=$(rm -rf /) cmd`).
-    pub(super) fn assignment_value(&mut self, value: &ast::AssignmentValue, scope: &Scope) -> Result<()> {
+    pub(super) fn assignment_value(
+        &mut self,
+        value: &ast::AssignmentValue,
+        scope: &Scope,
+    ) -> Result<()> {
         match value {
             ast::AssignmentValue::Scalar(word) => {
                 self.expand_quoted(&word.value, scope)?;
@@ -155,7 +178,7 @@ impl Walker {
         } else {
             value
         };
-        self.state.vars.insert(name.to_owned(), value);
+        self.state.vars_mut().insert(name.to_owned(), value);
     }
 }
 
@@ -175,12 +198,9 @@ fn set_element(items: &mut Vec<(usize, Expanded)>, index: usize, value: Expanded
     }
 }
 
-fn append_to(items: &mut Vec<(usize, Expanded)>, index: usize, value: &Expanded, name: &str) {
+fn append_to(items: &mut Vec<(usize, Expanded)>, index: usize, value: &Expanded) {
     match items.binary_search_by_key(&index, |(i, _)| *i) {
         Ok(pos) => items[pos].1 = concat(&items[pos].1, value),
-        Err(pos) => {
-            let _ = name;
-            items.insert(pos, (index, value.clone()));
-        }
+        Err(pos) => items.insert(pos, (index, value.clone())),
     }
 }

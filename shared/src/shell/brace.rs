@@ -43,10 +43,14 @@ fn expand_into(raw: &str, out: &mut Vec<String>, depth: usize, budget: &mut Budg
     if depth > 64 {
         return None;
     }
-    let Some(found) = find_expansion(raw, budget)? else {
-        budget.bytes = budget.bytes.checked_sub(raw.len())?;
-        out.push(raw.to_owned());
-        return (out.len() <= MAX_BRACE_WORDS).then_some(());
+    let found = match find_expansion(raw, budget) {
+        Scan::Spent => return None,
+        Scan::Nothing => {
+            budget.bytes = budget.bytes.checked_sub(raw.len())?;
+            out.push(raw.to_owned());
+            return (out.len() <= MAX_BRACE_WORDS).then_some(());
+        }
+        Scan::Found(found) => found,
     };
     let prefix = &raw[..found.open];
     let suffix = &raw[found.close + 1..];
@@ -95,24 +99,34 @@ enum Sequence {
     Items(Vec<String>),
 }
 
-/// The first brace expansion in `raw`, scanning left to right as Bash does; `None` when the
-/// budget of candidates is spent.
-fn find_expansion(raw: &str, budget: &mut Budget) -> Option<Option<Found>> {
+/// What a scan for a brace expansion found.
+enum Scan {
+    Found(Found),
+    Nothing,
+    /// The budget of candidates is spent.
+    Spent,
+}
+
+/// The first brace expansion in `raw`, scanning left to right as Bash does.
+fn find_expansion(raw: &str, budget: &mut Budget) -> Scan {
     let bytes = raw.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
             b'{' if i == 0 || bytes[i - 1] != b'$' => {
                 if let Some(found) = read_braces(raw, i) {
-                    return Some(Some(found));
+                    return Scan::Found(found);
                 }
-                budget.candidates = budget.candidates.checked_sub(1)?;
+                match budget.candidates.checked_sub(1) {
+                    Some(left) => budget.candidates = left,
+                    None => return Scan::Spent,
+                }
                 i += 1;
             }
             _ => i = skip_quoted(bytes, i),
         }
     }
-    Some(None)
+    Scan::Nothing
 }
 
 /// Skips one character, or a whole quoted or substituted region starting at `i`.
@@ -241,9 +255,9 @@ fn numbers(start: &str, end: &str, step: Option<i64>) -> Option<Sequence> {
         if count > MAX_BRACE_WORDS as u64 {
             return Some(Sequence::TooLarge);
         }
-        let padded = [start, end]
-            .iter()
-            .any(|s| s.trim_start_matches('-').len() > 1 && s.trim_start_matches('-').starts_with('0'));
+        let padded = [start, end].iter().any(|s| {
+            s.trim_start_matches('-').len() > 1 && s.trim_start_matches('-').starts_with('0')
+        });
         let width = if padded {
             start.len().max(end.len())
         } else {
@@ -276,9 +290,16 @@ fn letters(start: &str, end: &str, step: Option<i64>) -> Option<Sequence> {
     let (lo, hi) = (a as u8, b as u8);
     let step = usize::try_from(step).ok()?;
     let items: Vec<String> = if lo <= hi {
-        (lo..=hi).step_by(step).map(|c| char::from(c).to_string()).collect()
+        (lo..=hi)
+            .step_by(step)
+            .map(|c| char::from(c).to_string())
+            .collect()
     } else {
-        (hi..=lo).rev().step_by(step).map(|c| char::from(c).to_string()).collect()
+        (hi..=lo)
+            .rev()
+            .step_by(step)
+            .map(|c| char::from(c).to_string())
+            .collect()
     };
     Some(Sequence::Items(items))
 }
@@ -305,7 +326,17 @@ mod tests {
 
     #[test]
     fn leaves_what_bash_leaves() {
-        for word in ["{}", "{x}", "${a,b}", "'{a,b}'", "\"{a,b}\"", r"\{a,b}", "{a,b", "$(echo {a,b})", "{1..x}"] {
+        for word in [
+            "{}",
+            "{x}",
+            "${a,b}",
+            "'{a,b}'",
+            "\"{a,b}\"",
+            r"\{a,b}",
+            "{a,b",
+            "$(echo {a,b})",
+            "{1..x}",
+        ] {
             assert_eq!(e(word), [word], "{word}");
         }
         assert_eq!(e("{'a,b',c}"), ["'a,b'", "c"]);
@@ -318,6 +349,11 @@ mod tests {
         assert!(expand("{1..99999999999999999999999}").unwrap().len() == 1);
         // Each `{` here costs a scan to the end: the number of them is bounded.
         assert!(expand(&format!("{}x}}", "{".repeat(10_000))).is_none());
-        assert_eq!(expand("{x}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}").unwrap().len(), 128);
+        assert_eq!(
+            expand("{x}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}")
+                .unwrap()
+                .len(),
+            128
+        );
     }
 }

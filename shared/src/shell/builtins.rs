@@ -19,6 +19,10 @@ pub(super) fn runs_in_shell(wrappers: &[String]) -> bool {
 impl Walker {
     /// Applies the effect of the command recorded at `index` (`words`: its effective words) on
     /// the shell it runs in.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "a dispatch table with one arm per builtin"
+    )]
     pub(super) fn builtin(
         &mut self,
         index: usize,
@@ -39,7 +43,10 @@ impl Walker {
             "pushd" => Ok(self.pushd(args)),
             "popd" => {
                 let before = self.state.clone();
-                if texts.iter().any(|a| a.starts_with(['+', '-']) && *a != "-n") {
+                if texts
+                    .iter()
+                    .any(|a| a.starts_with(['+', '-']) && *a != "-n")
+                {
                     self.state.dir.lost();
                 } else if !texts.contains(&"-n") {
                     self.state.dir.popd();
@@ -61,7 +68,7 @@ impl Walker {
                 };
                 match (n, self.state.positional.as_mut()) {
                     (Some(n), Some(all)) if n <= all.len() => {
-                        all.drain(..n);
+                        std::rc::Rc::make_mut(all).drain(..n);
                     }
                     (Some(_), Some(_)) => {}
                     _ => self.state.positional = None,
@@ -76,7 +83,7 @@ impl Walker {
                 let functions = texts.contains(&"-f");
                 for name in texts.iter().filter(|t| !t.starts_with('-')) {
                     if functions {
-                        self.state.functions.remove(*name);
+                        self.state.functions_mut().remove(*name);
                     } else if is_name(name) {
                         self.set_var(name, Value::Unset);
                     } else {
@@ -110,7 +117,7 @@ impl Walker {
             }
             "printf" if texts.first() == Some(&"-v") => {
                 if let Some(name) = texts.get(1) {
-                    let value = self.printf_value(&args[2..]);
+                    let value = Self::printf_value(&args[2..]);
                     let base = name.split('[').next().unwrap_or_default();
                     if base == *name {
                         self.set_var(name, value);
@@ -130,9 +137,11 @@ impl Walker {
                 for arg in args {
                     if let Some((name, value)) = arg.text.split_once('=') {
                         if arg.dynamic {
-                            self.state.aliases.remove(name);
+                            self.state.aliases_mut().remove(name);
                         } else {
-                            self.state.aliases.insert(name.to_owned(), value.to_owned());
+                            self.state
+                                .aliases_mut()
+                                .insert(name.to_owned(), value.to_owned());
                         }
                     }
                 }
@@ -140,10 +149,10 @@ impl Walker {
             }
             "unalias" => {
                 if texts.contains(&"-a") {
-                    self.state.aliases.clear();
+                    self.state.aliases_mut().clear();
                 }
                 for name in &texts {
-                    self.state.aliases.remove(*name);
+                    self.state.aliases_mut().remove(*name);
                 }
                 Ok(Flow::Normal)
             }
@@ -155,7 +164,7 @@ impl Walker {
                     } else {
                         path.text.clone()
                     };
-                    self.state.aliases.insert(name.text.clone(), text);
+                    self.state.aliases_mut().insert(name.text.clone(), text);
                 }
                 Ok(Flow::Normal)
             }
@@ -168,12 +177,22 @@ impl Walker {
                 self.nested(&line, "eval", scope)
             }
             "source" | "." => self.source(index, args, scope, stage),
-            "exit" => Ok(Flow::Exit),
-            "return" if scope.returnable => Ok(Flow::Return),
+            "exit" => {
+                self.add_exit();
+                Ok(Flow::Exit)
+            }
+            "return" if self.add_return() => Ok(Flow::Return),
             "break" | "continue" => {
-                let levels = texts.first().and_then(|t| t.parse::<usize>().ok()).unwrap_or(1);
+                let levels = texts
+                    .first()
+                    .and_then(|t| t.parse::<usize>().ok())
+                    .unwrap_or(1);
                 let count = self.loop_exits.len();
-                for slot in self.loop_exits.iter_mut().skip(count.saturating_sub(levels)) {
+                for slot in self
+                    .loop_exits
+                    .iter_mut()
+                    .skip(count.saturating_sub(levels))
+                {
                     *slot = ShellState::merge_options(slot.take(), Some(self.state.clone()));
                 }
                 Ok(Flow::Normal)
@@ -188,7 +207,7 @@ impl Walker {
         let operands: Vec<&Expanded> = skip_dir_options(args);
         let cdpath = self.state.cdpath();
         match operands.as_slice() {
-            [] => self.state.dir.cd(&Expanded::literal(""), false),
+            [] => self.state.dir.home(),
             [target] if target.text == "-" && !target.dynamic => self.state.dir.back(),
             [target] => self.state.dir.cd(target, cdpath),
             _ => self.state.dir.lost(),
@@ -254,7 +273,7 @@ impl Walker {
             break;
         }
         if let Some(values) = positional {
-            self.state.positional = Some(values.to_vec());
+            self.state.set_positional(Some(values.to_vec()));
         }
     }
 
@@ -302,7 +321,7 @@ impl Walker {
             // A name reference makes assignments land elsewhere: nothing assigned is known.
             let names: Vec<String> = self.state.vars.keys().cloned().collect();
             for name in names {
-                self.state.vars.insert(name, Value::Unknown);
+                self.state.vars_mut().insert(name, Value::Unknown);
             }
         }
         let local = !global && matches!(builtin, "local" | "declare" | "typeset");
@@ -316,7 +335,10 @@ impl Walker {
             if local {
                 self.make_local(&arg.text);
                 if matches!(builtin, "local" | "declare" | "typeset") {
-                    self.state.vars.entry(arg.text.clone()).or_insert(Value::Unset);
+                    self.state
+                        .vars_mut()
+                        .entry(arg.text.clone())
+                        .or_insert(Value::Unset);
                 }
             }
         }
@@ -341,7 +363,7 @@ impl Walker {
     }
 
     fn set_attrs(&mut self, name: &str, add: &Attrs, remove: &Attrs) {
-        let entry = self.state.attrs.entry(name.to_owned()).or_default();
+        let entry = self.state.attrs_mut().entry(name.to_owned()).or_default();
         entry.lower = (entry.lower || add.lower) && !remove.lower;
         entry.upper = (entry.upper || add.upper) && !remove.upper;
         entry.integer = (entry.integer || add.integer) && !remove.integer;
@@ -425,7 +447,9 @@ impl Walker {
         }
         for (i, name) in names.iter().enumerate() {
             let value = match &fields {
-                Some(fields) => Value::Scalar(Expanded::literal(fields.get(i).cloned().unwrap_or_default())),
+                Some(fields) => Value::Scalar(Expanded::literal(
+                    fields.get(i).cloned().unwrap_or_default(),
+                )),
                 None => Value::Unknown,
             };
             self.set_var(name, value);
@@ -433,7 +457,7 @@ impl Walker {
     }
 
     /// The value `printf -v NAME FORMAT ARGS` assigns.
-    fn printf_value(&self, args: &[Expanded]) -> Value {
+    fn printf_value(args: &[Expanded]) -> Value {
         let mut words = vec![Expanded::literal("printf")];
         words.extend_from_slice(args);
         let command = super::Command {
@@ -481,7 +505,13 @@ impl Walker {
 
     /// `source FILE ARGS...`: a process substitution or standard input with a known text is
     /// read in the current shell, with `ARGS` as positional parameters.
-    fn source(&mut self, index: usize, args: &[Expanded], scope: &Scope, stage: Stage) -> Result<Flow> {
+    fn source(
+        &mut self,
+        index: usize,
+        args: &[Expanded],
+        scope: &Scope,
+        stage: Stage,
+    ) -> Result<Flow> {
         let args: &[Expanded] = match args.first() {
             Some(first) if first.text == "--" => &args[1..],
             _ => args,
@@ -494,25 +524,40 @@ impl Walker {
         };
         let what = format!("source {}", file.text);
         let saved = (!rest.is_empty()).then(|| {
-            std::mem::replace(&mut self.state.positional, Some(rest.to_vec()))
+            self.state
+                .positional
+                .replace(std::rc::Rc::new(rest.to_vec()))
         });
-        let inner = Scope {
-            returnable: true,
-            ..scope.clone()
+        self.returns.push(None);
+        let flow = self.nested(&text, &what, scope);
+        let returned = self.returns.pop().flatten();
+        let flow = match (flow?, returned) {
+            (Flow::Exit, None) => Flow::Exit,
+            (Flow::Exit | Flow::Return, Some(returned)) => {
+                self.state = returned;
+                Flow::Normal
+            }
+            (_, returned) => {
+                if let Some(returned) = &returned {
+                    self.state.merge(returned);
+                }
+                Flow::Normal
+            }
         };
-        let flow = self.nested(&text, &what, &inner)?;
         if let Some(saved) = saved {
             self.state.positional = saved;
         }
-        Ok(match flow {
-            Flow::Return => Flow::Normal,
-            other => other,
-        })
+        Ok(flow)
     }
 
     /// The text of a script named by `file` when it is known: a process substitution's output,
     /// or standard input (`/dev/stdin`, `-`) from a here-document or an upstream `echo`.
-    pub(super) fn script_text(&self, index: usize, file: &Expanded, stage: Stage) -> Option<String> {
+    pub(super) fn script_text(
+        &self,
+        index: usize,
+        file: &Expanded,
+        stage: Stage,
+    ) -> Option<String> {
         if let Some(content) = &file.content {
             return Some(content.clone());
         }
@@ -553,37 +598,39 @@ impl Walker {
     }
 }
 
-/// Splits a line for `read` into at most `count` fields (the last takes the rest), or every
-/// field for `read -a`.
+/// Splits a line for `read` into at most `count` fields (the last takes the rest of the line),
+/// or every field for `read -a`.
 fn split_read(line: &str, ifs: &str, count: usize, all: bool) -> Vec<String> {
+    let white = |c: char| ifs.contains(c) && c.is_whitespace();
+    let line = line.trim_matches(white);
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
     let mut fields = Vec::new();
-    let mut rest = line.trim_matches(|c: char| ifs.contains(c) && c.is_whitespace());
-    while !rest.is_empty() {
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        if !ifs.contains(c) {
+            i += 1;
+            continue;
+        }
         if !all && fields.len() + 1 == count {
-            fields.push(rest.to_owned());
             break;
         }
-        match rest.find(|c: char| ifs.contains(c)) {
-            Some(pos) => {
-                fields.push(rest[..pos].to_owned());
-                let after = &rest[pos..];
-                let mut chars = after.chars();
-                let first = chars.next().unwrap_or(' ');
-                let mut skipped = first.len_utf8();
-                if first.is_whitespace() {
-                    skipped = after.len() - after.trim_start_matches(|c: char| ifs.contains(c) && c.is_whitespace()).len();
-                    let next = &after[skipped..];
-                    if let Some(c) = next.chars().next().filter(|c| ifs.contains(*c) && !c.is_whitespace()) {
-                        skipped += c.len_utf8();
-                    }
-                }
-                rest = after[skipped..].trim_start_matches(|c: char| ifs.contains(c) && c.is_whitespace());
-            }
-            None => {
-                fields.push(rest.to_owned());
-                break;
+        fields.push(line[start..at].to_owned());
+        // One separator: white space, at most one other character, white space.
+        while i < chars.len() && white(chars[i].1) {
+            i += 1;
+        }
+        if i < chars.len() && ifs.contains(chars[i].1) && !white(chars[i].1) {
+            i += 1;
+            while i < chars.len() && white(chars[i].1) {
+                i += 1;
             }
         }
+        start = chars.get(i).map_or(line.len(), |(at, _)| *at);
+    }
+    if start < line.len() || fields.is_empty() && !line.is_empty() {
+        fields.push(line[start..].to_owned());
     }
     fields
 }
@@ -601,7 +648,9 @@ fn skip_dir_options(args: &[Expanded]) -> Vec<&Expanded> {
             && !arg.dynamic
             && arg.text.len() > 1
             && arg.text.starts_with('-')
-            && arg.text[1..].chars().all(|c| matches!(c, 'L' | 'P' | 'e' | '@' | 'n'))
+            && arg.text[1..]
+                .chars()
+                .all(|c| matches!(c, 'L' | 'P' | 'e' | '@' | 'n'))
         {
             continue;
         }

@@ -31,14 +31,80 @@ pub(crate) const SHELLS: &[&str] = &[
 /// Programs a glob in the program position (`/bin/r?`, `/usr/bin/[r]m`) is resolved to when it
 /// matches them, the most dangerous first. A glob matching none of them is left unresolved.
 const GLOB_PROGRAMS: &[&str] = &[
-    "rm", "shred", "dd", "mkfs", "wipefs", "srm", "unlink", "rmdir", "truncate", "sh", "bash",
-    "zsh", "dash", "ksh", "fish", "eval", "sudo", "su", "doas", "pkexec", "curl", "wget", "nc",
-    "ncat", "socat", "ssh", "scp", "rsync", "python", "python3", "perl", "ruby", "node", "php",
-    "git", "chmod", "chown", "chattr", "mv", "cp", "ln", "install", "tee", "find", "xargs",
-    "env", "kill", "pkill", "killall", "shutdown", "reboot", "halt", "poweroff", "systemctl",
-    "crontab", "fdisk", "parted", "mount", "umount", "iptables", "useradd", "userdel",
-    "passwd", "tar", "base64", "openssl", "docker", "kubectl", "npm", "pip", "pip3", "make",
-    "sed", "awk",
+    "rm",
+    "shred",
+    "dd",
+    "mkfs",
+    "wipefs",
+    "srm",
+    "unlink",
+    "rmdir",
+    "truncate",
+    "sh",
+    "bash",
+    "zsh",
+    "dash",
+    "ksh",
+    "fish",
+    "eval",
+    "sudo",
+    "su",
+    "doas",
+    "pkexec",
+    "curl",
+    "wget",
+    "nc",
+    "ncat",
+    "socat",
+    "ssh",
+    "scp",
+    "rsync",
+    "python",
+    "python3",
+    "perl",
+    "ruby",
+    "node",
+    "php",
+    "git",
+    "chmod",
+    "chown",
+    "chattr",
+    "mv",
+    "cp",
+    "ln",
+    "install",
+    "tee",
+    "find",
+    "xargs",
+    "env",
+    "kill",
+    "pkill",
+    "killall",
+    "shutdown",
+    "reboot",
+    "halt",
+    "poweroff",
+    "systemctl",
+    "crontab",
+    "fdisk",
+    "parted",
+    "mount",
+    "umount",
+    "iptables",
+    "useradd",
+    "userdel",
+    "passwd",
+    "tar",
+    "base64",
+    "openssl",
+    "docker",
+    "kubectl",
+    "npm",
+    "pip",
+    "pip3",
+    "make",
+    "sed",
+    "awk",
 ];
 
 /// Standard directories of programs, for `/usr/bin/rm` and globs over them.
@@ -162,9 +228,12 @@ fn alias(walker: &mut Walker, words: &[Expanded], text: &str, scope: &Scope) -> 
     // An alias may name itself (`alias ls='ls -la'`): read the expansion once, without aliases.
     let saved = std::mem::take(&mut walker.state.aliases);
     let result = walker.nested(&line, &what, scope);
-    let mut after = std::mem::replace(&mut walker.state.aliases, saved);
-    for (name, value) in after.drain() {
-        walker.state.aliases.insert(name, value);
+    let after = std::mem::replace(&mut walker.state.aliases, saved);
+    for (name, value) in after.iter() {
+        walker
+            .state
+            .aliases_mut()
+            .insert(name.clone(), value.clone());
     }
     result.map(drop)
 }
@@ -210,6 +279,10 @@ fn glob_program(glob: &str) -> Option<&'static str> {
 }
 
 /// Finds the commands a command runs in turn, and walks them.
+#[expect(
+    clippy::too_many_lines,
+    reason = "a dispatch table with one arm per program that runs others"
+)]
 fn run_nested(
     walker: &mut Walker,
     index: usize,
@@ -291,7 +364,12 @@ fn run_nested(
         }
         // `sg GROUP [-c] COMMAND...`: the rest is a command string.
         "sg" => {
-            let rest: Vec<&str> = texts.iter().copied().skip_while(|t| *t == "-").skip(1).collect();
+            let rest: Vec<&str> = texts
+                .iter()
+                .copied()
+                .skip_while(|t| *t == "-")
+                .skip(1)
+                .collect();
             let rest = match rest.first() {
                 Some(&"-c") => &rest[1..],
                 _ => &rest[..],
@@ -304,7 +382,10 @@ fn run_nested(
         "tmux" => tmux(walker, &texts, scope),
         "screen" => screen(walker, index, args, scope),
         "at" | "batch" => {
-            if texts.iter().any(|t| matches!(*t, "-l" | "-r" | "-d" | "-c" | "-f")) {
+            if texts
+                .iter()
+                .any(|t| matches!(*t, "-l" | "-r" | "-d" | "-c" | "-f"))
+            {
                 return Ok(());
             }
             match walker.stdin_of(index, stage) {
@@ -483,23 +564,28 @@ fn shell(
     let Some(line) = line else {
         return Ok(());
     };
-    let (arg0, positional) = match rest.split_first() {
-        Some((arg0, positional)) => (Some(arg0.clone()), Some(positional.to_vec())),
+    let (zeroth, positional) = match rest.split_first() {
+        Some((first, others)) => (Some(first.clone()), Some(others.to_vec())),
         None => (None, Some(Vec::new())),
     };
     walker.subshell(|w| {
-        w.state.arg0 = arg0;
-        w.state.positional = positional;
+        w.state.arg0 = zeroth;
+        w.state.set_positional(positional);
         // A new shell does not inherit `set -e` or aliases.
         w.state.errexit = false;
-        w.state.aliases.clear();
+        w.state.aliases = std::rc::Rc::default();
         w.nested(&line, &what, scope).map(drop)
     })
 }
 
 /// `xargs`: the command it runs, with the items of its input when that is known.
-fn xargs(walker: &mut Walker, index: usize, args: &[Expanded], scope: &Scope, stage: Stage) -> Result<()> {
-    let texts: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
+fn xargs(
+    walker: &mut Walker,
+    index: usize,
+    args: &[Expanded],
+    scope: &Scope,
+    stage: Stage,
+) -> Result<()> {
     let options = XargsOptions::read(args);
     let start = options.command;
     let words = if start >= args.len() {
@@ -511,13 +597,11 @@ fn xargs(walker: &mut Walker, index: usize, args: &[Expanded], scope: &Scope, st
         Some(file) => file.content.clone(),
         None => walker.stdin_of(index, stage),
     };
-    let items = input.and_then(|text| options.items(&text));
-    let _ = texts;
-    let Some(items) = items else {
+    let Some(items) = input.and_then(|text| options.items(&text)) else {
         return nested_words(walker, index, words, "xargs", scope);
     };
-    let commands: Vec<Vec<Expanded>> = match &options.replace {
-        Some(placeholder) => items
+    let commands: Vec<Vec<Expanded>> = if let Some(placeholder) = &options.replace {
+        items
             .iter()
             .map(|item| {
                 words
@@ -528,20 +612,23 @@ fn xargs(walker: &mut Walker, index: usize, args: &[Expanded], scope: &Scope, st
                     })
                     .collect()
             })
-            .collect(),
-        None => {
-            let chunk = options.per_command.unwrap_or(usize::MAX).max(1);
-            items
-                .chunks(chunk)
-                .map(|chunk| {
-                    let mut command = words.clone();
-                    command.extend(chunk.iter().map(|i| Expanded::literal(i.as_str())));
-                    command
-                })
-                .collect()
-        }
+            .collect()
+    } else {
+        let chunk = options.per_command.unwrap_or(usize::MAX).max(1);
+        items
+            .chunks(chunk)
+            .map(|chunk| {
+                let mut command = words.clone();
+                command.extend(chunk.iter().map(|i| Expanded::literal(i.as_str())));
+                command
+            })
+            .collect()
     };
-    let commands = if commands.is_empty() { vec![words] } else { commands };
+    let commands = if commands.is_empty() {
+        vec![words]
+    } else {
+        commands
+    };
     run_each(walker, index, commands, "xargs", scope)
 }
 
@@ -617,12 +704,26 @@ impl XargsOptions {
                     None => (text.to_owned(), None),
                 }
             } else {
-                (text[..2].to_owned(), (text.len() > 2).then(|| text[2..].to_owned()))
+                (
+                    text[..2].to_owned(),
+                    (text.len() > 2).then(|| text[2..].to_owned()),
+                )
             };
             let takes = matches!(
                 name.as_str(),
-                "-a" | "--arg-file" | "-d" | "--delimiter" | "-E" | "-I" | "-n" | "--max-args"
-                    | "-L" | "--max-lines" | "-P" | "--max-procs" | "-s" | "--max-chars"
+                "-a" | "--arg-file"
+                    | "-d"
+                    | "--delimiter"
+                    | "-E"
+                    | "-I"
+                    | "-n"
+                    | "--max-args"
+                    | "-L"
+                    | "--max-lines"
+                    | "-P"
+                    | "--max-procs"
+                    | "-s"
+                    | "--max-chars"
                     | "--process-slot-var"
             );
             let value = if takes && attached.is_none() {
@@ -634,7 +735,8 @@ impl XargsOptions {
             match name.as_str() {
                 "-0" | "--null" => o.delimiter = Some('\0'),
                 "-d" | "--delimiter" => {
-                    let (decoded, _) = output::decode_escapes(&value.unwrap_or_default(), output::Escapes::Format);
+                    let (decoded, _) =
+                        output::decode_escapes(&value.unwrap_or_default(), output::Escapes::Format);
                     let mut chars = decoded.chars();
                     match (chars.next(), chars.next()) {
                         (Some(c), None) => o.delimiter = Some(c),
@@ -672,7 +774,11 @@ impl XargsOptions {
             return None;
         }
         let mut items: Vec<String> = if let Some(d) = self.delimiter {
-            input.split(d).map(str::to_owned).filter(|s| !s.is_empty()).collect()
+            input
+                .split(d)
+                .map(str::to_owned)
+                .filter(|s| !s.is_empty())
+                .collect()
         } else if self.replace.is_some() {
             input
                 .lines()
@@ -737,14 +843,37 @@ fn blank_items(input: &str) -> Option<Vec<String>> {
 
 /// `parallel COMMAND ::: ARGS...`: one command per input, `{}` replaced (or the input
 /// appended); input from `:::` lists or known standard input.
-fn parallel(walker: &mut Walker, index: usize, args: &[Expanded], scope: &Scope, stage: Stage) -> Result<()> {
+fn parallel(
+    walker: &mut Walker,
+    index: usize,
+    args: &[Expanded],
+    scope: &Scope,
+    stage: Stage,
+) -> Result<()> {
     let texts: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
     let start = command_after_options(
         &texts,
         &[
-            "-j", "--jobs", "-N", "-n", "--max-args", "-S", "--sshlogin", "-I", "--delimiter", "-d",
-            "--joblog", "--results", "--timeout", "-a", "--arg-file", "--colsep", "-C", "--tag-string",
-            "--workdir", "--wd",
+            "-j",
+            "--jobs",
+            "-N",
+            "-n",
+            "--max-args",
+            "-S",
+            "--sshlogin",
+            "-I",
+            "--delimiter",
+            "-d",
+            "--joblog",
+            "--results",
+            "--timeout",
+            "-a",
+            "--arg-file",
+            "--colsep",
+            "-C",
+            "--tag-string",
+            "--workdir",
+            "--wd",
         ],
     );
     let mut command: Vec<Expanded> = Vec::new();
@@ -806,7 +935,11 @@ fn parallel(walker: &mut Walker, index: usize, args: &[Expanded], scope: &Scope,
     }
     if string_form {
         for words in commands.into_iter().take(MAX_FED_COMMANDS) {
-            let line = words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+            let line = words
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
             walker.child(&line, "parallel", scope)?;
         }
         return Ok(());
@@ -869,6 +1002,10 @@ fn replace_placeholders(words: &[Expanded], input: &[Expanded]) -> (Vec<Expanded
 
 /// `tmux new-session 'cmd'`, `tmux send-keys 'cmd' Enter`, `tmux -c cmd`, `tmux run-shell`.
 fn tmux(walker: &mut Walker, texts: &[&str], scope: &Scope) -> Result<()> {
+    // Options of the subcommands that take a value.
+    const VALUES: &[&str] = &[
+        "-c", "-e", "-F", "-f", "-n", "-s", "-t", "-x", "-y", "-l", "-p", "-N",
+    ];
     let mut i = 0;
     while let Some(t) = texts.get(i) {
         match *t {
@@ -887,19 +1024,15 @@ fn tmux(walker: &mut Walker, texts: &[&str], scope: &Scope) -> Result<()> {
         return Ok(());
     };
     let rest = &texts[i + 1..];
-    // Options of the subcommands that take a value.
-    const VALUES: &[&str] = &[
-        "-c", "-e", "-F", "-f", "-n", "-s", "-t", "-x", "-y", "-l", "-p", "-N",
-    ];
     let start = command_after_options(rest, VALUES);
     let words = rest.get(start..).unwrap_or_default();
     match *sub {
         "new-session" | "new" | "new-window" | "neww" | "split-window" | "splitw"
         | "respawn-pane" | "respawnp" | "respawn-window" | "respawnw" | "run-shell" | "run"
-        | "display-popup" | "popup" => {
-            if !words.is_empty() {
-                walker.child(&words.join(" "), &format!("tmux {sub}"), scope)?;
-            }
+        | "display-popup" | "popup"
+            if !words.is_empty() =>
+        {
+            walker.child(&words.join(" "), &format!("tmux {sub}"), scope)?;
         }
         "send-keys" | "send" => {
             let keys: Vec<&str> = words
@@ -928,7 +1061,12 @@ fn screen(walker: &mut Walker, index: usize, args: &[Expanded], scope: &Scope) -
         }
         return Ok(());
     }
-    let start = command_after_options(&texts, &["-S", "-c", "-e", "-h", "-L", "-p", "-s", "-t", "-T", "-Logfile"]);
+    let start = command_after_options(
+        &texts,
+        &[
+            "-S", "-c", "-e", "-h", "-L", "-p", "-s", "-t", "-T", "-Logfile",
+        ],
+    );
     if start < args.len() {
         nested_words(walker, index, args[start..].to_vec(), "screen", scope)?;
     }

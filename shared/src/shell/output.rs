@@ -12,7 +12,10 @@ const MAX_OUTPUT: usize = 64 * 1024;
 pub(super) fn of_pipeline(commands: &[Command]) -> Option<String> {
     let first = commands.first()?;
     let single = commands.iter().enumerate().all(|(i, c)| {
-        c.pipeline == first.pipeline && c.stage == i && c.stages == commands.len() && c.parent.is_none()
+        c.pipeline == first.pipeline
+            && c.stage == i
+            && c.stages == commands.len()
+            && c.parent.is_none()
     });
     if !single {
         return None;
@@ -57,10 +60,8 @@ fn filtered(command: &Command, input: &str) -> Option<String> {
             .collect(),
         ("tr", ["-d", from]) => translate(input, from, None)?,
         ("tr", [from, to]) if !from.starts_with('-') => translate(input, from, Some(to))?,
-        ("base64", ["-d" | "--decode" | "-D"]) => {
-            String::from_utf8(base64_decode(input)?).ok()?
-        }
-        ("xxd", ["-r", "-p"] | ["-p", "-r"] | ["-rp"] | ["-pr"]) => {
+        ("base64", ["-d" | "--decode" | "-D"]) => String::from_utf8(base64_decode(input)?).ok()?,
+        ("xxd", ["-r", "-p"] | ["-p", "-r"] | ["-rp" | "-pr"]) => {
             String::from_utf8(hex_decode(input)?).ok()?
         }
         _ => return None,
@@ -99,9 +100,8 @@ fn echo(args: &[String]) -> Option<String> {
             }
             text
         }
-        Some(false) => joined,
         None if joined.contains('\\') => return None,
-        None => joined,
+        Some(false) | None => joined,
     };
     if newline {
         out.push('\n');
@@ -162,7 +162,10 @@ fn format_once(format: &[char], rest: &mut &[String], out: &mut String) -> Optio
         }
         let mut left = false;
         let mut zero = false;
-        while let Some(flag) = format.get(i).filter(|f| matches!(f, '-' | '+' | ' ' | '#' | '0')) {
+        while let Some(flag) = format
+            .get(i)
+            .filter(|f| matches!(f, '-' | '+' | ' ' | '#' | '0'))
+        {
             left |= *flag == '-';
             zero |= *flag == '0';
             i += 1;
@@ -189,7 +192,10 @@ fn format_once(format: &[char], rest: &mut &[String], out: &mut String) -> Optio
                 stopped = stop;
                 text
             }
-            'c' => arg.and_then(|a| a.chars().next()).map(String::from).unwrap_or_default(),
+            'c' => arg
+                .and_then(|a| a.chars().next())
+                .map(String::from)
+                .unwrap_or_default(),
             'd' | 'i' | 'u' | 'x' | 'X' | 'o' => {
                 let n: i64 = match arg {
                     None | Some("") => 0,
@@ -265,7 +271,11 @@ fn escape_end(format: &[char], i: usize, mode: Escapes) -> usize {
         '0'..='7' => 3,
         _ => return i + 2,
     };
-    let radix = if matches!(kind, 'x' | 'u' | 'U') { 16 } else { 8 };
+    let radix = if matches!(kind, 'x' | 'u' | 'U') {
+        16
+    } else {
+        8
+    };
     let first_digit = if radix == 16 { i + 2 } else { i + 1 };
     let mut end = first_digit;
     while end < format.len() && end - first_digit < max && format[end].is_digit(radix) {
@@ -319,10 +329,17 @@ pub(super) fn decode_escapes(text: &str, mode: Escapes) -> (String, bool) {
             continue;
         }
         let end = escape_end(&chars, i, mode);
-        let radix = if matches!(kind, 'x' | 'u' | 'U') { 16 } else { 8 };
+        let radix = if matches!(kind, 'x' | 'u' | 'U') {
+            16
+        } else {
+            8
+        };
         let first_digit = if radix == 16 { i + 2 } else { i + 1 };
         let digits: String = chars[first_digit..end].iter().collect();
-        match u32::from_str_radix(&digits, radix).ok().and_then(char::from_u32) {
+        match u32::from_str_radix(&digits, radix)
+            .ok()
+            .and_then(char::from_u32)
+        {
             Some(decoded) if !digits.is_empty() => {
                 out.push(decoded);
                 i = end;
@@ -433,7 +450,10 @@ mod tests {
         assert_eq!(printf(&words(&["%b", r"\0162m"])).unwrap(), "rm");
         assert_eq!(printf(&words(&["%b", r"\162m"])).unwrap(), "rm");
         assert_eq!(printf(&words(&["%c%c", "rx", "m"])).unwrap(), "rm");
-        assert_eq!(printf(&words(&["%3d|%-3s|", "7", "a"])).unwrap(), "  7|a  |");
+        assert_eq!(
+            printf(&words(&["%3d|%-3s|", "7", "a"])).unwrap(),
+            "  7|a  |"
+        );
         assert!(printf(&words(&["%q", "x"])).is_none());
     }
 

@@ -20,10 +20,6 @@ enum Token {
 #[derive(Debug, Clone)]
 pub(super) struct Pattern(Vec<Token>);
 
-/// The longest value the pattern operations of parameter expansion are applied to; longer
-/// values are left unknown (the operations cost up to the cube of the length).
-pub(super) const MAX_MATCHED_CHARS: usize = 512;
-
 impl Pattern {
     /// Compiles `source`, where a backslash makes the next character literal. `None` for an
     /// extended pattern.
@@ -109,7 +105,9 @@ fn token_matches(token: &Token, c: char) -> bool {
         Token::Char(x) => *x == c,
         Token::One => true,
         Token::Any => false,
-        Token::Class(ranges, negated) => ranges.iter().any(|(a, b)| (*a..=*b).contains(&c)) != *negated,
+        Token::Class(ranges, negated) => {
+            ranges.iter().any(|(a, b)| (*a..=*b).contains(&c)) != *negated
+        }
     }
 }
 
@@ -173,15 +171,71 @@ pub(super) fn has_wildcard(text: &str) -> bool {
     text.contains(['*', '?', '[']) && Pattern::new(text).is_none_or(|p| p.is_wild())
 }
 
+impl Pattern {
+    /// How much matching `text` against this pattern costs, in steps.
+    pub(super) fn cost(&self, chars: usize) -> usize {
+        chars.saturating_mul(self.0.len() + 1)
+    }
+
+    /// The lengths of the prefixes of `text` the whole pattern matches: the shortest and the
+    /// longest, in one pass (a set of pattern positions is carried along the text).
+    fn prefix_matches(&self, text: &[char]) -> (Option<usize>, Option<usize>) {
+        let tokens = &self.0;
+        let m = tokens.len();
+        let close = |set: &mut Vec<bool>| {
+            for p in 0..m {
+                if set[p] && tokens[p] == Token::Any {
+                    set[p + 1] = true;
+                }
+            }
+        };
+        let mut set = vec![false; m + 1];
+        let mut next = vec![false; m + 1];
+        set[0] = true;
+        close(&mut set);
+        let mut shortest = None;
+        let mut longest = None;
+        if set[m] {
+            shortest = Some(0);
+            longest = Some(0);
+        }
+        for (i, &c) in text.iter().enumerate() {
+            next.fill(false);
+            let mut any = false;
+            for p in 0..m {
+                if !set[p] {
+                    continue;
+                }
+                match &tokens[p] {
+                    Token::Any => next[p] = true,
+                    token if token_matches(token, c) => next[p + 1] = true,
+                    _ => continue,
+                }
+                any = true;
+            }
+            if !any {
+                break;
+            }
+            close(&mut next);
+            std::mem::swap(&mut set, &mut next);
+            if set[m] {
+                shortest.get_or_insert(i + 1);
+                longest = Some(i + 1);
+            }
+        }
+        (shortest, longest)
+    }
+
+    fn reversed(&self) -> Self {
+        Self(self.0.iter().rev().cloned().collect())
+    }
+}
+
 /// `${x#pat}` (`longest`: `##`) on `value`.
 pub(super) fn remove_prefix(value: &str, pattern: &Pattern, longest: bool) -> String {
     let chars: Vec<char> = value.chars().collect();
-    let mut cuts: Box<dyn Iterator<Item = usize>> = if longest {
-        Box::new((0..=chars.len()).rev())
-    } else {
-        Box::new(0..=chars.len())
-    };
-    match cuts.find(|&i| pattern.matches(&chars[..i])) {
+    let (short, long) = pattern.prefix_matches(&chars);
+    match if longest { long } else { short } {
         Some(i) => chars[i..].iter().collect(),
         None => value.to_owned(),
     }
@@ -189,14 +243,10 @@ pub(super) fn remove_prefix(value: &str, pattern: &Pattern, longest: bool) -> St
 
 /// `${x%pat}` (`longest`: `%%`) on `value`.
 pub(super) fn remove_suffix(value: &str, pattern: &Pattern, longest: bool) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    let mut cuts: Box<dyn Iterator<Item = usize>> = if longest {
-        Box::new(0..=chars.len())
-    } else {
-        Box::new((0..=chars.len()).rev())
-    };
-    match cuts.find(|&i| pattern.matches(&chars[i..])) {
-        Some(i) => chars[..i].iter().collect(),
+    let reversed: Vec<char> = value.chars().rev().collect();
+    let (short, long) = pattern.reversed().prefix_matches(&reversed);
+    match if longest { long } else { short } {
+        Some(n) => reversed[n..].iter().rev().collect(),
         None => value.to_owned(),
     }
 }
@@ -221,26 +271,31 @@ pub(super) fn replace(value: &str, pattern: &Pattern, replacement: &str, anchor:
         return value.to_owned();
     }
     let n = chars.len();
-    let longest_from = |start: usize| (start..=n).rev().find(|&end| pattern.matches(&chars[start..end]));
     match anchor {
-        Anchor::Start => match longest_from(0) {
+        Anchor::Start => match pattern.prefix_matches(&chars).1 {
             Some(end) => format!("{replacement}{}", chars[end..].iter().collect::<String>()),
             None => value.to_owned(),
         },
-        Anchor::End => match (0..=n).find(|&start| pattern.matches(&chars[start..])) {
-            Some(start) => format!("{}{replacement}", chars[..start].iter().collect::<String>()),
-            None => value.to_owned(),
-        },
+        Anchor::End => {
+            let reversed: Vec<char> = chars.iter().rev().copied().collect();
+            match pattern.reversed().prefix_matches(&reversed).1 {
+                Some(len) => format!(
+                    "{}{replacement}",
+                    chars[..n - len].iter().collect::<String>()
+                ),
+                None => value.to_owned(),
+            }
+        }
         Anchor::First | Anchor::All => {
             let mut out = String::new();
             let mut i = 0;
             let mut replaced = false;
             while i < n {
                 if !(replaced && matches!(anchor, Anchor::First))
-                    && let Some(end) = longest_from(i).filter(|&end| end > i)
+                    && let Some(len) = pattern.prefix_matches(&chars[i..]).1.filter(|l| *l > 0)
                 {
                     out.push_str(replacement);
-                    i = end;
+                    i += len;
                     replaced = true;
                     continue;
                 }
@@ -286,5 +341,8 @@ mod tests {
         assert_eq!(replace("xmxm", &p("x"), "r", Anchor::All), "rmrm");
         assert_eq!(replace("abc", &p("a"), "", Anchor::Start), "bc");
         assert_eq!(replace("abc", &p("c"), "d", Anchor::End), "abd");
+        assert_eq!(replace("aXbXc", &p("X*"), "-", Anchor::First), "a-");
+        assert_eq!(remove_suffix("a.tar.gz", &p(".*"), false), "a.tar");
+        assert_eq!(remove_prefix("abc", &p("x"), true), "abc");
     }
 }

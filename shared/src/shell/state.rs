@@ -5,6 +5,7 @@
 //! merged: whatever differs becomes unknown. Unknown is never guessed back into a value.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::Dir;
 use super::word::Expanded;
@@ -36,6 +37,10 @@ impl Value {
 
 /// Attributes given by `declare` that change what an assignment stores.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent attributes, each set by its own flag"
+)]
 pub(super) struct Attrs {
     /// `-l`: values are lowercased.
     pub(super) lower: bool,
@@ -73,6 +78,11 @@ impl DirState {
     pub(super) fn cd(&mut self, target: &Expanded, cdpath: bool) {
         let next = self.resolve(target, cdpath);
         self.old = std::mem::replace(&mut self.current, next);
+    }
+
+    /// A bare `cd`: home, recorded as `""`.
+    pub(super) fn home(&mut self) {
+        self.old = std::mem::replace(&mut self.current, Dir::Changed(vec![String::new()]));
     }
 
     /// `cd -`.
@@ -154,23 +164,27 @@ fn merge_dir(mine: &mut Dir, other: &Dir) {
     }
 }
 
+/// A table of the state, shared between copies until one of them changes it: subshells and
+/// branches copy the state often, and rarely change it.
+pub(super) type Table<V> = Rc<HashMap<String, V>>;
+
 /// Everything the shell knows at one point of the line.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(super) struct ShellState {
     /// Variables assigned in the line; a name not here is the environment's (unknown, except the
     /// defaults `HOME`, `PWD` and `IFS`).
-    pub(super) vars: HashMap<String, Value>,
+    pub(super) vars: Table<Value>,
     /// `$1`, `$2`...: unknown (`None`) at the start of the line, set by `set --`, a function
     /// call, or the arguments after `sh -c STRING NAME`.
-    pub(super) positional: Option<Vec<Expanded>>,
+    pub(super) positional: Option<Rc<Vec<Expanded>>>,
     /// `$0`: unknown at the start of the line.
     pub(super) arg0: Option<Expanded>,
     /// Functions defined so far: their index among the walker's definitions.
-    pub(super) functions: HashMap<String, usize>,
+    pub(super) functions: Table<usize>,
     /// Aliases defined so far (and `hash -p PATH NAME`, which works like one).
-    pub(super) aliases: HashMap<String, String>,
+    pub(super) aliases: Table<String>,
     /// Attributes of variables (`declare -l`, `readonly`).
-    pub(super) attrs: HashMap<String, Attrs>,
+    pub(super) attrs: Table<Attrs>,
     pub(super) dir: DirState,
     /// `set -e`: a failing command ends the shell.
     pub(super) errexit: bool,
@@ -182,11 +196,13 @@ impl ShellState {
         if self == other {
             return;
         }
-        let mut names: Vec<String> = other.vars.keys().cloned().collect();
-        names.extend(self.vars.keys().cloned());
-        for name in names {
-            if self.vars.get(&name) != other.vars.get(&name) {
-                self.vars.insert(name, Value::Unknown);
+        if self.vars != other.vars {
+            let mut names: Vec<String> = other.vars.keys().cloned().collect();
+            names.extend(self.vars.keys().cloned());
+            for name in names {
+                if self.vars.get(&name) != other.vars.get(&name) {
+                    Rc::make_mut(&mut self.vars).insert(name, Value::Unknown);
+                }
             }
         }
         if self.positional != other.positional {
@@ -197,22 +213,28 @@ impl ShellState {
         }
         // A function or alias that may be defined is taken as defined: reading its body can only
         // add commands.
-        for (name, def) in &other.functions {
-            self.functions.entry(name.clone()).or_insert(*def);
+        if self.functions != other.functions {
+            let functions = Rc::make_mut(&mut self.functions);
+            for (name, def) in other.functions.iter() {
+                functions.entry(name.clone()).or_insert(*def);
+            }
         }
-        for (name, text) in &other.aliases {
-            self.aliases
-                .entry(name.clone())
-                .or_insert_with(|| text.clone());
+        if self.aliases != other.aliases {
+            let aliases = Rc::make_mut(&mut self.aliases);
+            for (name, text) in other.aliases.iter() {
+                aliases.entry(name.clone()).or_insert_with(|| text.clone());
+            }
         }
-        let mut names: Vec<String> = other.attrs.keys().cloned().collect();
-        names.extend(self.attrs.keys().cloned());
-        for name in names {
-            if self.attrs.get(&name) != other.attrs.get(&name) {
-                // Whether a later assignment is transformed is not known: it is then unknown.
-                let attrs = self.attrs.entry(name).or_default();
-                attrs.integer = true;
-                attrs.readonly = false;
+        if self.attrs != other.attrs {
+            let mut names: Vec<String> = other.attrs.keys().cloned().collect();
+            names.extend(self.attrs.keys().cloned());
+            for name in names {
+                if self.attrs.get(&name) != other.attrs.get(&name) {
+                    // Whether a later assignment is transformed is not known: it is then unknown.
+                    let attrs = Rc::make_mut(&mut self.attrs).entry(name).or_default();
+                    attrs.integer = true;
+                    attrs.readonly = false;
+                }
             }
         }
         self.dir.merge(&other.dir);
@@ -242,7 +264,7 @@ impl ShellState {
             vars.insert(name.into(), Value::Unknown);
         }
         Self {
-            vars,
+            vars: Rc::new(vars),
             positional: None,
             arg0: None,
             functions: self.functions.clone(),
@@ -260,16 +282,43 @@ impl ShellState {
     /// A state that knows nothing about the shell it describes (a remote host's).
     pub(super) fn foreign() -> Self {
         let mut state = Self::default().generalised();
-        state.functions.clear();
-        state.aliases.clear();
+        state.functions = Rc::default();
+        state.aliases = Rc::default();
         state
+    }
+
+    /// The variables, to change.
+    pub(super) fn vars_mut(&mut self) -> &mut HashMap<String, Value> {
+        Rc::make_mut(&mut self.vars)
+    }
+
+    /// The aliases, to change.
+    pub(super) fn aliases_mut(&mut self) -> &mut HashMap<String, String> {
+        Rc::make_mut(&mut self.aliases)
+    }
+
+    /// The functions, to change.
+    pub(super) fn functions_mut(&mut self) -> &mut HashMap<String, usize> {
+        Rc::make_mut(&mut self.functions)
+    }
+
+    /// The attributes, to change.
+    pub(super) fn attrs_mut(&mut self) -> &mut HashMap<String, Attrs> {
+        Rc::make_mut(&mut self.attrs)
+    }
+
+    /// Sets the positional parameters.
+    pub(super) fn set_positional(&mut self, values: Option<Vec<Expanded>>) {
+        self.positional = values.map(Rc::new);
     }
 
     /// Whether `CDPATH` may be set, so that `cd name` may not go to `./name`.
     pub(super) fn cdpath(&self) -> bool {
         match self.vars.get("CDPATH") {
             None => false,
-            Some(value) => value.scalar().is_none_or(|v| v.dynamic || !v.text.is_empty()),
+            Some(value) => value
+                .scalar()
+                .is_none_or(|v| v.dynamic || !v.text.is_empty()),
         }
     }
 }

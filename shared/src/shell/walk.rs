@@ -38,9 +38,6 @@ pub(super) struct Scope {
     pub(super) subshell: bool,
     /// The commands run only under a condition: compound commands, `||` lists.
     pub(super) conditional: bool,
-    /// `return` ends the enclosing function or sourced text (elsewhere Bash complains and goes
-    /// on).
-    pub(super) returnable: bool,
 }
 
 impl Scope {
@@ -54,7 +51,6 @@ impl Scope {
             function: None,
             subshell: false,
             conditional: false,
-            returnable: false,
         }
     }
 }
@@ -127,6 +123,14 @@ struct Trap {
     scope: Scope,
 }
 
+/// What is gathered about one shell (a subshell, `bash -c`) while it is walked.
+#[derive(Debug, Default)]
+struct ShellFrame {
+    traps: Vec<Trap>,
+    /// The states at its `exit`s: an `EXIT` trap may run in any of them.
+    exits: Option<ShellState>,
+}
+
 /// A function call in progress.
 #[derive(Debug)]
 pub(super) struct Frame {
@@ -136,12 +140,22 @@ pub(super) struct Frame {
 }
 
 /// What the walk may still spend on following values: loop bodies and function bodies read
-/// again, text re-read.
+/// again, text re-read, text produced by expansions, pattern matching.
 #[derive(Debug)]
 struct Budget {
     expansions: usize,
     reread_bytes: usize,
+    expanded_bytes: usize,
+    matching: usize,
 }
+
+/// The most bytes expansions may produce in one line (values of variables, outputs of
+/// substitutions, brace expansions); past it, expansions are unknown.
+const MAX_EXPANDED_BYTES: usize = 256 * 1024;
+
+/// The most steps (characters times pattern length) spent matching patterns in one line
+/// (`${x%pat}`, `${x//pat/rep}`); past it, such expansions are unknown.
+const MAX_MATCHING: usize = 2 * 1024 * 1024;
 
 /// Collects simple commands.
 #[derive(Debug)]
@@ -151,8 +165,11 @@ pub(crate) struct Walker {
     pub(super) state: ShellState,
     next_pipeline: usize,
     pub(super) defs: Vec<FunctionDef>,
-    /// The traps set in each shell being walked, innermost last.
-    traps: Vec<Vec<Trap>>,
+    /// The traps set in each shell being walked, and the states at its `exit`s, innermost
+    /// last.
+    shells: Vec<ShellFrame>,
+    /// The states at `return` in each function call or sourced text being walked.
+    pub(super) returns: Vec<Option<ShellState>>,
     /// The function calls in progress.
     pub(super) frames: Vec<Frame>,
     /// States at `break` (and `continue`) in each loop being walked, innermost last.
@@ -167,12 +184,15 @@ impl Default for Walker {
             state: ShellState::default(),
             next_pipeline: 0,
             defs: Vec::new(),
-            traps: vec![Vec::new()],
+            shells: vec![ShellFrame::default()],
+            returns: Vec::new(),
             frames: Vec::new(),
             loop_exits: Vec::new(),
             budget: Budget {
                 expansions: super::MAX_EXPANSIONS,
                 reread_bytes: MAX_REREAD_BYTES,
+                expanded_bytes: MAX_EXPANDED_BYTES,
+                matching: MAX_MATCHING,
             },
         }
     }
@@ -187,8 +207,8 @@ impl Walker {
             let flow = self.compound_list(list, &scope)?;
             self.settle(flow);
         }
-        let traps = self.traps.pop().unwrap_or_default();
-        self.run_traps(traps)?;
+        let shell = self.shells.pop().unwrap_or_default();
+        self.run_traps(shell)?;
         self.unused_functions()?;
         Ok(self.commands)
     }
@@ -228,11 +248,14 @@ impl Walker {
     /// are read when it ends.
     pub(super) fn subshell<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         let saved = self.state.clone();
-        self.traps.push(Vec::new());
+        self.shells.push(ShellFrame::default());
+        // `return` does not leave a subshell's function.
+        let returns = std::mem::take(&mut self.returns);
         let result = f(self);
-        let traps = self.traps.pop().unwrap_or_default();
+        self.returns = returns;
+        let shell = self.shells.pop().unwrap_or_default();
         let result = match result {
-            Ok(value) => self.run_traps(traps).map(|()| value),
+            Ok(value) => self.run_traps(shell).map(|()| value),
             Err(e) => Err(e),
         };
         self.state = saved;
@@ -246,17 +269,40 @@ impl Walker {
             state: self.state.clone(),
             scope: scope.clone(),
         };
-        if let Some(frame) = self.traps.last_mut() {
-            frame.push(trap);
+        if let Some(frame) = self.shells.last_mut() {
+            frame.traps.push(trap);
         }
     }
 
-    /// Reads trap actions. They run at some point after they were set: they see what the state
-    /// was then merged with what it is at the end.
-    fn run_traps(&mut self, traps: Vec<Trap>) -> Result<()> {
-        for trap in traps {
+    /// Records the state at an `exit` of the current shell.
+    pub(super) fn add_exit(&mut self) {
+        if let Some(frame) = self.shells.last_mut() {
+            frame.exits = ShellState::merge_options(frame.exits.take(), Some(self.state.clone()));
+        }
+    }
+
+    /// Records the state at a `return` of the innermost function call or sourced text;
+    /// `false` when there is none (Bash then complains and goes on).
+    pub(super) fn add_return(&mut self) -> bool {
+        match self.returns.last_mut() {
+            Some(slot) => {
+                *slot = ShellState::merge_options(slot.take(), Some(self.state.clone()));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Reads the trap actions of a shell that ends. They run at some point after they were
+    /// set: they see what the state was then merged with what it is at the end and at each
+    /// `exit`.
+    fn run_traps(&mut self, shell: ShellFrame) -> Result<()> {
+        for trap in shell.traps {
             let mut state = trap.state;
             state.merge(&self.state);
+            if let Some(exit) = &shell.exits {
+                state.merge(exit);
+            }
             self.subshell(|w| {
                 w.state = state;
                 w.nested(&trap.action, "trap", &trap.scope).map(drop)
@@ -268,13 +314,22 @@ impl Walker {
     /// Spends one expansion (a loop body or function body walked again); `false` when none is
     /// left.
     pub(super) fn spend_expansion(&mut self) -> bool {
-        match self.budget.expansions.checked_sub(1) {
-            Some(left) => {
-                self.budget.expansions = left;
-                true
-            }
-            None => false,
-        }
+        spend(&mut self.budget.expansions, 1)
+    }
+
+    /// Spends `bytes` of expansion output; `false` when the budget does not cover them.
+    pub(super) fn spend_expanded(&mut self, bytes: usize) -> bool {
+        spend(&mut self.budget.expanded_bytes, bytes)
+    }
+
+    /// What expansions may still produce.
+    pub(super) fn expanded_left(&self) -> usize {
+        self.budget.expanded_bytes
+    }
+
+    /// Spends `steps` of pattern matching; `false` when the budget does not cover them.
+    pub(super) fn spend_matching(&mut self, steps: usize) -> bool {
+        spend(&mut self.budget.matching, steps)
     }
 
     fn spend_reread(&mut self, dense: usize) -> Result<()> {
@@ -315,7 +370,11 @@ impl Walker {
     /// The states after success and after failure (`None`: that outcome cannot happen).
     fn paths(&self, flow: Flow) -> (Option<ShellState>, Option<ShellState>, Reach) {
         match flow {
-            Flow::Normal => (Some(self.state.clone()), Some(self.state.clone()), Reach::Yes),
+            Flow::Normal => (
+                Some(self.state.clone()),
+                Some(self.state.clone()),
+                Reach::Yes,
+            ),
             Flow::Split(fail) => (Some(self.state.clone()), Some(*fail), Reach::Yes),
             Flow::Exit => (None, None, Reach::Exit),
             Flow::Return => (None, None, Reach::Return),
@@ -341,7 +400,11 @@ impl Walker {
         }
     }
 
-    pub(super) fn compound_list(&mut self, list: &ast::CompoundList, scope: &Scope) -> Result<Flow> {
+    pub(super) fn compound_list(
+        &mut self,
+        list: &ast::CompoundList,
+        scope: &Scope,
+    ) -> Result<Flow> {
         let mut reach = Reach::Yes;
         let count = list.0.len();
         for (i, ast::CompoundListItem(and_or, separator)) in list.0.iter().enumerate() {
@@ -363,12 +426,13 @@ impl Walker {
                 conditional: scope.conditional || has_or,
                 ..scope.clone()
             };
-            let flow = self.and_or(and_or, &inner)?;
             if reach != Reach::Yes {
-                // Unreachable (after `exit`): read all the same, from the state at hand.
-                self.settle(flow);
+                // Unreachable (after `exit`): read all the same, from the state at hand, without
+                // letting it change the state.
+                self.subshell(|w| w.and_or(and_or, &inner).map(drop))?;
                 continue;
             }
+            let flow = self.and_or(and_or, &inner)?;
             match flow {
                 Flow::Split(fail) if i + 1 == count => return Ok(Flow::Split(fail)),
                 // `set -e`: a lone command that fails ends the shell.
@@ -394,14 +458,21 @@ impl Walker {
             let reachable = from.is_some();
             self.state = match from {
                 Some(state) => state,
-                None => ok.clone().or_else(|| fail.clone()).unwrap_or_else(|| self.state.clone()),
+                None => ok
+                    .clone()
+                    .or_else(|| fail.clone())
+                    .unwrap_or_else(|| self.state.clone()),
             };
             let flow = self.pipeline(pipeline, scope)?;
             let (ok2, fail2, stop2) = self.paths(flow);
             if !reachable {
                 continue;
             }
-            stop = if stop == Reach::Yes { stop2 } else { stop.or(stop2) };
+            stop = if stop == Reach::Yes {
+                stop2
+            } else {
+                stop.or(stop2)
+            };
             if and {
                 ok = ok2;
                 fail = ShellState::merge_options(fail, fail2);
@@ -477,13 +548,19 @@ impl Walker {
             scope: scope.clone(),
             walked: false,
         });
-        self.state.functions.insert(name, self.defs.len() - 1);
+        let index = self.defs.len() - 1;
+        self.state.functions_mut().insert(name, index);
     }
 
     /// Reads the body of function `index` for a call in the current shell; the positional
     /// parameters are the call's arguments. Past the depth and budget limits, or for a function
     /// calling itself, the body is read once with nothing known.
-    pub(super) fn call(&mut self, index: usize, args: Vec<Expanded>, scope: &Scope) -> Result<Flow> {
+    pub(super) fn call(
+        &mut self,
+        index: usize,
+        args: Vec<Expanded>,
+        scope: &Scope,
+    ) -> Result<Flow> {
         let name = self.defs[index].name.clone();
         let recursive = self.frames.iter().any(|f| f.name == name);
         if recursive || self.frames.len() >= super::MAX_CALL_DEPTH || !self.spend_expansion() {
@@ -496,28 +573,51 @@ impl Walker {
         let body = Rc::clone(&self.defs[index].body);
         let inner = Scope {
             function: Some(name.clone()),
-            returnable: true,
             ..self.with_redirects(scope, body.1.as_ref())?
         };
-        let saved = std::mem::replace(&mut self.state.positional, Some(args));
+        let saved = self.state.positional.replace(Rc::new(args));
         self.frames.push(Frame {
             name,
             locals: Vec::new(),
         });
+        self.returns.push(None);
         let flow = self.compound(&body.0, &inner);
-        let frame = self.frames.pop();
-        let flow = flow?;
-        let reach = self.settle(flow);
-        self.state.positional = saved;
-        for (name, value) in frame.map(|f| f.locals).unwrap_or_default().into_iter().rev() {
-            match value {
-                Some(value) => self.state.vars.insert(name, value),
-                None => self.state.vars.remove(&name),
-            };
-        }
-        Ok(match reach {
-            Reach::Exit => Flow::Exit,
-            _ => Flow::Normal,
+        let returned = self.returns.pop().flatten();
+        let locals = self.frames.pop().map(|f| f.locals).unwrap_or_default();
+        let restore = |state: &mut ShellState| {
+            state.positional.clone_from(&saved);
+            for (name, value) in locals.iter().rev() {
+                match value {
+                    Some(value) => state.vars_mut().insert(name.clone(), value.clone()),
+                    None => state.vars_mut().remove(name),
+                };
+            }
+        };
+        // The call's status is its last command's: `f(){ cd x; }; f && ...` runs in `x`. A
+        // `return` in the body ends the call with the state it had there.
+        Ok(match (flow?, returned) {
+            (Flow::Split(mut fail), returned) => {
+                if let Some(returned) = &returned {
+                    self.state.merge(returned);
+                    fail.merge(returned);
+                }
+                restore(&mut self.state);
+                restore(&mut fail);
+                Flow::Split(fail)
+            }
+            (Flow::Exit, None) => Flow::Exit,
+            (Flow::Exit | Flow::Return, Some(returned)) => {
+                self.state = returned;
+                restore(&mut self.state);
+                Flow::Normal
+            }
+            (Flow::Normal | Flow::Return, returned) => {
+                if let Some(returned) = &returned {
+                    self.state.merge(returned);
+                }
+                restore(&mut self.state);
+                Flow::Normal
+            }
         })
     }
 
@@ -530,7 +630,6 @@ impl Walker {
         let body = Rc::clone(&self.defs[index].body);
         let scope = Scope {
             function: Some(self.defs[index].name.clone()),
-            returnable: true,
             ..self.defs[index].scope.clone()
         };
         self.subshell(|w| {
@@ -586,7 +685,6 @@ impl Walker {
             C::Subshell(subshell) => {
                 let inner = Scope {
                     subshell: true,
-                    returnable: false,
                     ..scope.clone()
                 };
                 self.subshell(|w| w.compound_list(&subshell.list, &inner).map(drop))?;
@@ -692,7 +790,7 @@ impl Walker {
                 }
                 Some(values)
             }
-            None => self.state.positional.clone(),
+            None => self.state.positional.as_deref().cloned(),
         };
         let known = values.filter(|v| v.iter().all(|x| !x.dynamic));
         let body = |w: &mut Self, value: Option<&Expanded>| -> Result<Reach> {
@@ -710,7 +808,7 @@ impl Walker {
                 self.loop_exits.push(None);
                 let mut reach = Reach::Yes;
                 for value in &values {
-                    if let Some(Some(continued)) = self.loop_exits.last().map(Clone::clone) {
+                    if let Some(Some(continued)) = self.loop_exits.last().cloned() {
                         self.state.merge(&continued);
                     }
                     reach = body(self, Some(value))?;
@@ -728,9 +826,13 @@ impl Walker {
             }
             Some(values) if values.len() == 1 => {
                 let glob = values[0].clone();
+                self.set_var(&name, Value::Scalar(glob.clone()));
                 self.repeat(|w| body(w, Some(&glob)))
             }
-            _ => self.repeat(|w| body(w, None)),
+            _ => {
+                self.set_var(&name, Value::Unknown);
+                self.repeat(|w| body(w, None))
+            }
         }
     }
 
@@ -1052,6 +1154,16 @@ impl Walker {
             }
         }
         Ok(())
+    }
+}
+
+fn spend(left: &mut usize, amount: usize) -> bool {
+    match left.checked_sub(amount) {
+        Some(rest) => {
+            *left = rest;
+            true
+        }
+        None => false,
     }
 }
 

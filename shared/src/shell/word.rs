@@ -48,6 +48,9 @@ impl Expanded {
     }
 }
 
+/// What each word an expansion produces costs on top of its bytes (see `spend_expanded`).
+const WORD_COST: usize = 16;
+
 /// How unquoted expansions are split into words: the characters of `IFS`, or unknown.
 #[derive(Debug, Clone)]
 enum Ifs {
@@ -252,7 +255,10 @@ struct Resolved {
 impl Walker {
     /// Expands a command word into the words it becomes: brace expansion first, then the rest.
     pub(super) fn expand_word(&mut self, raw: &str, scope: &Scope) -> Result<Vec<Expanded>> {
-        match brace::expand(raw) {
+        let expanded = brace::expand(raw).filter(|w| {
+            w.len() == 1 || self.spend_expanded(w.iter().map(|w| w.len() + WORD_COST).sum())
+        });
+        match expanded {
             Some(words) if words.len() == 1 => self.expand(&words[0], scope),
             Some(words) => {
                 let mut out = Vec::new();
@@ -383,7 +389,8 @@ impl Walker {
                     } else {
                         "`...`"
                     };
-                    match self.substitution(inner, what, scope)? {
+                    let printed = self.substitution(inner, what, scope)?;
+                    match printed.filter(|t| self.spend_expanded(t.len())) {
                         // The shell drops the trailing newlines of the output.
                         Some(text) => {
                             out.push_value(&Expanded::literal(text.trim_end_matches('\n')), quoted);
@@ -435,9 +442,14 @@ impl Walker {
         out: &mut Builder,
         scope: &Scope,
     ) -> Result<()> {
-        use ParameterExpr as P;
         let (parameter, indirect) = parameter_of(expr);
         let resolved = match parameter {
+            // Too large to copy within the budget: unknown.
+            Some(p) if self.size_of(p) > self.expanded_left() => Resolved {
+                lookup: Lookup::Unknown,
+                multi: false,
+                concatenate: false,
+            },
             Some(p) => self.lookup(p, indirect),
             None => Resolved {
                 lookup: Lookup::Unknown,
@@ -445,11 +457,59 @@ impl Walker {
                 concatenate: false,
             },
         };
-        let Resolved {
-            lookup,
-            multi,
-            concatenate,
-        } = resolved;
+        let multi = resolved.multi;
+        let concatenate = resolved.concatenate;
+        let (values, fields) = self.operate(expr, resolved, parameter, quoted, scope)?;
+        // Values may grow without end (`x=$x$x`): what expansions produce is bounded.
+        let values = values
+            .filter(|v| self.spend_expanded(v.iter().map(|w| w.text.len() + WORD_COST).sum()));
+        match values {
+            None => out.push_unknown(source),
+            Some(values) if multi && quoted && concatenate => {
+                let separator = match self.ifs() {
+                    Ifs::Known(ifs) => ifs.chars().next().map(String::from).unwrap_or_default(),
+                    Ifs::Unknown => {
+                        out.push_unknown(source);
+                        return Ok(());
+                    }
+                };
+                let dynamic = values.iter().any(|v| v.dynamic);
+                let text = values
+                    .iter()
+                    .map(|v| v.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(&separator);
+                out.push_value(
+                    &Expanded {
+                        text,
+                        dynamic,
+                        ..Expanded::default()
+                    },
+                    true,
+                );
+            }
+            Some(values) if fields => out.push_fields(&values),
+            Some(values) => out.push_words(&values, quoted),
+        }
+        Ok(())
+    }
+
+    /// Applies a parameter expansion's operation to what the parameter names; also says
+    /// whether the result is already split into fields (a default word, unquoted).
+    #[expect(
+        clippy::too_many_lines,
+        reason = "a dispatch table with one arm per parameter operation"
+    )]
+    fn operate(
+        &mut self,
+        expr: &ParameterExpr,
+        resolved: Resolved,
+        parameter: Option<&Parameter>,
+        quoted: bool,
+        scope: &Scope,
+    ) -> Result<(Option<Vec<Expanded>>, bool)> {
+        use ParameterExpr as P;
+        let Resolved { lookup, multi, .. } = resolved;
         // Words given inside the expansion (defaults, patterns) may run commands: expand them
         // all, used or not. Unquoted, such a word is already split into fields.
         let mut fields = false;
@@ -477,7 +537,11 @@ impl Walker {
                 if let (P::AssignDefaultValues { .. }, Some(Parameter::Named(name)), Some(v)) =
                     (expr, parameter, &values)
                 {
-                    let text = v.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+                    let text = v
+                        .iter()
+                        .map(|w| w.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ");
                     let dynamic = v.iter().any(|w| w.dynamic);
                     self.set_var(
                         name,
@@ -527,51 +591,6 @@ impl Walker {
                 Lookup::Unset => Some(vec![Expanded::literal("0")]),
                 Lookup::Unknown => None,
             },
-            P::RemoveSmallestSuffixPattern { pattern, .. }
-            | P::RemoveLargestSuffixPattern { pattern, .. }
-            | P::RemoveSmallestPrefixPattern { pattern, .. }
-            | P::RemoveLargestPrefixPattern { pattern, .. } => {
-                let compiled = match pattern {
-                    Some(p) => self.expand_pattern(p, scope)?,
-                    None => Pattern::new(""),
-                };
-                match (known(lookup), compiled) {
-                    (Some(v), Some(p)) => each(v, |t| {
-                        (t.chars().count() <= pattern::MAX_MATCHED_CHARS).then(|| match expr {
-                            P::RemoveSmallestSuffixPattern { .. } => pattern::remove_suffix(t, &p, false),
-                            P::RemoveLargestSuffixPattern { .. } => pattern::remove_suffix(t, &p, true),
-                            P::RemoveSmallestPrefixPattern { .. } => pattern::remove_prefix(t, &p, false),
-                            _ => pattern::remove_prefix(t, &p, true),
-                        })
-                    }),
-                    _ => None,
-                }
-            }
-            P::ReplaceSubstring {
-                pattern,
-                replacement,
-                match_kind,
-                ..
-            } => {
-                let compiled = self.expand_pattern(pattern, scope)?;
-                let replacement = match replacement {
-                    Some(r) => self.expand_quoted(r, scope)?,
-                    None => Expanded::default(),
-                };
-                let anchor = match match_kind {
-                    SubstringMatchKind::Prefix => Anchor::Start,
-                    SubstringMatchKind::Suffix => Anchor::End,
-                    SubstringMatchKind::FirstOccurrence => Anchor::First,
-                    SubstringMatchKind::Anywhere => Anchor::All,
-                };
-                match (known(lookup), compiled) {
-                    (Some(v), Some(p)) if !replacement.dynamic => each(v, |t| {
-                        (t.chars().count() <= pattern::MAX_MATCHED_CHARS)
-                            .then(|| pattern::replace(t, &p, &replacement.text, anchor))
-                    }),
-                    _ => None,
-                }
-            }
             P::Substring { offset, length, .. } => {
                 let offset = self.arithmetic_value(&offset.value, scope)?;
                 let length = match length {
@@ -598,21 +617,15 @@ impl Walker {
                 Some(v) => each(v, |t| transform(t, op)),
                 None => None,
             },
-            P::UppercaseFirstChar { pattern, .. }
-            | P::UppercasePattern { pattern, .. }
-            | P::LowercaseFirstChar { pattern, .. }
-            | P::LowercasePattern { pattern, .. } => {
-                let compiled = match pattern {
-                    Some(p) => self.expand_pattern(p, scope)?,
-                    None => Pattern::new("?"),
-                };
-                let upper = matches!(expr, P::UppercaseFirstChar { .. } | P::UppercasePattern { .. });
-                let all = matches!(expr, P::UppercasePattern { .. } | P::LowercasePattern { .. });
-                match (known(lookup), compiled) {
-                    (Some(v), Some(p)) => each(v, |t| Some(change_case(t, &p, upper, all))),
-                    _ => None,
-                }
-            }
+            P::RemoveSmallestSuffixPattern { .. }
+            | P::RemoveLargestSuffixPattern { .. }
+            | P::RemoveSmallestPrefixPattern { .. }
+            | P::RemoveLargestPrefixPattern { .. }
+            | P::ReplaceSubstring { .. }
+            | P::UppercaseFirstChar { .. }
+            | P::UppercasePattern { .. }
+            | P::LowercaseFirstChar { .. }
+            | P::LowercasePattern { .. } => self.patterned(expr, known(lookup), scope)?,
             P::MemberKeys { variable_name, .. } => match self.state.vars.get(variable_name) {
                 Some(Value::Array(items)) => Some(
                     items
@@ -625,35 +638,104 @@ impl Walker {
             },
             P::VariableNames { .. } => None,
         };
-        match values {
-            None => out.push_unknown(source),
-            Some(values) if multi && quoted && concatenate => {
-                let separator = match self.ifs() {
-                    Ifs::Known(ifs) => ifs.chars().next().map(String::from).unwrap_or_default(),
-                    Ifs::Unknown => {
-                        out.push_unknown(source);
-                        return Ok(());
-                    }
+        Ok((values, fields))
+    }
+
+    /// The operations that match a pattern: `${x%pat}`, `${x/pat/rep}`, `${x^^pat}`...
+    fn patterned(
+        &mut self,
+        expr: &ParameterExpr,
+        values: Option<Vec<Expanded>>,
+        scope: &Scope,
+    ) -> Result<Option<Vec<Expanded>>> {
+        use ParameterExpr as P;
+        Ok(match expr {
+            P::RemoveSmallestSuffixPattern { pattern, .. }
+            | P::RemoveLargestSuffixPattern { pattern, .. }
+            | P::RemoveSmallestPrefixPattern { pattern, .. }
+            | P::RemoveLargestPrefixPattern { pattern, .. } => {
+                let compiled = match pattern {
+                    Some(p) => self.expand_pattern(p, scope)?,
+                    None => Pattern::new(""),
                 };
-                let dynamic = values.iter().any(|v| v.dynamic);
-                let text = values
-                    .iter()
-                    .map(|v| v.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(&separator);
-                out.push_value(
-                    &Expanded {
-                        text,
-                        dynamic,
-                        ..Expanded::default()
-                    },
-                    true,
-                );
+                match (values, compiled) {
+                    (Some(v), Some(p))
+                        if self.spend_matching(v.iter().map(|w| p.cost(w.text.len())).sum()) =>
+                    {
+                        each(v, |t| {
+                            Some(match expr {
+                                P::RemoveSmallestSuffixPattern { .. } => {
+                                    pattern::remove_suffix(t, &p, false)
+                                }
+                                P::RemoveLargestSuffixPattern { .. } => {
+                                    pattern::remove_suffix(t, &p, true)
+                                }
+                                P::RemoveSmallestPrefixPattern { .. } => {
+                                    pattern::remove_prefix(t, &p, false)
+                                }
+                                _ => pattern::remove_prefix(t, &p, true),
+                            })
+                        })
+                    }
+                    _ => None,
+                }
             }
-            Some(values) if fields => out.push_fields(&values),
-            Some(values) => out.push_words(&values, quoted),
-        }
-        Ok(())
+            P::ReplaceSubstring {
+                pattern,
+                replacement,
+                match_kind,
+                ..
+            } => {
+                let compiled = self.expand_pattern(pattern, scope)?;
+                let replacement = match replacement {
+                    Some(r) => self.expand_quoted(r, scope)?,
+                    None => Expanded::default(),
+                };
+                let anchor = match match_kind {
+                    SubstringMatchKind::Prefix => Anchor::Start,
+                    SubstringMatchKind::Suffix => Anchor::End,
+                    SubstringMatchKind::FirstOccurrence => Anchor::First,
+                    SubstringMatchKind::Anywhere => Anchor::All,
+                };
+                match (values, compiled) {
+                    (Some(v), Some(p))
+                        if !replacement.dynamic
+                            && self.spend_matching(
+                                v.iter()
+                                    .map(|w| p.cost(w.text.len()).saturating_mul(w.text.len()))
+                                    .sum(),
+                            ) =>
+                    {
+                        each(v, |t| {
+                            Some(pattern::replace(t, &p, &replacement.text, anchor))
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            P::UppercaseFirstChar { pattern, .. }
+            | P::UppercasePattern { pattern, .. }
+            | P::LowercaseFirstChar { pattern, .. }
+            | P::LowercasePattern { pattern, .. } => {
+                let compiled = match pattern.as_deref() {
+                    Some(p) if !p.is_empty() => self.expand_pattern(p, scope)?,
+                    _ => Pattern::new("?"),
+                };
+                let upper = matches!(
+                    expr,
+                    P::UppercaseFirstChar { .. } | P::UppercasePattern { .. }
+                );
+                let all = matches!(
+                    expr,
+                    P::UppercasePattern { .. } | P::LowercasePattern { .. }
+                );
+                match (values, compiled) {
+                    (Some(v), Some(p)) => each(v, |t| Some(change_case(t, &p, upper, all))),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
     }
 
     /// Expands a word given inside a parameter expansion (`${x:-WORD}`): unquoted, it splits
@@ -679,7 +761,9 @@ impl Walker {
     fn with_arg0(&self, parameter: Option<&Parameter>, values: Vec<Expanded>) -> Vec<Expanded> {
         if matches!(
             parameter,
-            Some(Parameter::Special(SpecialParameter::AllPositionalParameters { .. }))
+            Some(Parameter::Special(
+                SpecialParameter::AllPositionalParameters { .. }
+            ))
         ) {
             let arg0 = self
                 .state
@@ -753,7 +837,7 @@ impl Walker {
             Parameter::Special(SpecialParameter::AllPositionalParameters { concatenate }) => {
                 Resolved {
                     lookup: match &self.state.positional {
-                        Some(all) => Lookup::Values(all.clone()),
+                        Some(all) => Lookup::Values(all.to_vec()),
                         None => Lookup::Unknown,
                     },
                     multi: true,
@@ -778,16 +862,15 @@ impl Walker {
                         .and_then(|v| v.text.trim().parse().ok())
                 });
                 single(match (self.state.vars.get(name), index) {
-                    (_, None) | (Some(Value::Unknown), _) => Lookup::Unknown,
-                    (None, Some(_)) => Lookup::Unknown,
-                    (Some(Value::Unset), Some(_)) => Lookup::Unset,
+                    (_, None) | (Some(Value::Unknown) | None, _) => Lookup::Unknown,
                     (Some(Value::Scalar(v)), Some(0)) => Lookup::Values(vec![v.clone()]),
-                    (Some(Value::Scalar(_)), Some(_)) => Lookup::Unset,
+                    (Some(Value::Unset | Value::Scalar(_)), Some(_)) => Lookup::Unset,
                     (Some(Value::Array(items)), Some(i)) => {
                         let key = if i < 0 {
-                            items
-                                .last()
-                                .and_then(|(last, _)| usize::try_from(*last as i64 + 1 + i).ok())
+                            items.last().and_then(|(last, _)| {
+                                let end = i64::try_from(*last).ok()? + 1;
+                                usize::try_from(end + i).ok()
+                            })
                         } else {
                             usize::try_from(i).ok()
                         };
@@ -810,6 +893,26 @@ impl Walker {
                 multi: true,
                 concatenate: *concatenate,
             },
+        }
+    }
+
+    /// What copying the values of `parameter` costs against the expansion budget.
+    fn size_of(&self, parameter: &Parameter) -> usize {
+        let cost = |values: &[Expanded]| values.iter().map(|v| v.text.len() + WORD_COST).sum();
+        match parameter {
+            Parameter::NamedWithAllIndices { name, .. } | Parameter::Named(name) => {
+                match self.state.vars.get(name) {
+                    Some(Value::Array(items)) => {
+                        items.iter().map(|(_, v)| v.text.len() + WORD_COST).sum()
+                    }
+                    Some(Value::Scalar(v)) => cost(std::slice::from_ref(v)),
+                    _ => 0,
+                }
+            }
+            Parameter::Special(SpecialParameter::AllPositionalParameters { .. }) => {
+                self.state.positional.as_deref().map_or(0, |p| cost(p))
+            }
+            _ => 0,
         }
     }
 
@@ -975,7 +1078,11 @@ fn each(values: Vec<Expanded>, f: impl Fn(&str) -> Option<String>) -> Option<Vec
 /// `${x:offset:length}` on a list.
 fn slice<T>(items: &[T], offset: i64, length: Option<i64>) -> Option<&[T]> {
     let n = i64::try_from(items.len()).ok()?;
-    let start = if offset < 0 { (n + offset).max(0) } else { offset.min(n) };
+    let start = if offset < 0 {
+        (n + offset).max(0)
+    } else {
+        offset.min(n)
+    };
     let end = match length {
         None => n,
         Some(l) if l < 0 => (n + l).max(start),

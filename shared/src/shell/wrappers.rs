@@ -132,6 +132,7 @@ const SYSTEMD_RUN_LONG: &[(&str, usize)] = &[
 ];
 
 /// The grammar of wrapper `name`, if it is one.
+#[expect(clippy::too_many_lines, reason = "a table with one entry per wrapper")]
 fn grammar(name: &str) -> Option<Grammar> {
     Some(match name {
         "sudo" => g("ugphCDrtTUR", SUDO_LONG, 0),
@@ -140,24 +141,41 @@ fn grammar(name: &str) -> Option<Grammar> {
             ..g("uC", &[], 0)
         },
         "nice" => g("n", &[("--adjustment", 1)], 0),
-        "ionice" => g("cnpPu", &[("--class", 1), ("--classdata", 1), ("--pid", 1)], 0),
+        "ionice" => g(
+            "cnpPu",
+            &[("--class", 1), ("--classdata", 1), ("--pid", 1)],
+            0,
+        ),
         "timeout" => g("sk", &[("--signal", 1), ("--kill-after", 1)], 1),
         "stdbuf" => g("ioe", &[("--input", 1), ("--output", 1), ("--error", 1)], 0),
         "chroot" => g("", &[("--userspec", 1), ("--groups", 1)], 1),
         "time" => g("fo", &[("--format", 1), ("--output", 1)], 0),
         "setsid" | "nohup" | "builtin" | "unbuffer" | "noglob" | "catchsegv" | "command"
-        | "busybox" | "torsocks" | "proxychains" | "proxychains4" | "chronic"
-        | "valgrind" | "firejail" => g("", &[], 0),
+        | "busybox" | "torsocks" | "proxychains" | "proxychains4" | "chronic" | "valgrind"
+        | "firejail" => g("", &[], 0),
         "caffeinate" => g("tw", &[], 0),
         "exec" => g("a", &[], 0),
         "runuser" => Grammar {
             string: &["-c", "--command"],
-            ..g("ugGw", &[("--user", 1), ("--group", 1), ("--supp-group", 1), ("--whitelist-environment", 1)], 0)
+            ..g(
+                "ugGw",
+                &[
+                    ("--user", 1),
+                    ("--group", 1),
+                    ("--supp-group", 1),
+                    ("--whitelist-environment", 1),
+                ],
+                0,
+            )
         },
         "npx" | "bunx" => g("p", &[("--package", 1)], 0),
         "flock" => Grammar {
             string: &["-c", "--command"],
-            ..g("wE", &[("--timeout", 1), ("--wait", 1), ("--conflict-exit-code", 1)], 1)
+            ..g(
+                "wE",
+                &[("--timeout", 1), ("--wait", 1), ("--conflict-exit-code", 1)],
+                1,
+            )
         },
         "taskset" => Grammar {
             no_command: &["-p", "--pid"],
@@ -167,7 +185,11 @@ fn grammar(name: &str) -> Option<Grammar> {
             no_command: &["-p", "--pid", "-m", "--max"],
             ..g(
                 "TPD",
-                &[("--sched-runtime", 1), ("--sched-period", 1), ("--sched-deadline", 1)],
+                &[
+                    ("--sched-runtime", 1),
+                    ("--sched-period", 1),
+                    ("--sched-deadline", 1),
+                ],
                 1,
             )
         },
@@ -211,7 +233,11 @@ fn grammar(name: &str) -> Option<Grammar> {
             ],
             0,
         ),
-        "nsenter" => g("tSG", &[("--target", 1), ("--setuid", 1), ("--setgid", 1)], 0),
+        "nsenter" => g(
+            "tSG",
+            &[("--target", 1), ("--setuid", 1), ("--setgid", 1)],
+            0,
+        ),
         "bwrap" => g("", BWRAP_LONG, 0),
         "systemd-run" => g("upEHM", SYSTEMD_RUN_LONG, 0),
         "strace" => Grammar {
@@ -233,11 +259,18 @@ fn grammar(name: &str) -> Option<Grammar> {
         },
         "ltrace" => g(
             "aAeDFlnopsuwx",
-            &[("--output", 1), ("--library", 1), ("--align", 1), ("--indent", 1)],
+            &[
+                ("--output", 1),
+                ("--library", 1),
+                ("--align", 1),
+                ("--indent", 1),
+            ],
             0,
         ),
         "perf" => Grammar {
-            subcommands: &["stat", "record", "trace", "mem", "c2c", "kvm", "sched", "lock"],
+            subcommands: &[
+                "stat", "record", "trace", "mem", "c2c", "kvm", "sched", "lock",
+            ],
             ..g(
                 "eptCroFcmGIDxunUMjNb",
                 &[
@@ -314,29 +347,29 @@ fn place(name: &str, options: &Options) -> Place {
             .find(|(o, _)| names.contains(&o.as_str()))
             .and_then(|(_, v)| v.clone())
     };
-    let dir_or = |names: &[&str], otherwise: Place| match value(names) {
-        Some(dir) => Place::Dir(dir),
-        None => otherwise,
-    };
-    match name {
-        "env" => dir_or(&["-C", "--chdir"], Place::Here),
-        "sudo" if has(&["-i", "--login"]) => Place::Elsewhere,
-        "sudo" => dir_or(&["-D", "--chdir"], Place::Here),
-        "unshare" if has(&["-R", "--root"]) => Place::Elsewhere,
-        "unshare" => dir_or(&["-w", "--wd"], Place::Here),
-        "bwrap" => dir_or(&["--chdir"], Place::Here),
-        "chroot" | "nsenter" => Place::Elsewhere,
-        "runuser" if has(&["-l", "--login", "-"]) => Place::Elsewhere,
-        "firejail" if options.iter().any(|(o, _)| o.starts_with("--private-cwd")) => {
-            Place::Elsewhere
-        }
+    let elsewhere = match name {
+        "sudo" => has(&["-i", "--login"]),
+        "runuser" => has(&["-l", "--login", "-"]),
+        "unshare" => has(&["-R", "--root"]),
+        "firejail" => options.iter().any(|(o, _)| o.starts_with("--private-cwd")),
+        "chroot" | "nsenter" => true,
+        "pkexec" => !has(&["--keep-cwd"]),
         // A transient unit runs in `/` (or the user's home) unless told otherwise.
-        "systemd-run" if has(&["-d", "--same-dir"]) => Place::Here,
-        "systemd-run" => dir_or(&["--working-directory"], Place::Elsewhere),
-        "pkexec" if has(&["--keep-cwd"]) => Place::Here,
-        "pkexec" => Place::Elsewhere,
-        _ => Place::Here,
+        "systemd-run" => !has(&["-d", "--same-dir", "--working-directory"]),
+        _ => false,
+    };
+    if elsewhere {
+        return Place::Elsewhere;
     }
+    let chdir: &[&str] = match name {
+        "env" => &["-C", "--chdir"],
+        "sudo" => &["-D", "--chdir"],
+        "unshare" => &["-w", "--wd"],
+        "bwrap" => &["--chdir"],
+        "systemd-run" => &["--working-directory"],
+        _ => &[],
+    };
+    value(chdir).map_or(Place::Here, Place::Dir)
 }
 
 /// What removing the wrappers of a command found.
@@ -415,7 +448,10 @@ pub(super) fn strip(words: &[Expanded]) -> Stripped {
         }
         if name == "gdb" {
             // `gdb [options] --args PROGRAM ARGS...`; without `--args` gdb runs nothing itself.
-            match rest.iter().position(|w| matches!(w.text.as_str(), "--args" | "-args")) {
+            match rest
+                .iter()
+                .position(|w| matches!(w.text.as_str(), "--args" | "-args"))
+            {
                 Some(pos) if pos + 1 < rest.len() => {
                     out.wrappers.push("gdb".into());
                     rest = &rest[pos + 1..];
@@ -432,7 +468,11 @@ pub(super) fn strip(words: &[Expanded]) -> Stripped {
             break;
         }
         // Without `-u`, `runuser USER` works like `su USER`: its `-c` string is read elsewhere.
-        if name == "runuser" && !options.iter().any(|(o, _)| matches!(o.as_str(), "-u" | "--user")) {
+        if name == "runuser"
+            && !options
+                .iter()
+                .any(|(o, _)| matches!(o.as_str(), "-u" | "--user"))
+        {
             break;
         }
         let place = place(name, &options);
@@ -491,7 +531,10 @@ fn skip_options<'a>(words: &'a [Expanded], grammar: &Grammar) -> Option<(Options
                 .iter()
                 .find(|(v, _)| v.trim_start_matches("--") == long)
                 .map_or(0, |(_, n)| *n);
-            options.push((text.to_owned(), words.get(i + 1).filter(|_| arity > 0).cloned()));
+            options.push((
+                text.to_owned(),
+                words.get(i + 1).filter(|_| arity > 0).cloned(),
+            ));
             i += 1 + arity;
             continue;
         }
