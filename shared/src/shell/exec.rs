@@ -1061,12 +1061,19 @@ fn screen(walker: &mut Walker, index: usize, args: &[Expanded], scope: &Scope) -
         }
         return Ok(());
     }
-    let start = command_after_options(
-        &texts,
-        &[
-            "-S", "-c", "-e", "-h", "-L", "-p", "-s", "-t", "-T", "-Logfile",
-        ],
-    );
+    // Value options may end a bundle (`-dmS name`).
+    let mut start = 0;
+    while let Some(t) = texts.get(start) {
+        if *t == "--" {
+            start += 1;
+            break;
+        }
+        if !t.starts_with('-') || t.len() < 2 {
+            break;
+        }
+        let takes = t == &"-Logfile" || t.ends_with(['S', 'c', 'e', 'h', 'p', 's', 't', 'T']);
+        start += if takes { 2 } else { 1 };
+    }
     if start < args.len() {
         nested_words(walker, index, args[start..].to_vec(), "screen", scope)?;
     }
