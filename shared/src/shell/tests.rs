@@ -466,12 +466,10 @@ fn recursive_and_deep_calls_are_bounded() {
             && c.stages == 2
             && c.program() == Some(":"))
     );
-    let mut line = String::from("f0(){ rm -rf /; }; ");
-    for i in 1..40 {
-        let j = i - 1;
-        line += &format!("f{i}(){{ f{j}; f{j}; }}; ");
-    }
-    line.push_str("f39");
+    let calls: String = (1..40)
+        .map(|i| format!("f{i}(){{ f{j}; f{j}; }}; ", j = i - 1))
+        .collect();
+    let line = format!("f0(){{ rm -rf /; }}; {calls}f39");
     let commands = parse(&line).unwrap();
     assert!(commands.len() < MAX_COMMANDS);
     assert!(commands.iter().any(|c| c.effective == ["rm", "-rf", "/"]));
