@@ -1,5 +1,7 @@
 //! Unit tests of the shell reader.
 
+use std::fmt::Write as _;
+
 use super::*;
 
 fn effective(line: &str) -> Vec<Vec<String>> {
@@ -466,9 +468,11 @@ fn recursive_and_deep_calls_are_bounded() {
             && c.stages == 2
             && c.program() == Some(":"))
     );
-    let calls: String = (1..40)
-        .map(|i| format!("f{i}(){{ f{j}; f{j}; }}; ", j = i - 1))
-        .collect();
+    let calls = (1..40).fold(String::new(), |mut calls, i| {
+        let j = i - 1;
+        let _ = write!(calls, "f{i}(){{ f{j}; f{j}; }}; ");
+        calls
+    });
     let line = format!("f0(){{ rm -rf /; }}; {calls}f39");
     let commands = parse(&line).unwrap();
     assert!(commands.len() < MAX_COMMANDS);
