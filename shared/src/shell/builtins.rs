@@ -9,6 +9,41 @@ use super::walk::{Flow, Frame, Scope, Stage, Walker};
 use super::word::{Expanded, is_name};
 use crate::Result;
 
+/// Whether [`Walker::builtin`] follows `name`.
+fn is_followed(name: &str) -> bool {
+    matches!(
+        name,
+        "cd" | "pushd"
+            | "popd"
+            | "dirs"
+            | "set"
+            | "shift"
+            | "declare"
+            | "typeset"
+            | "local"
+            | "export"
+            | "readonly"
+            | "unset"
+            | "read"
+            | "mapfile"
+            | "readarray"
+            | "getopts"
+            | "printf"
+            | "let"
+            | "alias"
+            | "unalias"
+            | "hash"
+            | "trap"
+            | "eval"
+            | "source"
+            | "."
+            | "exit"
+            | "return"
+            | "break"
+            | "continue"
+    )
+}
+
 /// Builtins whose wrappers keep them in the current shell (`builtin cd`, `command set`).
 pub(super) fn runs_in_shell(wrappers: &[String]) -> bool {
     wrappers
@@ -34,7 +69,7 @@ impl Walker {
         let Some((program, args)) = words.split_first() else {
             return Ok(Flow::Normal);
         };
-        if program.dynamic {
+        if program.dynamic || !is_followed(&program.text) {
             return Ok(Flow::Normal);
         }
         let texts: Vec<&str> = args.iter().map(|a| a.text.as_str()).collect();
@@ -581,20 +616,15 @@ impl Walker {
         if stage.index == 0 {
             return None;
         }
-        let upstream: Vec<super::Command> = self
+        let upstream: Vec<&super::Command> = self
             .commands
             .iter()
             .filter(|c| c.pipeline == stage.pipeline && c.stage < stage.index && c.parent.is_none())
-            .cloned()
             .collect();
         if upstream.len() != stage.index {
             return None;
         }
-        let mut fixed = upstream;
-        for c in &mut fixed {
-            c.stages = stage.index;
-        }
-        super::output::of_pipeline(&fixed)
+        super::output::of_stages(&upstream)
     }
 }
 

@@ -573,7 +573,7 @@ fn shell(
         w.state.set_positional(positional);
         // A new shell does not inherit `set -e` or aliases.
         w.state.errexit = false;
-        w.state.aliases = std::rc::Rc::default();
+        w.state.aliases = super::state::Table::default();
         w.nested(&line, &what, scope).map(drop)
     })
 }

@@ -10,18 +10,24 @@ const MAX_OUTPUT: usize = 64 * 1024;
 
 /// What `commands` (the whole of one `$(...)` or pipeline) print, when every stage is known.
 pub(super) fn of_pipeline(commands: &[Command]) -> Option<String> {
-    let first = commands.first()?;
-    let single = commands.iter().enumerate().all(|(i, c)| {
-        c.pipeline == first.pipeline
-            && c.stage == i
-            && c.stages == commands.len()
-            && c.parent.is_none()
-    });
+    if commands.iter().any(|c| c.stages != commands.len()) {
+        return None;
+    }
+    of_stages(&commands.iter().collect::<Vec<_>>())
+}
+
+/// What the first stages of a pipeline print, when every one of them is known.
+pub(super) fn of_stages(stages: &[&Command]) -> Option<String> {
+    let (first, filters) = stages.split_first()?;
+    let single = stages
+        .iter()
+        .enumerate()
+        .all(|(i, c)| c.pipeline == first.pipeline && c.stage == i && c.parent.is_none());
     if !single {
         return None;
     }
     let mut text = printed(first)?;
-    for filter in &commands[1..] {
+    for filter in filters {
         text = filtered(filter, &text)?;
     }
     Some(text)

@@ -165,8 +165,54 @@ fn merge_dir(mine: &mut Dir, other: &Dir) {
 }
 
 /// A table of the state, shared between copies until one of them changes it: subshells and
-/// branches copy the state often, and rarely change it.
-pub(super) type Table<V> = Rc<HashMap<String, V>>;
+/// branches copy the state often, and rarely change it. An empty table allocates nothing.
+#[derive(Debug, Clone)]
+pub(super) struct Table<V>(Option<Rc<HashMap<String, V>>>);
+
+impl<V> Default for Table<V> {
+    fn default() -> Self {
+        Self(None)
+    }
+}
+
+impl<V: PartialEq> PartialEq for Table<V> {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b) || a == b,
+            (Some(a), None) | (None, Some(a)) => a.is_empty(),
+        }
+    }
+}
+
+impl<V: Eq> Eq for Table<V> {}
+
+impl<V: Clone> Table<V> {
+    fn of(map: HashMap<String, V>) -> Self {
+        Self(Some(Rc::new(map)))
+    }
+
+    pub(super) fn get(&self, name: &str) -> Option<&V> {
+        self.0.as_ref()?.get(name)
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.0.as_ref().is_none_or(|m| m.is_empty())
+    }
+
+    pub(super) fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().flat_map(|m| m.keys())
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
+        self.0.iter().flat_map(|m| m.iter())
+    }
+
+    /// The table, to change (copied first if shared).
+    pub(super) fn make_mut(&mut self) -> &mut HashMap<String, V> {
+        Rc::make_mut(self.0.get_or_insert_with(Rc::default))
+    }
+}
 
 /// Everything the shell knows at one point of the line.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -201,7 +247,7 @@ impl ShellState {
             names.extend(self.vars.keys().cloned());
             for name in names {
                 if self.vars.get(&name) != other.vars.get(&name) {
-                    Rc::make_mut(&mut self.vars).insert(name, Value::Unknown);
+                    self.vars.make_mut().insert(name, Value::Unknown);
                 }
             }
         }
@@ -214,13 +260,13 @@ impl ShellState {
         // A function or alias that may be defined is taken as defined: reading its body can only
         // add commands.
         if self.functions != other.functions {
-            let functions = Rc::make_mut(&mut self.functions);
+            let functions = self.functions.make_mut();
             for (name, def) in other.functions.iter() {
                 functions.entry(name.clone()).or_insert(*def);
             }
         }
         if self.aliases != other.aliases {
-            let aliases = Rc::make_mut(&mut self.aliases);
+            let aliases = self.aliases.make_mut();
             for (name, text) in other.aliases.iter() {
                 aliases.entry(name.clone()).or_insert_with(|| text.clone());
             }
@@ -231,7 +277,7 @@ impl ShellState {
             for name in names {
                 if self.attrs.get(&name) != other.attrs.get(&name) {
                     // Whether a later assignment is transformed is not known: it is then unknown.
-                    let attrs = Rc::make_mut(&mut self.attrs).entry(name).or_default();
+                    let attrs = self.attrs.make_mut().entry(name).or_default();
                     attrs.integer = true;
                     attrs.readonly = false;
                 }
@@ -264,7 +310,7 @@ impl ShellState {
             vars.insert(name.into(), Value::Unknown);
         }
         Self {
-            vars: Rc::new(vars),
+            vars: Table::of(vars),
             positional: None,
             arg0: None,
             functions: self.functions.clone(),
@@ -282,29 +328,29 @@ impl ShellState {
     /// A state that knows nothing about the shell it describes (a remote host's).
     pub(super) fn foreign() -> Self {
         let mut state = Self::default().generalised();
-        state.functions = Rc::default();
-        state.aliases = Rc::default();
+        state.functions = Table::default();
+        state.aliases = Table::default();
         state
     }
 
     /// The variables, to change.
     pub(super) fn vars_mut(&mut self) -> &mut HashMap<String, Value> {
-        Rc::make_mut(&mut self.vars)
+        self.vars.make_mut()
     }
 
     /// The aliases, to change.
     pub(super) fn aliases_mut(&mut self) -> &mut HashMap<String, String> {
-        Rc::make_mut(&mut self.aliases)
+        self.aliases.make_mut()
     }
 
     /// The functions, to change.
     pub(super) fn functions_mut(&mut self) -> &mut HashMap<String, usize> {
-        Rc::make_mut(&mut self.functions)
+        self.functions.make_mut()
     }
 
     /// The attributes, to change.
     pub(super) fn attrs_mut(&mut self) -> &mut HashMap<String, Attrs> {
-        Rc::make_mut(&mut self.attrs)
+        self.attrs.make_mut()
     }
 
     /// Sets the positional parameters.

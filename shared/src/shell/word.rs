@@ -54,7 +54,7 @@ const WORD_COST: usize = 16;
 /// How unquoted expansions are split into words: the characters of `IFS`, or unknown.
 #[derive(Debug, Clone)]
 enum Ifs {
-    Known(String),
+    Known(std::borrow::Cow<'static, str>),
     Unknown,
 }
 
@@ -108,7 +108,7 @@ impl Builder {
             return;
         }
         let separators = match &self.ifs {
-            Ifs::Known(ifs) => ifs.clone(),
+            Ifs::Known(ifs) => ifs.to_string(),
             Ifs::Unknown => {
                 if !value.text.is_empty() {
                     self.push_unknown(&value.text);
@@ -255,6 +255,9 @@ struct Resolved {
 impl Walker {
     /// Expands a command word into the words it becomes: brace expansion first, then the rest.
     pub(super) fn expand_word(&mut self, raw: &str, scope: &Scope) -> Result<Vec<Expanded>> {
+        if !raw.contains('{') {
+            return self.expand(raw, scope);
+        }
         let expanded = brace::expand(raw).filter(|w| {
             w.len() == 1 || self.spend_expanded(w.iter().map(|w| w.len() + WORD_COST).sum())
         });
@@ -341,10 +344,13 @@ impl Walker {
 
     /// How unquoted expansions split now.
     fn ifs(&self) -> Ifs {
+        if self.state.vars.is_empty() {
+            return Ifs::Known(" \t\n".into());
+        }
         match self.state.vars.get("IFS") {
             None | Some(Value::Unset) => Ifs::Known(" \t\n".into()),
             Some(value) => match value.scalar() {
-                Some(v) if !v.dynamic => Ifs::Known(v.text.clone()),
+                Some(v) if !v.dynamic => Ifs::Known(v.text.clone().into()),
                 _ => Ifs::Unknown,
             },
         }
