@@ -41,6 +41,7 @@ fn is_followed(name: &str) -> bool {
             | "return"
             | "break"
             | "continue"
+            | "shopt"
     )
 }
 
@@ -87,6 +88,21 @@ impl Walker {
                     self.state.dir.popd();
                 }
                 Ok(Flow::Split(Box::new(before)))
+            }
+            "shopt" => {
+                let on = match texts.first() {
+                    Some(&"-s") => true,
+                    Some(&"-u") => false,
+                    _ => return Ok(Flow::Normal),
+                };
+                for option in &texts[1..] {
+                    match *option {
+                        "lastpipe" => self.state.lastpipe = on,
+                        "nocasematch" => self.state.nocasematch = on,
+                        _ => {}
+                    }
+                }
+                Ok(Flow::Normal)
             }
             "dirs" if texts.contains(&"-c") => {
                 self.state.dir.stack.clear();
@@ -453,10 +469,10 @@ impl Walker {
         if names.is_empty() && array.is_none() {
             names.push("REPLY".into());
         }
-        // In a pipeline `read` runs in a subshell: what it reads is lost anyway.
-        let input = (stage.count == 1)
-            .then(|| self.commands[index].stdin_text.clone())
-            .flatten()
+        // In a pipeline `read` usually runs in a subshell and what it reads is lost; with
+        // `lastpipe` the last stage runs here and reads what the stages before print.
+        let input = self
+            .stdin_of(index, stage)
             .filter(|t| plain && (raw || !t.contains('\\')));
         let fields = input.and_then(|text| {
             let line = text.lines().next().unwrap_or_default().to_owned();
@@ -557,7 +573,7 @@ impl Walker {
         let Some(text) = self.script_text(index, file, stage) else {
             return Ok(Flow::Normal);
         };
-        let what = format!("source {}", file.text);
+        let what = format!("source {}", script_name(file));
         let saved = (!rest.is_empty()).then(|| {
             self.state
                 .positional
@@ -624,7 +640,16 @@ impl Walker {
         if upstream.len() != stage.index {
             return None;
         }
-        super::output::of_stages(&upstream)
+        self.output_of_stages(&upstream)
+    }
+}
+
+/// How a script file is named in an origin: `<(...)` for a process substitution.
+pub(super) fn script_name(file: &Expanded) -> &str {
+    if file.content.is_some() {
+        "<(...)"
+    } else {
+        &file.text
     }
 }
 

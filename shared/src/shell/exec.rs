@@ -192,13 +192,13 @@ fn record(
     if !in_shell {
         return Ok(Flow::Normal);
     }
+    // A function hides a builtin of the same name (`builtin cd` reaches the builtin).
     let mut flow = Flow::Normal;
-    if builtins::runs_in_shell(&wrappers) {
-        flow = walker.builtin(index, &effective, &raw.declarations, scope, stage)?;
-    }
     if let Some(def) = function {
         let args = raw.words.get(1..).unwrap_or_default().to_vec();
         flow = walker.call(def, args, scope)?;
+    } else if builtins::runs_in_shell(&wrappers) {
+        flow = walker.builtin(index, &effective, &raw.declarations, scope, stage)?;
     }
     if in_shell && wrappers.is_empty() {
         alias(walker, &raw.words, &raw.text, scope)?;
@@ -550,7 +550,7 @@ fn shell(
     } else if let Some(script) = args.get(i) {
         (
             walker.script_text(index, script, stage),
-            format!("{name} {}", script.text),
+            format!("{name} {}", builtins::script_name(script)),
             args.get(i..).unwrap_or_default(),
         )
     } else {
@@ -597,7 +597,13 @@ fn xargs(
         Some(file) => file.content.clone(),
         None => walker.stdin_of(index, stage),
     };
-    let Some(items) = input.and_then(|text| options.items(&text)) else {
+    let Some(text) = input else {
+        return nested_words(walker, index, words, "xargs", scope);
+    };
+    let Some(items) = options.items(&text) else {
+        // Known input too large or odd to split: its items are unknown.
+        let mut words = words;
+        words.push(Expanded::unknown("..."));
         return nested_words(walker, index, words, "xargs", scope);
     };
     let commands: Vec<Vec<Expanded>> = if let Some(placeholder) = &options.replace {

@@ -3,10 +3,28 @@
 //! [`parse`] reads a Bash command line with a real Bash parser (brush-parser) and returns every
 //! simple command it would run: those of the line itself, of every list, pipeline, subshell,
 //! group, function and loop body, and those run by other commands (`$(...)`, backticks,
-//! `<(...)`, `bash -c`, `eval`, here-documents fed to a shell, `xargs`, `find -exec`, `watch`,
-//! `ssh host cmd`...). Wrappers such as `sudo`, `env`, `nice` or `timeout` are removed to find
-//! what really runs. Reading is bounded: inputs that are too long or too deeply nested are an
-//! error rather than a risk of running out of stack.
+//! `<(...)`, `bash -c`, `eval`, `source`, here-documents fed to a shell, `xargs`, `parallel`,
+//! `find -exec`, `watch`, `ssh host cmd`, `su -c`, `tmux`, `at`, traps...). Wrappers such as
+//! `sudo`, `env`, `nice`, `timeout`, `flock` or `strace` are removed to find what really runs.
+//!
+//! The walk follows what the shell knows as the line runs, without running anything (see
+//! `state`): variables and arrays assigned literal values (with `+=`, `IFS` splitting, the
+//! parameter operations and `declare` attributes), positional parameters (`set --`, function
+//! arguments, `sh -c STRING NAME ARGS`), functions (read where they are called, with their
+//! arguments), aliases, the output of `echo` and `printf` (into `$(...)`, `xargs`, a shell or
+//! `source`), brace expansion, globs in the program name, loop values, and the directory each
+//! command runs in ([`Dir`]). Where the reading cannot tell which of two states holds (after
+//! `if`, `||`, a loop) it merges them, and whatever differs is unknown. What cannot be resolved
+//! is kept as written and marked ([`Command::dynamic_name`], [`Command::dynamic_args`]); it is
+//! never replaced by a harmless-looking word.
+//!
+//! Reading is bounded. Inputs that are too long or too deeply nested are an error rather than a
+//! risk of running out of stack, and so is a line that runs more than [`MAX_COMMANDS`] simple
+//! commands once followed, or re-reads too much of itself. Following values is bounded too, but
+//! past those bounds what is not followed becomes unknown instead of an error: brace expansions
+//! of more than 256 words, loops of more than [`MAX_LOOP_VALUES`] values, more than
+//! [`MAX_EXPANSIONS`] loop bodies or function calls read again, calls deeper than
+//! [`MAX_CALL_DEPTH`], and expansions producing too many bytes or costing too much matching.
 
 mod assign;
 mod brace;

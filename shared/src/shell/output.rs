@@ -8,14 +8,6 @@ use super::Command;
 /// The most bytes of output computed; a command printing more is treated as unknown.
 const MAX_OUTPUT: usize = 64 * 1024;
 
-/// What `commands` (the whole of one `$(...)` or pipeline) print, when every stage is known.
-pub(super) fn of_pipeline(commands: &[Command]) -> Option<String> {
-    if commands.iter().any(|c| c.stages != commands.len()) {
-        return None;
-    }
-    of_stages(&commands.iter().collect::<Vec<_>>())
-}
-
 /// What the first stages of a pipeline print, when every one of them is known.
 pub(super) fn of_stages(stages: &[&Command]) -> Option<String> {
     let (first, filters) = stages.split_first()?;

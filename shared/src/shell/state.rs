@@ -234,6 +234,11 @@ pub(super) struct ShellState {
     pub(super) dir: DirState,
     /// `set -e`: a failing command ends the shell.
     pub(super) errexit: bool,
+    /// `shopt -s lastpipe`: the last stage of a pipeline runs in this shell.
+    pub(super) lastpipe: bool,
+    /// `shopt -s nocasematch`: patterns of `${x/pat/rep}` ignore case (not followed: such
+    /// expansions are unknown).
+    pub(super) nocasematch: bool,
 }
 
 impl ShellState {
@@ -285,6 +290,8 @@ impl ShellState {
         }
         self.dir.merge(&other.dir);
         self.errexit &= other.errexit;
+        self.lastpipe |= other.lastpipe;
+        self.nocasematch |= other.nocasematch;
     }
 
     /// `a` merged with `b`, where `None` is a path that cannot be taken.
@@ -301,14 +308,12 @@ impl ShellState {
     /// This state with everything it could change made unknown: what a loop body or a function
     /// may see when it cannot be followed step by step.
     pub(super) fn generalised(&self) -> Self {
-        let mut vars: HashMap<String, Value> = self
+        // A name never assigned keeps the environment's value, which is what it was anyway.
+        let vars: HashMap<String, Value> = self
             .vars
             .keys()
             .map(|k| (k.clone(), Value::Unknown))
             .collect();
-        for name in ["HOME", "PWD", "IFS", "OLDPWD", "CDPATH"] {
-            vars.insert(name.into(), Value::Unknown);
-        }
         Self {
             vars: Table::of(vars),
             positional: None,
@@ -322,6 +327,8 @@ impl ShellState {
                 stack: Vec::new(),
             },
             errexit: false,
+            lastpipe: self.lastpipe,
+            nocasematch: self.nocasematch,
         }
     }
 

@@ -989,3 +989,54 @@ fn every_indirection_of_the_corpus_is_resolved_to_what_runs() {
     }
     assert!(cases >= 100, "only {cases} cases");
 }
+
+#[test]
+fn tilde_is_home_as_the_line_sets_it() {
+    assert!(has("rm -rf ~", &["rm", "-rf", "~"]));
+    assert!(has("HOME=/; rm -rf ~/*", &["rm", "-rf", "//*"]));
+    let command = find("HOME=$X; rm -rf ~", &["rm", "-rf", "~"]);
+    assert!(command.is_dynamic(2));
+}
+
+#[test]
+fn a_function_hides_the_builtin_of_its_name() {
+    assert_eq!(
+        find("cd(){ :; }; cd /tmp && rm x", &["rm", "x"]).dir,
+        Dir::Start
+    );
+    assert_eq!(
+        find("cd(){ :; }; builtin cd /tmp && rm x", &["rm", "x"]).dir,
+        changed(&["/tmp"])
+    );
+}
+
+#[test]
+fn what_the_line_may_have_replaced_is_not_computed() {
+    // A function or alias named like a printing program prints something else.
+    let commands = parse("echo(){ printf rm; }; $(echo ls) -rf ~").unwrap();
+    assert!(commands.iter().any(|c| c.dynamic_name));
+    let commands = parse("alias echo='printf rm'; $(echo ls) -rf ~").unwrap();
+    assert!(commands.iter().any(|c| c.dynamic_name));
+    // A changed PATH may run another `base64`.
+    let commands = parse("PATH=.:$PATH; $(echo bHM= | base64 -d) -rf ~").unwrap();
+    assert!(commands.iter().any(|c| c.dynamic_name));
+    // `lastpipe` runs the last stage in this shell.
+    assert!(has(
+        "c=ls; shopt -s lastpipe; echo rm | read c; $c -rf ~",
+        &["rm", "-rf", "~"]
+    ));
+    // `nocasematch` makes pattern substitution ignore case.
+    let commands = parse("x=rXm; shopt -s nocasematch; ${x/x/} -rf ~").unwrap();
+    assert!(commands.last().unwrap().dynamic_name);
+    // Slices of a sparse array count indices.
+    let commands = parse("a=([1]=x [2]=rm); ${a[@]:1:1} -rf ~").unwrap();
+    assert!(commands.last().unwrap().dynamic_name);
+}
+
+#[test]
+fn known_input_too_large_for_xargs_leaves_its_items_unknown() {
+    let line = format!("echo {}~ | xargs rm -rf", "x ".repeat(300));
+    let rm = all_of(&line, "rm");
+    assert_eq!(rm.len(), 1);
+    assert!(rm[0].is_dynamic(2));
+}

@@ -515,6 +515,11 @@ impl Walker {
                 index,
                 count,
             };
+            if index + 1 == count && self.state.lastpipe {
+                let flow = self.command(command, &scope, stage)?;
+                self.settle(flow);
+                continue;
+            }
             self.subshell(|w| w.command(command, &scope, stage).map(drop))?;
         }
         Ok(Flow::Normal)
@@ -1054,7 +1059,7 @@ impl Walker {
         };
         let first = self.commands.len();
         self.subshell(|w| w.compound_list(&subshell.list, &inner).map(drop))?;
-        Ok(super::output::of_pipeline(&self.commands[first..]))
+        Ok(self.output_of(&self.commands[first..]))
     }
 
     /// Reads one redirection into `redirects` (file targets) or `stdin_text` (here-documents,

@@ -380,7 +380,14 @@ impl Walker {
                     self.pieces(raw, inner, true, out, scope)?;
                 }
                 WordPiece::TildeExpansion(tilde) => match tilde {
-                    word::TildeExpr::Home => out.push_text("~", true),
+                    // `~` is `$HOME`, which the line may have set.
+                    word::TildeExpr::Home => match self.state.vars.get("HOME") {
+                        None | Some(Value::Unset) => out.push_text("~", true),
+                        Some(Value::Scalar(home)) if !home.dynamic => {
+                            out.push_text(&home.text, true)
+                        }
+                        Some(_) => out.push_unknown("~"),
+                    },
                     word::TildeExpr::UserHome(user) => out.push_text(&format!("~{user}"), true),
                     word::TildeExpr::WorkingDir => out.push_text(".", true),
                     _ => out.push_unknown(source),
@@ -436,7 +443,30 @@ impl Walker {
     ) -> Result<Option<String>> {
         let first = self.commands.len();
         self.subshell(|w| w.nested(inner, what, scope).map(drop))?;
-        Ok(output::of_pipeline(&self.commands[first..]))
+        Ok(self.output_of(&self.commands[first..]))
+    }
+
+    /// What `commands` (one pipeline) print, unless a function, an alias or a changed `PATH`
+    /// may have replaced the programs whose output is computed.
+    pub(super) fn output_of(&self, commands: &[super::Command]) -> Option<String> {
+        self.output_of_stages(&commands.iter().collect::<Vec<_>>())
+            .filter(|_| commands.iter().all(|c| c.stages == commands.len()))
+    }
+
+    /// [`Self::output_of`] for the first stages of a pipeline.
+    pub(super) fn output_of_stages(&self, stages: &[&super::Command]) -> Option<String> {
+        let path_changed = self.state.vars.get("PATH").is_some();
+        let shadowed = stages.iter().any(|c| {
+            c.function_call
+                || c.program().is_some_and(|p| {
+                    self.state.aliases.get(p).is_some()
+                        || (path_changed && !matches!(p, "echo" | "printf"))
+                })
+        });
+        if shadowed {
+            return None;
+        }
+        output::of_stages(stages)
     }
 
     /// A parameter expansion: `$x`, `${x...}`, `$1`, `$@`...
@@ -606,7 +636,10 @@ impl Walker {
                 match (known(lookup), offset, length) {
                     (Some(v), Some(offset), length) if length.is_none_or(|l| l.is_some()) => {
                         let length = length.flatten();
-                        if multi {
+                        if multi && self.is_sparse(parameter) {
+                            // Slices of a sparse array count indices, not positions.
+                            None
+                        } else if multi {
                             let all = self.with_arg0(parameter, v);
                             slice(&all, offset, length).map(<[Expanded]>::to_vec)
                         } else {
@@ -654,6 +687,7 @@ impl Walker {
         values: Option<Vec<Expanded>>,
         scope: &Scope,
     ) -> Result<Option<Vec<Expanded>>> {
+        let values = values.filter(|_| !self.state.nocasematch);
         use ParameterExpr as P;
         Ok(match expr {
             P::RemoveSmallestSuffixPattern { pattern, .. }
@@ -899,6 +933,17 @@ impl Walker {
                 multi: true,
                 concatenate: *concatenate,
             },
+        }
+    }
+
+    /// Whether `parameter` names an array with gaps in its indices.
+    fn is_sparse(&self, parameter: Option<&Parameter>) -> bool {
+        match parameter {
+            Some(Parameter::NamedWithAllIndices { name, .. }) => matches!(
+                self.state.vars.get(name),
+                Some(Value::Array(items)) if items.iter().enumerate().any(|(i, (j, _))| i != *j)
+            ),
+            _ => false,
         }
     }
 
