@@ -384,7 +384,7 @@ impl Walker {
                     word::TildeExpr::Home => match self.state.vars.get("HOME") {
                         None | Some(Value::Unset) => out.push_text("~", true),
                         Some(Value::Scalar(home)) if !home.dynamic => {
-                            out.push_text(&home.text, true)
+                            out.push_text(&home.text, true);
                         }
                         Some(_) => out.push_unknown("~"),
                     },
@@ -687,8 +687,8 @@ impl Walker {
         values: Option<Vec<Expanded>>,
         scope: &Scope,
     ) -> Result<Option<Vec<Expanded>>> {
-        let values = values.filter(|_| !self.state.nocasematch);
         use ParameterExpr as P;
+        let values = values.filter(|_| !self.state.nocasematch);
         Ok(match expr {
             P::RemoveSmallestSuffixPattern { pattern, .. }
             | P::RemoveLargestSuffixPattern { pattern, .. }
