@@ -87,6 +87,7 @@ impl Walker {
                 } else if !texts.contains(&"-n") {
                     self.state.dir.popd();
                 }
+                self.forget_oldpwd();
                 Ok(Flow::Split(Box::new(before)))
             }
             "shopt" => {
@@ -257,13 +258,33 @@ impl Walker {
         let before = self.state.clone();
         let operands: Vec<&Expanded> = skip_dir_options(args);
         let cdpath = self.state.cdpath();
+        // A bare `cd` goes to `$HOME`, `cd -` to `$OLDPWD`: the line may have set them.
+        let assigned = |name: &str| match self.state.vars.get(name) {
+            None | Some(Value::Unset) => None,
+            Some(value) => Some(value.scalar().cloned().unwrap_or_else(|| Expanded::unknown(name))),
+        };
         match operands.as_slice() {
-            [] => self.state.dir.home(),
-            [target] if target.text == "-" && !target.dynamic => self.state.dir.back(),
+            [] => match assigned("HOME") {
+                Some(home) => self.state.dir.cd(&home, false),
+                None => self.state.dir.home(),
+            },
+            [target] if target.text == "-" && !target.dynamic => match assigned("OLDPWD") {
+                Some(old) => self.state.dir.cd(&old, false),
+                None => self.state.dir.back(),
+            },
             [target] => self.state.dir.cd(target, cdpath),
             _ => self.state.dir.lost(),
         }
+        self.forget_oldpwd();
         Flow::Split(Box::new(before))
+    }
+
+    /// After a directory change the shell sets `OLDPWD` itself: the walker's own record of
+    /// it holds from then on.
+    fn forget_oldpwd(&mut self) {
+        if self.state.vars.get("OLDPWD").is_some() {
+            self.state.vars_mut().remove("OLDPWD");
+        }
     }
 
     fn pushd(&mut self, args: &[Expanded]) -> Flow {
@@ -278,6 +299,7 @@ impl Walker {
             [target] => self.state.dir.pushd(target, cdpath),
             _ => self.state.dir.lost(),
         }
+        self.forget_oldpwd();
         Flow::Split(Box::new(before))
     }
 

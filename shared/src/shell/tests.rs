@@ -1040,3 +1040,15 @@ fn known_input_too_large_for_xargs_leaves_its_items_unknown() {
     assert_eq!(rm.len(), 1);
     assert!(rm[0].is_dynamic(2));
 }
+
+#[test]
+fn bare_cd_and_cd_dash_follow_home_and_oldpwd_as_the_line_sets_them() {
+    assert_eq!(find("HOME=/etc; cd && rm x", &["rm", "x"]).dir, changed(&["/etc"]));
+    assert_eq!(find("OLDPWD=/etc; cd - && rm x", &["rm", "x"]).dir, changed(&["/etc"]));
+    assert_eq!(find("HOME=$X; cd && rm x", &["rm", "x"]).dir, Dir::Unknown);
+    // `cd` sets OLDPWD itself.
+    assert_eq!(
+        find("OLDPWD=/etc; cd a && cd - && rm x", &["rm", "x"]).dir,
+        Dir::Start
+    );
+}
