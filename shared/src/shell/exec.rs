@@ -597,14 +597,9 @@ fn xargs(
         Some(file) => file.content.clone(),
         None => walker.stdin_of(index, stage),
     };
-    let Some(text) = input else {
-        return nested_words(walker, index, words, "xargs", scope);
-    };
-    let Some(items) = options.items(&text) else {
-        // Known input too large or odd to split: its items are unknown.
-        let mut words = words;
-        words.push(Expanded::unknown("..."));
-        return nested_words(walker, index, words, "xargs", scope);
+    let Some(items) = input.and_then(|text| options.items(&text)) else {
+        // The items are not known: they are unresolved operands of the command.
+        return nested_words(walker, index, unknown_items(words, &options), "xargs", scope);
     };
     let commands: Vec<Vec<Expanded>> = if let Some(placeholder) = &options.replace {
         items
@@ -637,6 +632,23 @@ fn xargs(
     };
     run_each(walker, index, commands, "xargs", scope)
 }
+
+/// The command `xargs` runs with input it cannot read: the replacement string (`-I {}`) or
+/// an appended word stands for the items, unresolved.
+fn unknown_items(mut words: Vec<Expanded>, options: &XargsOptions) -> Vec<Expanded> {
+    match &options.replace {
+        Some(placeholder) => {
+            for word in &mut words {
+                word.dynamic |= word.text.contains(placeholder.as_str());
+            }
+        }
+        None => words.push(Expanded::unknown(XARGS_INPUT)),
+    }
+    words
+}
+
+/// How the unknown items `xargs` appends to its command are written.
+pub(crate) const XARGS_INPUT: &str = "[xargs input]";
 
 /// The most commands built from literal input (`xargs`, `parallel`); past it, one command with
 /// an unresolved operand stands for the rest.

@@ -67,7 +67,7 @@ fn finds_nested_commands() {
     assert!(has("sh <<< 'rm -rf /'", &["rm", "-rf", "/"]));
     assert!(has("echo 'rm -rf /' | sh", &["rm", "-rf", "/"]));
     assert!(has("find / -exec rm -rf {} +", &["rm", "-rf", "{}"]));
-    assert!(has("ls | xargs -0 -n 1 rm -rf", &["rm", "-rf"]));
+    assert!(has("ls | xargs -0 -n 1 rm -rf", &["rm", "-rf", "[xargs input]"]));
     assert!(has("watch -n 1 'rm -rf /'", &["rm", "-rf", "/"]));
     assert!(has("f() { rm -rf /; }; f", &["rm", "-rf", "/"]));
     assert!(has(
@@ -569,8 +569,11 @@ fn literal_data_piped_into_xargs_or_parallel_is_carried_into_the_command() {
     assert!(has("parallel 'rm -rf {}' ::: /", &["rm", "-rf", "/"]));
     assert!(has("echo / | parallel rm -rf {}", &["rm", "-rf", "/"]));
     assert!(has("parallel rm {.}.o ::: a.c", &["rm", "a.o"]));
-    // Unknown input: the command as written, as before.
-    assert!(has("ls | xargs -0 -n 1 rm -rf", &["rm", "-rf"]));
+    // Unknown input: unresolved operands.
+    let rm = find("ls | xargs -0 -n 1 rm -rf", &["rm", "-rf", "[xargs input]"]);
+    assert!(rm.is_dynamic(2));
+    let rm = find("ls | xargs -I{} rm -rf {}/x", &["rm", "-rf", "{}/x"]);
+    assert!(rm.is_dynamic(2));
 }
 
 #[test]
