@@ -261,7 +261,12 @@ impl Walker {
         // A bare `cd` goes to `$HOME`, `cd -` to `$OLDPWD`: the line may have set them.
         let assigned = |name: &str| match self.state.vars.get(name) {
             None | Some(Value::Unset) => None,
-            Some(value) => Some(value.scalar().cloned().unwrap_or_else(|| Expanded::unknown(name))),
+            Some(value) => Some(
+                value
+                    .scalar()
+                    .cloned()
+                    .unwrap_or_else(|| Expanded::unknown(name)),
+            ),
         };
         match operands.as_slice() {
             [] => match assigned("HOME") {

@@ -599,7 +599,13 @@ fn xargs(
     };
     let Some(items) = input.and_then(|text| options.items(&text)) else {
         // The items are not known: they are unresolved operands of the command.
-        return nested_words(walker, index, unknown_items(words, &options), "xargs", scope);
+        return nested_words(
+            walker,
+            index,
+            unknown_items(words, &options),
+            "xargs",
+            scope,
+        );
     };
     let commands: Vec<Vec<Expanded>> = if let Some(placeholder) = &options.replace {
         items

@@ -253,6 +253,8 @@ pub(super) enum Escapes {
     Echo,
     /// `printf %b`: both `\0NNN` and `\NNN`.
     Both,
+    /// `$'...'`: as `printf`'s format, with `\?` and `\cX` (a control character).
+    AnsiC,
 }
 
 /// Where the escape starting at `format[i] == '\\'` ends.
@@ -264,7 +266,7 @@ fn escape_end(format: &[char], i: usize, mode: Escapes) -> usize {
         'x' => 2,
         'u' => 4,
         'U' => 8,
-        '0' if mode != Escapes::Format => 4,
+        '0' if matches!(mode, Escapes::Echo | Escapes::Both) => 4,
         '1'..='7' if mode == Escapes::Echo => return i + 2,
         '0'..='7' => 3,
         _ => return i + 2,
@@ -308,13 +310,21 @@ pub(super) fn decode_escapes(text: &str, mode: Escapes) -> (String, bool) {
             'f' => Some('\x0c'),
             'v' => Some('\x0b'),
             '\\' => Some('\\'),
-            '"' if mode == Escapes::Format => Some('"'),
-            '\'' if mode == Escapes::Format => Some('\''),
+            '"' | '\'' if matches!(mode, Escapes::Format | Escapes::AnsiC) => Some(kind),
+            '?' if mode == Escapes::AnsiC => Some('?'),
             _ => None,
         };
         if let Some(s) = simple {
             out.push(s);
             i += 2;
+            continue;
+        }
+        if kind == 'c' && mode == Escapes::AnsiC {
+            // `\cX`: the control character X & 0x1f.
+            if let Some(&x) = chars.get(i + 2) {
+                out.push(char::from(u8::try_from(u32::from(x) & 0x1f).unwrap_or(0)));
+            }
+            i += 3;
             continue;
         }
         if kind == 'c' {

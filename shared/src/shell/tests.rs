@@ -67,7 +67,10 @@ fn finds_nested_commands() {
     assert!(has("sh <<< 'rm -rf /'", &["rm", "-rf", "/"]));
     assert!(has("echo 'rm -rf /' | sh", &["rm", "-rf", "/"]));
     assert!(has("find / -exec rm -rf {} +", &["rm", "-rf", "{}"]));
-    assert!(has("ls | xargs -0 -n 1 rm -rf", &["rm", "-rf", "[xargs input]"]));
+    assert!(has(
+        "ls | xargs -0 -n 1 rm -rf",
+        &["rm", "-rf", "[xargs input]"]
+    ));
     assert!(has("watch -n 1 'rm -rf /'", &["rm", "-rf", "/"]));
     assert!(has("f() { rm -rf /; }; f", &["rm", "-rf", "/"]));
     assert!(has(
@@ -1046,8 +1049,14 @@ fn known_input_too_large_for_xargs_leaves_its_items_unknown() {
 
 #[test]
 fn bare_cd_and_cd_dash_follow_home_and_oldpwd_as_the_line_sets_them() {
-    assert_eq!(find("HOME=/etc; cd && rm x", &["rm", "x"]).dir, changed(&["/etc"]));
-    assert_eq!(find("OLDPWD=/etc; cd - && rm x", &["rm", "x"]).dir, changed(&["/etc"]));
+    assert_eq!(
+        find("HOME=/etc; cd && rm x", &["rm", "x"]).dir,
+        changed(&["/etc"])
+    );
+    assert_eq!(
+        find("OLDPWD=/etc; cd - && rm x", &["rm", "x"]).dir,
+        changed(&["/etc"])
+    );
     assert_eq!(find("HOME=$X; cd && rm x", &["rm", "x"]).dir, Dir::Unknown);
     // `cd` sets OLDPWD itself.
     assert_eq!(

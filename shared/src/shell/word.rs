@@ -1198,75 +1198,7 @@ fn parse_word(raw: &str) -> Result<Vec<WordPieceWithSource>> {
 
 /// Decodes the escapes of a `$'...'` string.
 pub(super) fn decode_ansi_c(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        let Some(kind) = chars.next() else {
-            out.push('\\');
-            break;
-        };
-        let simple = match kind {
-            'n' => Some('\n'),
-            't' => Some('\t'),
-            'r' => Some('\r'),
-            'a' => Some('\x07'),
-            'b' => Some('\x08'),
-            'e' | 'E' => Some('\x1b'),
-            'f' => Some('\x0c'),
-            'v' => Some('\x0b'),
-            '\\' | '\'' | '"' | '?' => Some(kind),
-            _ => None,
-        };
-        if let Some(decoded) = simple {
-            out.push(decoded);
-            continue;
-        }
-        if kind == 'c' {
-            // `\cX`: the control character X & 0x1f.
-            if let Some(x) = chars.next() {
-                out.push(char::from(u8::try_from(u32::from(x) & 0x1f).unwrap_or(0)));
-            }
-            continue;
-        }
-        let (radix, max_digits) = match kind {
-            'x' => (16, 2),
-            'u' => (16, 4),
-            'U' => (16, 8),
-            '0'..='7' => (8, 2),
-            _ => {
-                out.push('\\');
-                out.push(kind);
-                continue;
-            }
-        };
-        let mut digits = String::new();
-        if radix == 8 {
-            digits.push(kind);
-        }
-        while digits.len() < max_digits + usize::from(radix == 8) {
-            match chars.peek() {
-                Some(d) if d.is_digit(radix) => {
-                    digits.push(*d);
-                    chars.next();
-                }
-                _ => break,
-            }
-        }
-        if let Some(decoded) = u32::from_str_radix(&digits, radix)
-            .ok()
-            .and_then(char::from_u32)
-        {
-            out.push(decoded);
-        } else {
-            out.push('\\');
-            out.push_str(&digits);
-        }
-    }
-    out
+    output::decode_escapes(text, output::Escapes::AnsiC).0
 }
 
 #[cfg(test)]
