@@ -1,0 +1,410 @@
+//! From a word to the places it may name: `~` and `$HOME`, the directory it is relative to,
+//! `.` and `..`, brace groups and globs; then, on disk, the links of the parts that exist.
+
+use std::ffi::OsString;
+use std::fs::Metadata;
+use std::path::{Component, Path, PathBuf};
+
+use super::pattern::{Pattern, expand_braces, has_glob};
+
+/// The most links followed while resolving one path (Linux allows 40 in all); past it the
+/// path is compared as written.
+pub const MAX_LINKS: usize = 32;
+
+/// The most words one brace-expanded word becomes; past it the groups are left as written
+/// and the word is compared under an unknown directory from the first group on.
+const MAX_BRACE_WORDS: usize = 64;
+
+/// Who "home" is, for `~`, `~user` and `$HOME`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Home<'a> {
+    pub(crate) dir: Option<&'a Path>,
+    pub(crate) user: Option<&'a str>,
+}
+
+/// A place a word names.
+#[derive(Debug, Clone)]
+pub(crate) enum Place {
+    /// An absolute place, normalised: a literal path, or a glob the shell will expand.
+    At {
+        /// The place as text, for messages.
+        shown: PathBuf,
+        /// The segments, compared against the set.
+        pattern: Pattern,
+        /// The literal segments before the first glob (all of them for a literal path):
+        /// what exists on disk can be resolved.
+        head: PathBuf,
+        /// How many segments `head` has.
+        head_len: usize,
+        /// Under another user's home (`~other`): nothing on disk is looked at.
+        foreign: bool,
+    },
+    /// Relative to a directory nobody knows (`cd "$(...)"`, `$DIR/x`): the trailing segments.
+    Under { shown: String, tail: Pattern },
+}
+
+impl Place {
+    /// Whether the place is a glob.
+    #[cfg(test)]
+    pub(crate) fn is_glob(&self) -> bool {
+        match self {
+            Self::At { pattern, .. } => !pattern.is_literal(),
+            Self::Under { tail, .. } => !tail.is_literal(),
+        }
+    }
+}
+
+/// The places one spelling of a word names (several when it has brace groups).
+pub(crate) fn places(word: &str, cwd: Option<&Path>, home: Home<'_>) -> Vec<Place> {
+    if word.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    match expand_braces(word, MAX_BRACE_WORDS) {
+        Some(words) => {
+            for w in &words {
+                place(w, cwd, home, &mut out);
+            }
+        }
+        // Too many: what comes before the first group is known, the rest is not.
+        None => place(&word.replace('{', "$"), cwd, home, &mut out),
+    }
+    out
+}
+
+/// Where one word (no brace groups) is: one place, or two for a word with glob characters
+/// (the glob, and the same characters taken literally, as a file tool or a quoted word
+/// means them).
+fn place(word: &str, cwd: Option<&Path>, home: Home<'_>, out: &mut Vec<Place>) {
+    let (base, rest, foreign): (Option<PathBuf>, &str, bool) = if let Some(rest) = strip_home(word)
+    {
+        (home.dir.map(Path::to_path_buf), rest, false)
+    } else if let Some(rest) = tilde_word(word, "~+") {
+        (cwd.map(Path::to_path_buf), rest, false)
+    } else if word.starts_with('~') && !word.starts_with("~-") {
+        let (user, rest) = word[1..].split_once('/').unwrap_or((&word[1..], ""));
+        if home.user == Some(user) && home.dir.is_some() {
+            (home.dir.map(Path::to_path_buf), rest, false)
+        } else {
+            // Another user's home: not ours, but what lies in it is still compared by name.
+            (Some(PathBuf::from(format!("/~{user}"))), rest, true)
+        }
+    } else if word.starts_with("~-") {
+        (None, word.get(2..).unwrap_or(""), false)
+    } else if word.starts_with('/') {
+        (Some(PathBuf::from("/")), word, false)
+    } else {
+        (cwd.map(Path::to_path_buf), word, false)
+    };
+    let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    // A segment nobody can read (`$X`, `$(...)`, `{home}`) hides everything before it.
+    let unknown = segments
+        .iter()
+        .rposition(|s| s.contains(['$', '`', '{', '}']));
+    match (base, unknown) {
+        (Some(base), None) if base.is_absolute() => at(&base, &segments, foreign, out),
+        (_, Some(last)) => out.extend(under(&segments[last + 1..])),
+        _ => out.extend(under(&segments)),
+    }
+}
+
+/// `~`, `~/x`, `$HOME/x`, `${HOME}/x`: the rest after the home.
+fn strip_home(word: &str) -> Option<&str> {
+    ["~", "$HOME", "${HOME}"]
+        .iter()
+        .find_map(|prefix| tilde_word(word, prefix))
+}
+
+/// `word` without `prefix` when the prefix is a whole first segment.
+fn tilde_word<'a>(word: &'a str, prefix: &str) -> Option<&'a str> {
+    let rest = word.strip_prefix(prefix)?;
+    (rest.is_empty() || rest.starts_with('/')).then_some(rest)
+}
+
+fn at(base: &Path, segments: &[&str], foreign: bool, out: &mut Vec<Place>) {
+    let mut parts: Vec<String> = base
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    for seg in segments {
+        match *seg {
+            "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s.to_owned()),
+        }
+    }
+    let head_len = parts
+        .iter()
+        .position(|p| has_glob(p))
+        .unwrap_or(parts.len());
+    let mut head = PathBuf::from("/");
+    head.extend(&parts[..head_len]);
+    let mut shown = PathBuf::from("/");
+    shown.extend(&parts);
+    let glob = head_len < parts.len();
+    out.push(Place::At {
+        shown: shown.clone(),
+        pattern: Pattern::word(parts.iter().map(String::as_str)),
+        head,
+        head_len,
+        foreign,
+    });
+    if glob {
+        out.push(Place::At {
+            pattern: Pattern::path(&shown),
+            head: shown.clone(),
+            head_len: parts.len(),
+            shown,
+            foreign,
+        });
+    }
+}
+
+fn under(segments: &[&str]) -> Option<Place> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in segments {
+        match *seg {
+            "." => {}
+            // Leading `..` only moves within what is unknown.
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(Place::Under {
+        shown: parts.join("/"),
+        tail: Pattern::word(parts.iter().copied()),
+    })
+}
+
+/// A path on disk, with the links of its existing part followed.
+#[derive(Debug)]
+pub(crate) struct Walked {
+    /// The path with every link followed, as far as the path exists (the rest appended as
+    /// written); `None` when a link loop or more than [`MAX_LINKS`] links stop the walk.
+    pub(crate) path: Option<PathBuf>,
+    /// Whether a link was followed.
+    pub(crate) linked: bool,
+    /// What the whole path names, when it exists (links followed).
+    pub(crate) meta: Option<Metadata>,
+    /// Whether the parent of the whole path exists.
+    pub(crate) parent_exists: bool,
+}
+
+/// Follows the links of `path` (absolute) part by part, as the kernel would: one `lstat` per
+/// existing part, one `readlink` per link; `..` after a link goes to the target's parent.
+pub(crate) fn walk(path: &Path) -> Walked {
+    let mut pending: Vec<OsString> = components(path);
+    pending.reverse();
+    let mut out = PathBuf::from("/");
+    let mut exists = true;
+    let mut linked = false;
+    let mut links = 0;
+    let mut meta: Option<Metadata> = None;
+    let mut parent_exists = false;
+    while let Some(part) = pending.pop() {
+        if part == "." {
+            continue;
+        }
+        if part == ".." {
+            out.pop();
+            meta = None;
+            continue;
+        }
+        let next = out.join(&part);
+        if !exists {
+            out = next;
+            continue;
+        }
+        match std::fs::symlink_metadata(&next) {
+            Ok(m) if m.file_type().is_symlink() => {
+                links += 1;
+                if links > MAX_LINKS {
+                    return Walked {
+                        path: None,
+                        linked: true,
+                        meta: None,
+                        parent_exists: false,
+                    };
+                }
+                let Ok(target) = std::fs::read_link(&next) else {
+                    exists = false;
+                    out = next;
+                    continue;
+                };
+                linked = true;
+                if target.is_absolute() {
+                    out = PathBuf::from("/");
+                }
+                let mut more = components(&target);
+                more.reverse();
+                pending.extend(more);
+                meta = None;
+            }
+            Ok(m) => {
+                out = next;
+                meta = Some(m);
+            }
+            Err(_) => {
+                exists = false;
+                meta = None;
+                parent_exists = pending.is_empty();
+                out = next;
+            }
+        }
+    }
+    if exists && meta.is_none() {
+        meta = std::fs::metadata(&out).ok();
+    }
+    Walked {
+        path: Some(out),
+        linked,
+        meta,
+        parent_exists: exists || parent_exists,
+    }
+}
+
+/// The paths a glob matches on disk now, as the shell would expand it: from its literal head,
+/// one directory listing per glob segment. `None` when that takes more than `budget` entries
+/// or meets a `**`: then nobody knows.
+pub(crate) fn expand(
+    head: &Path,
+    pattern: &Pattern,
+    head_len: usize,
+    budget: usize,
+) -> Option<Vec<PathBuf>> {
+    let mut budget = budget;
+    let mut current = vec![head.to_path_buf()];
+    for i in head_len..pattern.len() {
+        let mut next = Vec::new();
+        for dir in &current {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                budget = budget.checked_sub(1)?;
+                let name = entry.file_name();
+                if pattern.name_at(i, &name.to_string_lossy())? {
+                    next.push(dir.join(name));
+                }
+            }
+        }
+        current = next;
+        if current.is_empty() {
+            break;
+        }
+    }
+    Some(current)
+}
+
+fn components(path: &Path) -> Vec<OsString> {
+    path.components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_os_string()),
+            Component::ParentDir => Some(OsString::from("..")),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn home() -> Home<'static> {
+        Home {
+            dir: Some(Path::new("/home/u")),
+            user: Some("u"),
+        }
+    }
+
+    /// The first place of a word (the glob, for a word with glob characters).
+    fn one(word: &str, cwd: Option<&str>) -> Place {
+        let mut all = places(word, cwd.map(Path::new), home());
+        assert!(!all.is_empty(), "{word}");
+        all.remove(0)
+    }
+
+    fn shown(word: &str, cwd: Option<&str>) -> String {
+        match one(word, cwd) {
+            Place::At { shown, .. } => shown.display().to_string(),
+            Place::Under { shown, .. } => format!("?/{shown}"),
+        }
+    }
+
+    #[test]
+    fn homes_and_relative_words_become_absolute() {
+        assert_eq!(shown("~/.bashrc", None), "/home/u/.bashrc");
+        assert_eq!(shown("$HOME/.bashrc", None), "/home/u/.bashrc");
+        assert_eq!(shown("${HOME}/.bashrc", None), "/home/u/.bashrc");
+        assert_eq!(shown("~u/.bashrc", None), "/home/u/.bashrc");
+        assert_eq!(shown("~other/.bashrc", None), "/~other/.bashrc");
+        assert_eq!(shown("~+/x", Some("/p")), "/p/x");
+        assert_eq!(shown("../../.claude", Some("/p/a/b")), "/p/.claude");
+        assert_eq!(shown("/../../etc/./profile", None), "/etc/profile");
+        assert_eq!(shown("~home", None), "/~home");
+    }
+
+    #[test]
+    fn unknown_directories_keep_the_trailing_segments() {
+        assert_eq!(shown("settings.json", None), "?/settings.json");
+        assert_eq!(shown("$DIR/.claude/x", Some("/p")), "?/.claude/x");
+        assert_eq!(shown("$(pwd)/../.claude/x", Some("/p")), "?/.claude/x");
+        assert_eq!(shown("~-/.bashrc", Some("/p")), "?/.bashrc");
+        assert_eq!(shown("../x", None), "?/x");
+        assert!(places("$X", Some(Path::new("/p")), home()).is_empty());
+    }
+
+    #[test]
+    fn braces_give_one_place_each() {
+        let all = places(".claude/{a,b}.json", Some(Path::new("/p")), home());
+        assert_eq!(all.len(), 2);
+        let many = "{a,b}".repeat(8) + "/.claude/x";
+        assert_eq!(places(&many, Some(Path::new("/p")), home()).len(), 1);
+    }
+
+    #[test]
+    fn globs_keep_their_literal_head() {
+        match one(".c*/hooks/*", Some("/p")) {
+            Place::At { head, head_len, .. } => {
+                assert_eq!(head, PathBuf::from("/p"));
+                assert_eq!(head_len, 1);
+            }
+            other @ Place::Under { .. } => panic!("{other:?}"),
+        }
+        assert!(one("[.]claude", Some("/p")).is_glob());
+        // The same characters taken literally come second.
+        let both = places("[id]/page.tsx", Some(Path::new("/p")), home());
+        assert_eq!(both.len(), 2);
+        assert!(both[0].is_glob() && !both[1].is_glob());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn walks_follow_links_and_stop_at_loops() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("real/.claude")).unwrap();
+        std::fs::write(root.join("real/.claude/settings.json"), "{}").unwrap();
+        std::os::unix::fs::symlink(".claude/settings.json", root.join("real/notes.json")).unwrap();
+        std::os::unix::fs::symlink("real", root.join("alias")).unwrap();
+        let w = walk(&root.join("alias/notes.json"));
+        assert_eq!(w.path.unwrap(), root.join("real/.claude/settings.json"));
+        assert!(w.linked && w.meta.unwrap().is_file());
+        let w = walk(&root.join("alias/../real/new/deeper"));
+        assert_eq!(w.path.unwrap(), root.join("real/new/deeper"));
+        assert!(!w.parent_exists);
+        std::os::unix::fs::symlink("b", root.join("a")).unwrap();
+        std::os::unix::fs::symlink("a", root.join("b")).unwrap();
+        assert!(walk(&root.join("a/x")).path.is_none());
+    }
+}
