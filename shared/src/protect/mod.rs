@@ -48,6 +48,8 @@
 //! [`Access`] says what the command does with the word: writes it, removes or moves a tree,
 //! reads it, reads a tree, or only names it.
 
+mod built;
+mod disk;
 mod extract;
 mod pattern;
 mod resolve;
@@ -61,9 +63,13 @@ use crate::locations::Locations;
 
 pub use resolve::MAX_LINKS;
 
+/// The most directory entries read to expand one glob on disk.
+const MAX_EXPANDED: usize = 512;
+
+use built::{Built, Which};
 use pattern::Pattern;
-use resolve::{Home, Place, Walked, places, walk};
-use set::{Anchor, Anchors, SPECS, WRITABLE};
+use resolve::{Home, Place, places, walk};
+use set::Anchors;
 
 /// How strongly a protected path is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -245,46 +251,6 @@ impl Hit {
     }
 }
 
-/// One entry, built for this run.
-#[derive(Debug)]
-struct Entry {
-    pattern: Pattern,
-    /// Where it lies on disk, when the pattern has a literal head (original case), for links
-    /// and hard links; anywhere-entries are looked at under the project.
-    on_disk: Vec<PathBuf>,
-    label: String,
-    level: Level,
-    kind: Kind,
-    reads: bool,
-    excusable: bool,
-}
-
-/// The set, built on first use.
-#[derive(Debug)]
-struct Built {
-    entries: Vec<Entry>,
-    writable: Vec<Pattern>,
-    /// The set's own places that are links, resolved on first need.
-    twins: OnceLock<Twins>,
-    /// The protected files with more than one link, by device and inode.
-    inodes: OnceLock<Vec<Inode>>,
-}
-
-#[derive(Debug, Default)]
-struct Twins {
-    /// (entry index, the entry rebased on the link's target).
-    entries: Vec<(usize, Pattern)>,
-    writable: Vec<Pattern>,
-}
-
-#[derive(Debug)]
-struct Inode {
-    dev: u64,
-    ino: u64,
-    entry: usize,
-    path: PathBuf,
-}
-
 /// The protected set of one run: the built-in entries anchored at this run's locations, plus
 /// the policy's `protected_paths`.
 ///
@@ -413,7 +379,8 @@ impl ProtectedSet {
     }
 
     fn built(&self) -> &Built {
-        self.built.get_or_init(|| build(&self.anchors, &self.extra))
+        self.built
+            .get_or_init(|| Built::new(&self.anchors, &self.extra))
     }
 
     /// A glob: it touches an entry of a known place (the project's `.claude/`, the queue) if
@@ -426,7 +393,7 @@ impl ProtectedSet {
             shown,
             pattern,
             head,
-            head_len,
+            rest,
             foreign,
         } = place
         else {
@@ -434,16 +401,18 @@ impl ProtectedSet {
         };
         let glob = |(e, _)| built.hit(e, shown, access, Via::Glob);
         let known = built
-            .matching(pattern, access, &built.writable, Which::Anchored)
+            .matching(pattern, access, Which::Anchored)
             .map(glob);
-        let Some(anywhere) = built.matching(pattern, access, &built.writable, Which::Unanchored)
+        let Some(anywhere) = built.matching(pattern, access, Which::Unanchored)
         else {
             return known;
         };
         let expanded = if *foreign {
             None
         } else {
-            resolve::expand(head, pattern, *head_len, MAX_SCANNED)
+            walk(head)
+                .path
+                .and_then(|dir| resolve::expand(&dir, rest, MAX_EXPANDED))
         };
         let Some(paths) = expanded else {
             return merge(known, Some(glob(anywhere)));
@@ -455,7 +424,7 @@ impl ProtectedSet {
                     shown: path.clone(),
                     pattern: Pattern::path(path),
                     head: path.clone(),
-                    head_len: path.components().count() - 1,
+                    rest: Vec::new(),
                     foreign: false,
                 };
                 self.place_hit(built, &literal, access)
@@ -474,12 +443,12 @@ impl ProtectedSet {
                 shown,
                 pattern,
                 head,
-                head_len,
+                rest,
                 foreign,
             } => {
-                let mut best = if pattern.is_literal() {
+                let mut best = if rest.is_empty() {
                     built
-                        .matching(pattern, access, &built.writable, Which::All)
+                        .matching(pattern, access, Which::All)
                         .map(|(e, how)| built.hit(e, shown, access, how))
                 } else {
                     self.glob_hit(built, place, access)
@@ -488,48 +457,33 @@ impl ProtectedSet {
                     return best;
                 }
                 let walked = walk(head);
-                let physical = match &walked.path {
-                    Some(path) if walked.linked => Some(pattern.rebased(*head_len, path)),
-                    _ => None,
-                };
-                let shown_physical = walked
+                // Where the links lead, when the path has any.
+                let physical = walked
                     .path
                     .as_ref()
                     .filter(|_| walked.linked)
-                    .map(|p| p.join(shown.strip_prefix(head).unwrap_or(Path::new(""))));
-                if let (Some(physical), Some(at)) = (&physical, &shown_physical) {
+                    .map(|p| resolve::rebase(p, rest.iter().map(String::as_str)));
+                if let Some((at, physical)) = &physical {
                     let hit = built
-                        .matching(physical, access, &built.writable, Which::All)
+                        .matching(physical, access, Which::All)
                         .map(|(e, _)| built.hit(e, at, access, Via::Link));
                     best = merge(best, hit);
                 }
-                if walked.meta.is_some() || walked.parent_exists {
-                    let twins = built.twins();
-                    let target = physical.as_ref().unwrap_or(pattern);
-                    let at = shown_physical.as_ref().unwrap_or(shown);
-                    let hit = built
-                        .twin_matching(twins, target, access)
-                        .map(|e| built.hit(e, at, access, Via::Link));
-                    best = merge(best, hit);
-                }
-                if *head_len == pattern.len() {
-                    best = merge(best, built.hard_link(&walked, access));
+                let (at, target) = physical
+                    .as_ref()
+                    .map_or((shown, pattern), |(at, p)| (at, p));
+                let hit = built
+                    .twin_matching(&self.anchors, target, access)
+                    .map(|e| built.hit(e, at, access, Via::Link));
+                best = merge(best, hit);
+                if rest.is_empty() {
+                    best = merge(best, built.hard_link(&self.anchors, &walked, access));
                 }
                 best
             }
             Place::Under { shown, tail } => built.under(shown, tail, access),
         }
     }
-}
-
-/// Which entries a comparison looks at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Which {
-    All,
-    /// Entries at a known place.
-    Anchored,
-    /// Entries that hold at any depth.
-    Unanchored,
 }
 
 /// The stricter of two hits; on a tie, the one of the more specific entry, then the first.
@@ -548,297 +502,6 @@ fn merge(a: Option<Hit>, b: Option<Hit>) -> Option<Hit> {
     }
 }
 
-fn build(anchors: &Anchors, extra: &[String]) -> Built {
-    let mut entries = Vec::with_capacity(SPECS.len() + extra.len());
-    for spec in SPECS {
-        let Some(pattern) = anchors.pattern(spec.anchor, spec.glob) else {
-            continue;
-        };
-        let on_disk = match spec.anchor {
-            // Looked at where it matters most: under the project.
-            Anchor::Anywhere => anchors
-                .raw_pattern(Anchor::Project, spec.glob)
-                .map(|p| p.concrete())
-                .unwrap_or_default(),
-            anchor => anchors
-                .raw_pattern(anchor, spec.glob)
-                .map(|p| p.concrete())
-                .unwrap_or_default(),
-        };
-        entries.push(Entry {
-            pattern,
-            on_disk,
-            label: set::label(spec.anchor, spec.glob),
-            level: spec.level,
-            kind: spec.kind,
-            reads: spec.reads,
-            excusable: spec.excusable,
-        });
-    }
-    for text in extra {
-        if let Some(pattern) = set::user_pattern(anchors, text) {
-            entries.push(Entry {
-                pattern,
-                on_disk: Vec::new(),
-                label: text.clone(),
-                level: Level::Confirm,
-                kind: Kind::UserPattern,
-                reads: false,
-                excusable: false,
-            });
-        }
-    }
-    let writable = WRITABLE
-        .iter()
-        .filter_map(|(anchor, glob, _)| anchors.pattern(*anchor, glob))
-        .collect();
-    Built {
-        entries,
-        writable,
-        twins: OnceLock::new(),
-        inodes: OnceLock::new(),
-    }
-}
-
-impl Built {
-    /// Whether an entry counts for this access.
-    fn applies(entry: &Entry, access: Access) -> bool {
-        !access.reads() || entry.reads
-    }
-
-    /// The level of a hit on `entry` for this access.
-    fn level(entry: &Entry, access: Access) -> Level {
-        match access {
-            Access::Named if !entry.reads => entry.level.min(Level::Confirm),
-            _ => entry.level,
-        }
-    }
-
-    fn hit(&self, entry: usize, path: &Path, access: Access, via: Via) -> Hit {
-        let e = &self.entries[entry];
-        Hit {
-            path: path.to_path_buf(),
-            entry: e.label.clone(),
-            level: Self::level(e, access),
-            what: e.kind,
-            via,
-            rank: entry,
-        }
-    }
-
-    fn excused(entry: &Entry, place: &Pattern, writable: &[Pattern]) -> bool {
-        entry.excusable && writable.iter().any(|w| w.covers(place))
-    }
-
-    /// The first entry of the strictest level that `place` touches, and how.
-    fn matching(
-        &self,
-        place: &Pattern,
-        access: Access,
-        writable: &[Pattern],
-        which: Which,
-    ) -> Option<(usize, Via)> {
-        let mut best: Option<(usize, Via, Level)> = None;
-        for (i, entry) in self.entries.iter().enumerate() {
-            let wanted = match which {
-                Which::All => true,
-                Which::Anchored => !entry.pattern.unanchored(),
-                Which::Unanchored => entry.pattern.unanchored(),
-            };
-            if !wanted || !Self::applies(entry, access) {
-                continue;
-            }
-            let how = if entry.pattern.meets(place) {
-                Via::Path
-            } else if access.tree() && entry.pattern.within(place) {
-                Via::Tree
-            } else {
-                continue;
-            };
-            if Self::excused(entry, place, writable) {
-                continue;
-            }
-            let level = Self::level(entry, access);
-            if best.is_none_or(|(_, _, l)| level > l) {
-                best = Some((i, how, level));
-                if level == Level::Refuse {
-                    break;
-                }
-            }
-        }
-        best.map(|(i, how, _)| (i, how))
-    }
-
-    /// Like [`Self::matching`], against the set's own places that are links.
-    fn twin_matching(&self, twins: &Twins, place: &Pattern, access: Access) -> Option<usize> {
-        let mut best: Option<(usize, Level)> = None;
-        let writable: Vec<Pattern> = self
-            .writable
-            .iter()
-            .chain(&twins.writable)
-            .cloned()
-            .collect();
-        for (i, pattern) in &twins.entries {
-            let entry = &self.entries[*i];
-            if !Self::applies(entry, access) {
-                continue;
-            }
-            let touches = pattern.meets(place) || (access.tree() && pattern.within(place));
-            if !touches || Self::excused(entry, place, &writable) {
-                continue;
-            }
-            let level = Self::level(entry, access);
-            if best.is_none_or(|(_, l)| level > l) {
-                best = Some((*i, level));
-            }
-        }
-        best.map(|(i, _)| i)
-    }
-
-    /// A place under a directory nobody knows: certain when an anywhere-entry matches its
-    /// trailing segments alone; a confirm when it could match, depending on the directory.
-    fn under(&self, shown: &str, tail: &Pattern, access: Access) -> Option<Hit> {
-        let at = PathBuf::from(format!(".../{shown}"));
-        let maybe_writable = self.writable.iter().any(|w| w.meets_tail(tail));
-        let mut best: Option<Hit> = None;
-        for (i, entry) in self.entries.iter().enumerate() {
-            if !Self::applies(entry, access) {
-                continue;
-            }
-            let certain = entry.pattern.unanchored()
-                && entry.pattern.meets(tail)
-                && !(entry.excusable && maybe_writable);
-            let hit = if certain {
-                let via = if tail.is_literal() {
-                    Via::Path
-                } else {
-                    Via::Glob
-                };
-                self.hit(i, &at, access, via)
-            } else if entry.pattern.meets_tail(tail)
-                || (access.tree() && entry.pattern.unanchored() && entry.pattern.within(tail))
-            {
-                let mut hit = self.hit(i, &at, access, Via::UnknownDir);
-                hit.level = hit.level.min(Level::Confirm);
-                hit
-            } else {
-                continue;
-            };
-            let refused = hit.level == Level::Refuse;
-            best = merge(best, Some(hit));
-            if refused {
-                break;
-            }
-        }
-        best
-    }
-
-    fn twins(&self) -> &Twins {
-        self.twins.get_or_init(|| {
-            let mut twins = Twins::default();
-            for (i, entry) in self.entries.iter().enumerate() {
-                for path in &entry.on_disk {
-                    if let Some(target) = linked(path) {
-                        let n = path.components().count() - 1;
-                        twins.entries.push((i, entry.pattern.rebased(n, &target)));
-                    }
-                }
-            }
-            for pattern in &self.writable {
-                for path in pattern.concrete() {
-                    if let Some(target) = linked(&path) {
-                        let n = path.components().count() - 1;
-                        twins.writable.push(pattern.rebased(n, &target));
-                    }
-                }
-            }
-            twins
-        })
-    }
-
-    /// A regular file with more than one link that is one of the set's files.
-    fn hard_link(&self, walked: &Walked, access: Access) -> Option<Hit> {
-        let meta = walked.meta.as_ref()?;
-        let (dev, ino) = identity(meta)?;
-        let inode = self
-            .inodes()
-            .iter()
-            .find(|n| n.dev == dev && n.ino == ino)?;
-        let entry = &self.entries[inode.entry];
-        if !Self::applies(entry, access) {
-            return None;
-        }
-        Some(self.hit(inode.entry, &inode.path, access, Via::HardLink))
-    }
-
-    fn inodes(&self) -> &[Inode] {
-        self.inodes.get_or_init(|| {
-            let mut found = Vec::new();
-            let mut budget = MAX_SCANNED;
-            for (i, entry) in self.entries.iter().enumerate() {
-                if entry.level != Level::Refuse {
-                    continue;
-                }
-                for path in &entry.on_disk {
-                    scan(path, i, 2, &mut budget, &mut found);
-                }
-            }
-            found
-        })
-    }
-}
-
-/// The most directory entries read to find the set's files with several links.
-const MAX_SCANNED: usize = 512;
-
-/// The target of a place of the set that is reached through a link, if it is.
-fn linked(path: &Path) -> Option<PathBuf> {
-    let walked = walk(path);
-    walked.path.filter(|target| walked.linked && target != path)
-}
-
-/// Records the files with several links at `path` and below it, `depth` levels down.
-fn scan(path: &Path, entry: usize, depth: usize, budget: &mut usize, found: &mut Vec<Inode>) {
-    let Ok(meta) = std::fs::metadata(path) else {
-        return;
-    };
-    if meta.is_file() {
-        if let Some((dev, ino)) = identity(&meta) {
-            found.push(Inode {
-                dev,
-                ino,
-                entry,
-                path: path.to_path_buf(),
-            });
-        }
-        return;
-    }
-    if !meta.is_dir() || depth == 0 {
-        return;
-    }
-    let Ok(dir) = std::fs::read_dir(path) else {
-        return;
-    };
-    for item in dir.flatten() {
-        if *budget == 0 {
-            return;
-        }
-        *budget -= 1;
-        scan(&item.path(), entry, depth - 1, budget, found);
-    }
-}
-
-/// The device and inode of a regular file with more than one link.
-#[cfg(unix)]
-fn identity(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    (meta.is_file() && meta.nlink() > 1).then(|| (meta.dev(), meta.ino()))
-}
-
-#[cfg(not(unix))]
-fn identity(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
-    None
-}
 
 /// The protected set as a Markdown table, for the docs: every entry with its level, whether
 /// reads are refused, what it is and why; then the writable exceptions.

@@ -11,7 +11,9 @@
 //! `.CLAUDE/settings.json` is the settings file, so it is treated as one everywhere.
 
 use std::borrow::Cow;
-use std::path::{Path, PathBuf};
+use std::ops::Deref;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// One character-level token of a glob segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,19 +31,68 @@ pub(crate) enum Tok {
     },
 }
 
+/// A literal name: borrowed from the set's table, or shared between the entries built on one
+/// anchor (cloning either costs no allocation).
+#[derive(Debug, Clone)]
+pub(crate) enum Name {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+impl Deref for Name {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Self::Static(s) => s,
+            Self::Shared(s) => s,
+        }
+    }
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Name {}
+
+impl Name {
+    fn owned(text: &str) -> Self {
+        Self::Shared(Arc::from(text))
+    }
+
+    /// A name of the table, folded: borrowed when it already is.
+    fn table(text: &'static str, folded: bool) -> Self {
+        if text.contains('\\') {
+            let plain = unescape(text);
+            if folded {
+                return Self::owned(&fold(&plain));
+            }
+            return Self::owned(&plain);
+        }
+        match fold(text) {
+            Cow::Owned(f) if folded => Self::owned(&f),
+            _ => Self::Static(text),
+        }
+    }
+}
+
 /// One segment of a pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Seg {
     /// `**`: zero or more whole segments.
     Any,
     /// A literal name (folded).
-    Lit(String),
-    /// One of several literal names (folded): `{.bashrc,.zshrc}` in the set's table.
-    Alt(Vec<String>),
+    Lit(Name),
+    /// One of several literal names, comma-separated as the table writes them
+    /// (`.bashrc,.zshrc`); the table writes them in lower case (a unit test keeps it so).
+    Alt(&'static str),
     /// A glob segment. `hides_dots`: it comes from a shell word and starts with `*` or `?`,
     /// which the shell never lets match a leading `.` (a bracket such as `[.]` is taken to
     /// match one, as `find -name` does).
-    Glob { toks: Vec<Tok>, hides_dots: bool },
+    Glob { toks: Arc<[Tok]>, hides_dots: bool },
 }
 
 /// A pattern: segments from the root `/`.
@@ -125,14 +176,14 @@ fn unescape(segment: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Escapes the glob characters of a literal path, so that an anchor such as a project in
-/// `/home/u/[work]` stays literal inside a pattern.
-pub(crate) fn escape(path: &str) -> Cow<'_, str> {
-    if !path.contains(['*', '?', '[', ']', '\\', '{', '}']) {
-        return Cow::Borrowed(path);
+/// Escapes the glob characters of a literal name, so that a log named `audit[1].jsonl` stays
+/// literal inside a pattern.
+pub(crate) fn escape(name: &str) -> Cow<'_, str> {
+    if !name.contains(['*', '?', '[', ']', '\\', '{', '}']) {
+        return Cow::Borrowed(name);
     }
-    let mut out = String::with_capacity(path.len() + 4);
-    for c in path.chars() {
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
         if matches!(c, '*' | '?' | '[' | ']' | '\\' | '{' | '}') {
             out.push('\\');
         }
@@ -239,8 +290,9 @@ fn class_has(negated: bool, ranges: &[(char, char)], c: char) -> bool {
 fn chars_meet(a: &Tok, b: &Tok) -> bool {
     match (a, b) {
         (Tok::Ch(x), Tok::Ch(y)) => x == y,
-        (Tok::Ch(c), Tok::Class { negated, ranges })
-        | (Tok::Class { negated, ranges }, Tok::Ch(c)) => class_has(*negated, ranges, *c),
+        (Tok::Ch(c), Tok::Class { negated, ranges }) | (Tok::Class { negated, ranges }, Tok::Ch(c)) => {
+            class_has(*negated, ranges, *c)
+        }
         (
             Tok::Class {
                 negated: false,
@@ -258,67 +310,139 @@ fn chars_meet(a: &Tok, b: &Tok) -> bool {
     }
 }
 
-/// Whether some name matches both token sequences: a walk over pairs of positions, where `*`
-/// may stay put while the other side moves.
-fn toks_meet(a: &[Tok], b: &[Tok]) -> bool {
+/// A table of reachable position pairs, on the stack when small (every comparison of a path
+/// with the set makes one per entry).
+struct Reach {
+    small: [bool; 256],
+    large: Vec<bool>,
+    width: usize,
+}
+
+impl Reach {
+    fn new(rows: usize, width: usize) -> Self {
+        let size = rows * width;
+        Self {
+            small: [false; 256],
+            large: if size > 256 { vec![false; size] } else { Vec::new() },
+            width,
+        }
+    }
+
+    fn cells(&mut self) -> &mut [bool] {
+        if self.large.is_empty() {
+            &mut self.small
+        } else {
+            &mut self.large
+        }
+    }
+
+    fn get(&mut self, i: usize, j: usize) -> bool {
+        let w = self.width;
+        self.cells()[i * w + j]
+    }
+
+    fn set(&mut self, i: usize, j: usize) {
+        let w = self.width;
+        self.cells()[i * w + j] = true;
+    }
+}
+
+/// The pair walk shared by tokens and segments: `star(x)` items may take nothing, or take one
+/// item of the other side and stay; two other items move together when `meet` says so.
+fn pair_walk<T>(a: &[T], b: &[T], star: impl Fn(&T) -> bool, meet: impl Fn(&T, &T) -> bool) -> bool {
     let (n, m) = (a.len(), b.len());
-    let mut reach = vec![false; (n + 1) * (m + 1)];
-    let at = |i: usize, j: usize| i * (m + 1) + j;
-    reach[0] = true;
+    let mut reach = Reach::new(n + 1, m + 1);
+    reach.set(0, 0);
     for i in 0..=n {
         for j in 0..=m {
-            if !reach[at(i, j)] {
+            if !reach.get(i, j) {
                 continue;
             }
-            let sa = a.get(i).is_some_and(|t| *t == Tok::Star);
-            let sb = b.get(j).is_some_and(|t| *t == Tok::Star);
+            let sa = a.get(i).is_some_and(&star);
+            let sb = b.get(j).is_some_and(&star);
             if sa {
-                reach[at(i + 1, j)] = true;
+                reach.set(i + 1, j);
             }
             if sb {
-                reach[at(i, j + 1)] = true;
+                reach.set(i, j + 1);
             }
             if i < n && j < m {
                 match (sa, sb) {
                     (true, true) => {}
-                    (true, false) => reach[at(i, j + 1)] = true,
-                    (false, true) => reach[at(i + 1, j)] = true,
+                    (true, false) => reach.set(i, j + 1),
+                    (false, true) => reach.set(i + 1, j),
                     (false, false) => {
-                        if chars_meet(&a[i], &b[j]) {
-                            reach[at(i + 1, j + 1)] = true;
+                        if meet(&a[i], &b[j]) {
+                            reach.set(i + 1, j + 1);
                         }
                     }
                 }
             }
         }
     }
-    reach[at(n, m)]
+    reach.get(n, m)
 }
 
-fn lit_toks(name: &str) -> Vec<Tok> {
-    name.chars().map(Tok::Ch).collect()
+/// Whether some name matches both token sequences.
+fn toks_meet(a: &[Tok], b: &[Tok]) -> bool {
+    pair_walk(a, b, |t| *t == Tok::Star, chars_meet)
 }
 
-/// Whether a glob that hides dots could match `first`, the first character of a name.
-fn dot_ok(hides_dots: bool, name_starts_with_dot: bool) -> bool {
-    !(hides_dots && name_starts_with_dot)
+/// Whether a glob matches a literal name; iterative, one backtrack point for `*`.
+fn glob_matches(toks: &[Tok], name: &str) -> bool {
+    let chars: Vec<char> = name.chars().collect();
+    let (mut t, mut c) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while c < chars.len() {
+        match toks.get(t) {
+            Some(Tok::Star) => {
+                star = Some((t, c));
+                t += 1;
+            }
+            Some(tok) if chars_meet(tok, &Tok::Ch(chars[c])) => {
+                t += 1;
+                c += 1;
+            }
+            _ => match star {
+                Some((st, sc)) => {
+                    t = st + 1;
+                    c = sc + 1;
+                    star = Some((st, sc + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    toks[t.min(toks.len())..].iter().all(|tok| *tok == Tok::Star)
+}
+
+/// Whether a glob that hides dots could match a name whose first character is a dot.
+fn dot_ok(hides_dots: bool, starts_with_dot: bool) -> bool {
+    !(hides_dots && starts_with_dot)
 }
 
 fn glob_starts_with_dot(toks: &[Tok]) -> bool {
     toks.first() == Some(&Tok::Ch('.'))
 }
 
-/// Whether one name could match both segments (neither is `**`).
+/// Whether the literal (folded) `name` could be matched by `seg`.
+fn name_meets(name: &str, seg: &Seg) -> bool {
+    match seg {
+        Seg::Any => true,
+        Seg::Lit(other) => name == &**other,
+        Seg::Alt(names) => names.split(',').any(|n| n == name),
+        Seg::Glob { toks, hides_dots } => {
+            dot_ok(*hides_dots, name.starts_with('.')) && glob_matches(toks, name)
+        }
+    }
+}
+
+/// Whether one name could match both segments.
 fn segs_meet(a: &Seg, b: &Seg) -> bool {
     match (a, b) {
-        (Seg::Any, _) | (_, Seg::Any) => true,
-        (Seg::Lit(x), Seg::Lit(y)) => x == y,
-        (Seg::Alt(xs), other) | (other, Seg::Alt(xs)) => {
-            xs.iter().any(|x| segs_meet(&Seg::Lit(x.clone()), other))
-        }
-        (Seg::Lit(name), Seg::Glob { toks, hides_dots })
-        | (Seg::Glob { toks, hides_dots }, Seg::Lit(name)) => {
-            dot_ok(*hides_dots, name.starts_with('.')) && toks_meet(toks, &lit_toks(name))
+        (Seg::Lit(name), other) | (other, Seg::Lit(name)) => name_meets(name, other),
+        (Seg::Alt(names), other) | (other, Seg::Alt(names)) => {
+            names.split(',').any(|n| name_meets(n, other))
         }
         (
             Seg::Glob {
@@ -334,40 +458,48 @@ fn segs_meet(a: &Seg, b: &Seg) -> bool {
                 && dot_ok(*h2, glob_starts_with_dot(t1))
                 && toks_meet(t1, t2)
         }
+        (Seg::Any, _) | (_, Seg::Any) => true,
     }
 }
 
 /// Whether the literal segment `name` is matched by `seg` (which may be a glob or `**`).
 fn seg_covers(seg: &Seg, name: &Seg) -> bool {
     match name {
-        Seg::Lit(_) => segs_meet(seg, name),
+        Seg::Lit(n) => name_meets(n, seg),
         _ => false,
     }
 }
 
-impl Pattern {
-    /// A pattern of the set, from its text: `/`-separated, `**` for any depth, a trailing `/`
-    /// for the directory and everything below it, `{a,b}` for one of several literal names
-    /// within a segment, `\` to escape.
-    pub(crate) fn entry(text: &str) -> Self {
-        Self::parse_entry(text, true)
+fn glob_seg(raw: &str, from_shell: bool) -> Seg {
+    let toks = tokens(raw);
+    let hides_dots = from_shell && matches!(toks.first(), Some(Tok::Star | Tok::One));
+    Seg::Glob {
+        toks: toks.into(),
+        hides_dots,
     }
+}
 
-    /// An entry's pattern with its names as written (not folded): only for
-    /// [`Self::concrete`], to look the paths up on a case-sensitive disk.
-    pub(crate) fn raw(text: &str) -> Self {
-        Self::parse_entry(text, false)
-    }
-
-    fn parse_entry(text: &str, folded: bool) -> Self {
-        let name = |s: &str| {
-            let plain = unescape(s);
-            if folded {
-                fold(&plain).into_owned()
-            } else {
-                plain.into_owned()
+/// The normal segments of a path, with `.` and `..` taken lexically.
+fn path_segments(path: &Path) -> Vec<Cow<'_, str>> {
+    let mut out: Vec<Cow<'_, str>> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::Normal(s) => out.push(s.to_string_lossy()),
+            Component::ParentDir => {
+                out.pop();
             }
-        };
+            _ => {}
+        }
+    }
+    out
+}
+
+impl Pattern {
+    /// A pattern of the set's table: `/`-separated, `**` for any depth, a trailing `/` for the
+    /// directory and everything below it, `{a,b}` for one of several literal names within a
+    /// segment, `\` to escape. Names are folded unless `folded` is false (the raw form looks
+    /// paths up on a case-sensitive disk).
+    pub(crate) fn table(text: &'static str, folded: bool) -> Self {
         let mut segs: Vec<Seg> = text
             .split('/')
             .filter(|s| !s.is_empty())
@@ -376,14 +508,33 @@ impl Pattern {
                     Seg::Any
                 } else if let Some(inner) = raw.strip_prefix('{').and_then(|r| r.strip_suffix('}'))
                 {
-                    Seg::Alt(inner.split(',').map(name).collect())
+                    Seg::Alt(inner)
                 } else if has_glob(raw) {
-                    Seg::Glob {
-                        toks: tokens(raw),
-                        hides_dots: false,
-                    }
+                    glob_seg(raw, false)
                 } else {
-                    Seg::Lit(name(raw))
+                    Seg::Lit(Name::table(raw, folded))
+                }
+            })
+            .collect();
+        if text.ends_with('/') && segs.last() != Some(&Seg::Any) {
+            segs.push(Seg::Any);
+        }
+        Self { segs }
+    }
+
+    /// A pattern written at run time (a policy's `protected_paths`): like [`Self::table`],
+    /// without brace groups.
+    pub(crate) fn written(text: &str) -> Self {
+        let mut segs: Vec<Seg> = text
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|raw| {
+                if raw == "**" {
+                    Seg::Any
+                } else if has_glob(raw) {
+                    glob_seg(raw, false)
+                } else {
+                    Seg::Lit(Name::owned(&fold(&unescape(raw))))
                 }
             })
             .collect();
@@ -402,28 +553,50 @@ impl Pattern {
                 if raw == "**" {
                     Seg::Any
                 } else if has_glob(raw) {
-                    let toks = tokens(raw);
-                    let hides_dots = matches!(toks.first(), Some(Tok::Star | Tok::One));
-                    Seg::Glob { toks, hides_dots }
+                    glob_seg(raw, true)
                 } else {
-                    Seg::Lit(fold(&unescape(raw)).into_owned())
+                    Seg::Lit(Name::owned(&fold(&unescape(raw))))
                 }
             })
             .collect();
         Self { segs }
     }
 
-    /// A literal path (absolute), nothing in it a glob.
+    /// A literal path (absolute; `.` and `..` taken lexically), nothing in it a glob.
     pub(crate) fn path(path: &Path) -> Self {
-        let text = path.to_string_lossy();
-        let folded = fold(&text);
         Self {
-            segs: folded
-                .split('/')
-                .filter(|s| !s.is_empty())
-                .map(|s| Seg::Lit(s.to_owned()))
+            segs: path_segments(path)
+                .iter()
+                .map(|s| Seg::Lit(Name::owned(&fold(s))))
                 .collect(),
         }
+    }
+
+    /// The same path with its names as written, for looking it up on disk.
+    pub(crate) fn raw_path(path: &Path) -> Self {
+        Self {
+            segs: path_segments(path)
+                .iter()
+                .map(|s| Seg::Lit(Name::owned(s)))
+                .collect(),
+        }
+    }
+
+    /// This pattern followed by `rest`.
+    pub(crate) fn then(&self, rest: &Self) -> Self {
+        let mut segs = Vec::with_capacity(self.segs.len() + rest.segs.len());
+        segs.extend(self.segs.iter().cloned());
+        segs.extend(rest.segs.iter().cloned());
+        Self { segs }
+    }
+
+    /// The same literal path with a glob added to its last name (`<log>.*`).
+    pub(crate) fn with_suffix_glob(&self, suffix: &str) -> Self {
+        let mut segs = self.segs.clone();
+        if let Some(Seg::Lit(last)) = segs.pop() {
+            segs.push(glob_seg(&format!("{}{suffix}", escape(&last)), false));
+        }
+        Self { segs }
     }
 
     /// The same pattern under any directory (`**/` in front).
@@ -504,28 +677,39 @@ impl Pattern {
         }
     }
 
-    /// The concrete paths this pattern's literal head spells (one per alternative), or none
-    /// when a glob or `**` comes before its end or before a trailing `**`: the files and
-    /// directories of the set that can be looked up on disk.
+    /// The concrete paths this pattern spells (one per alternative), or none when a glob or
+    /// `**` comes before its end or before a trailing `**`: the files and directories of the
+    /// set that can be looked up on disk.
     pub(crate) fn concrete(&self) -> Vec<PathBuf> {
         let head = match self.segs.split_last() {
             Some((Seg::Any, head)) => head,
             _ => &self.segs[..],
         };
+        if head.iter().any(|s| matches!(s, Seg::Any | Seg::Glob { .. })) {
+            return Vec::new();
+        }
+        self.literal_heads()
+    }
+
+    /// The paths spelt by the literal segments before the first glob or `**` (one per
+    /// alternative); none for a pattern that starts with one.
+    pub(crate) fn literal_heads(&self) -> Vec<PathBuf> {
         let mut paths = vec![PathBuf::from("/")];
-        for seg in head {
+        let mut any = false;
+        for seg in &self.segs {
             match seg {
-                Seg::Lit(name) => paths.iter_mut().for_each(|p| p.push(name)),
+                Seg::Lit(name) => paths.iter_mut().for_each(|p| p.push(&**name)),
                 Seg::Alt(names) => {
                     paths = paths
                         .iter()
-                        .flat_map(|p| names.iter().map(move |n| p.join(n)))
+                        .flat_map(|p| names.split(',').map(move |n| p.join(n)))
                         .collect();
                 }
-                _ => return Vec::new(),
+                _ => break,
             }
+            any = true;
         }
-        paths
+        if any { paths } else { Vec::new() }
     }
 
     /// Whether segment `i` could be the file name `name` (as on disk), or `None` when the
@@ -533,58 +717,60 @@ impl Pattern {
     pub(crate) fn name_at(&self, i: usize, name: &str) -> Option<bool> {
         match self.segs.get(i)? {
             Seg::Any => None,
-            seg => Some(segs_meet(seg, &Seg::Lit(fold(name).into_owned()))),
+            seg => Some(name_meets(&fold(name), seg)),
         }
     }
 
-    /// The number of segments.
-    pub(crate) fn len(&self) -> usize {
-        self.segs.len()
+    /// What is left of the pattern after a literal path `prefix`, once for each way the
+    /// prefix can be consumed: `~/.claude/**` after `~/.claude` leaves `**` (and nothing);
+    /// `~/.bashrc` after `~` leaves `.bashrc`. For an unanchored pattern, only what the
+    /// prefix has started to match is kept (the rest holds anywhere already).
+    pub(crate) fn after(&self, prefix: &Self) -> Vec<Self> {
+        let n = self.segs.len();
+        let close = |at: &mut [bool]| {
+            for i in 0..n {
+                if at[i] && self.segs[i] == Seg::Any {
+                    at[i + 1] = true;
+                }
+            }
+        };
+        let mut at = vec![false; n + 1];
+        at[0] = true;
+        close(&mut at);
+        for seg in &prefix.segs {
+            let mut next = vec![false; n + 1];
+            for i in (0..n).filter(|&i| at[i]) {
+                match &self.segs[i] {
+                    Seg::Any => next[i] = true,
+                    own if segs_meet(own, seg) => next[i + 1] = true,
+                    _ => {}
+                }
+            }
+            close(&mut next);
+            if !next.contains(&true) {
+                return Vec::new();
+            }
+            at = next;
+        }
+        (0..=n)
+            .filter(|&i| at[i] && !(i <= 1 && self.unanchored()))
+            .map(|i| Self {
+                segs: self.segs[i..].to_vec(),
+            })
+            .collect()
     }
 
-    /// The pattern with its first `n` segments replaced by the literal `path`.
-    pub(crate) fn rebased(&self, n: usize, path: &Path) -> Self {
-        let mut out = Self::path(path);
-        out.segs.extend(self.segs.iter().skip(n).cloned());
+    /// The pattern (a remainder) put under the literal directory `dir`.
+    pub(crate) fn under(&self, dir: &Path) -> Self {
+        let mut out = Self::path(dir);
+        out.segs.extend(self.segs.iter().cloned());
         out
     }
 }
 
-/// The pair walk over segments: `**` on either side may take zero segments, or take one and
-/// stay.
+/// Whether some path matches both segment sequences.
 fn segments_meet(p: &[Seg], q: &[Seg]) -> bool {
-    let (n, m) = (p.len(), q.len());
-    let mut reach = vec![false; (n + 1) * (m + 1)];
-    let at = |i: usize, j: usize| i * (m + 1) + j;
-    reach[0] = true;
-    for i in 0..=n {
-        for j in 0..=m {
-            if !reach[at(i, j)] {
-                continue;
-            }
-            let ap = p.get(i) == Some(&Seg::Any);
-            let aq = q.get(j) == Some(&Seg::Any);
-            if ap {
-                reach[at(i + 1, j)] = true;
-            }
-            if aq {
-                reach[at(i, j + 1)] = true;
-            }
-            if i < n && j < m {
-                match (ap, aq) {
-                    (true, true) => {}
-                    (true, false) => reach[at(i, j + 1)] = true,
-                    (false, true) => reach[at(i + 1, j)] = true,
-                    (false, false) => {
-                        if segs_meet(&p[i], &q[j]) {
-                            reach[at(i + 1, j + 1)] = true;
-                        }
-                    }
-                }
-            }
-        }
-    }
-    reach[at(n, m)]
+    pair_walk(p, q, |s| *s == Seg::Any, segs_meet)
 }
 
 /// Expands the brace groups of a shell word (`a{b,c}d`, nested too) into at most `cap`
@@ -650,32 +836,36 @@ fn first_group(word: &str) -> Option<(usize, usize, Vec<usize>)> {
 mod tests {
     use super::*;
 
+    fn entry(text: &'static str) -> Pattern {
+        Pattern::table(text, true)
+    }
+
     fn word(text: &str) -> Pattern {
         Pattern::word(text.split('/').filter(|s| !s.is_empty()))
     }
 
     #[test]
     fn literal_paths_meet_entries_case_insensitively() {
-        let e = Pattern::entry("**/.claude/");
+        let e = entry("**/.claude/");
         assert!(e.meets(&word("/p/.claude/settings.json")));
         assert!(e.meets(&word("/p/.CLAUDE/settings.json")));
         assert!(e.meets(&word("/p/.claude")));
         assert!(!e.meets(&word("/p/claude/settings.json")));
         assert!(
-            Pattern::entry("/home/u/.claude.json*").meets(&word("/home/u/.claude.json.backup"))
+            entry("/home/u/.claude.json*").meets(&word("/home/u/.claude.json.backup"))
         );
         // The long s and the Kelvin sign fold to ASCII on case-insensitive filesystems.
-        assert!(Pattern::entry("**/.mcp.json").meets(&word("/p/.mcp.json")));
+        assert!(entry("**/.mcp.json").meets(&word("/p/.mcp.json")));
         assert!(
-            Pattern::entry("/home/u/.claude/settings.json")
+            entry("/home/u/.claude/settings.json")
                 .meets(&word("/home/u/.claude/ſettings.json"))
         );
-        assert!(Pattern::entry("**/.git/hooks/").meets(&word("/p/.git/hoo\u{212A}s/x")));
+        assert!(entry("**/.git/hooks/").meets(&word("/p/.git/hoo\u{212A}s/x")));
     }
 
     #[test]
     fn word_globs_meet_what_they_could_match() {
-        let settings = Pattern::entry("**/.claude/settings.json");
+        let settings = entry("**/.claude/settings.json");
         assert!(settings.meets(&word("/p/.cl?ude/settings.json")));
         assert!(settings.meets(&word("/p/[.]claude/settings.json")));
         assert!(settings.meets(&word("/p/.c*/s*")));
@@ -684,7 +874,7 @@ mod tests {
         assert!(!settings.meets(&word("/p/*/settings.json")));
         assert!(!settings.meets(&word("/p/?claude/settings.json")));
         assert!(!settings.meets(&word("/p/.c*/x*")));
-        let policy = Pattern::entry("**/hookkit*.toml");
+        let policy = entry("**/hookkit*.toml");
         assert!(policy.meets(&word("/p/hook*.toml")));
         assert!(policy.meets(&word("/p/*kit-dev.toml")));
         assert!(!policy.meets(&word("/p/*.json")));
@@ -693,26 +883,26 @@ mod tests {
 
     #[test]
     fn tails_meet_named_segments_only() {
-        let settings = Pattern::entry("/home/u/.claude/settings.json");
+        let settings = entry("/home/u/.claude/settings.json");
         assert!(settings.meets_tail(&word("settings.json")));
         assert!(settings.meets_tail(&word(".claude/settings.json")));
         assert!(!settings.meets_tail(&word("x/settings.json")));
-        let dir = Pattern::entry("**/.claude/");
+        let dir = entry("**/.claude/");
         assert!(dir.meets_tail(&word(".claude/x")));
         assert!(!dir.meets_tail(&word("notes.txt")));
-        let hooks = Pattern::entry("**/.git/hooks/");
+        let hooks = entry("**/.git/hooks/");
         assert!(hooks.meets_tail(&word("hooks/pre-commit")));
         assert!(!hooks.meets_tail(&word("pre-commit")));
     }
 
     #[test]
     fn trees_hold_what_lies_below_them() {
-        let settings = Pattern::entry("/home/u/.claude/settings.json");
+        let settings = entry("/home/u/.claude/settings.json");
         assert!(settings.within(&word("/home/u")));
         assert!(settings.within(&word("/home")));
         assert!(settings.within(&word("/home/u/.claude/settings.json")));
         assert!(!settings.within(&word("/home/u/src")));
-        let config = Pattern::entry("**/.git/config");
+        let config = entry("**/.git/config");
         assert!(config.within(&word("/p/.git")));
         assert!(!config.within(&word("/p")));
         assert!(!config.within(&word("/p/src")));
@@ -720,28 +910,61 @@ mod tests {
 
     #[test]
     fn exceptions_cover_only_what_they_surely_hold() {
-        let plans = Pattern::entry("/h/.claude/plans/");
+        let plans = entry("/h/.claude/plans/");
         assert!(plans.covers(&word("/h/.claude/plans/x.md")));
         assert!(plans.covers(&word("/h/.claude/plans/*.md")));
         assert!(!plans.covers(&word("/h/.claude/p*/x.md")));
         assert!(!plans.covers(&word("/h/.claude/settings.json")));
-        let memory = Pattern::entry("/h/.claude/projects/*/memory/");
+        let memory = entry("/h/.claude/projects/*/memory/");
         assert!(memory.covers(&word("/h/.claude/projects/-p/memory/notes.md")));
         assert!(!memory.covers(&word("/h/.claude/projects/-p/other.jsonl")));
     }
 
     #[test]
     fn alternatives_and_concrete_paths() {
-        let rc = Pattern::entry("/h/{.bashrc,.zshrc}");
+        let rc = entry("/h/{.bashrc,.zshrc}");
         assert!(rc.meets(&word("/h/.ZSHRC")));
         assert!(!rc.meets(&word("/h/.bash_history")));
         assert_eq!(
             rc.concrete(),
             vec![PathBuf::from("/h/.bashrc"), PathBuf::from("/h/.zshrc")]
         );
-        assert_eq!(Pattern::entry("/s/").concrete(), vec![PathBuf::from("/s")]);
-        assert!(Pattern::entry("**/.git/").concrete().is_empty());
-        assert!(Pattern::entry(r"/p/\[work\]/x").meets(&Pattern::path(Path::new("/p/[work]/x"))));
+        assert_eq!(entry("/s/").concrete(), vec![PathBuf::from("/s")]);
+        assert!(entry("**/.git/").concrete().is_empty());
+        assert!(entry("/h/*/m/").concrete().is_empty());
+        assert_eq!(
+            entry("/h/*/m/").literal_heads(),
+            vec![PathBuf::from("/h")]
+        );
+        assert!(entry(r"/p/\[work\]/x").meets(&Pattern::path(Path::new("/p/[work]/x"))));
+    }
+
+    #[test]
+    fn remainders_after_a_prefix_go_under_a_links_target() {
+        let rest = |pattern: &'static str, prefix: &str| -> Vec<Pattern> {
+            entry(pattern).after(&Pattern::path(Path::new(prefix)))
+        };
+        let target = Path::new("/d/claude");
+        let twins: Vec<Pattern> = rest("/h/.claude/", "/h/.claude")
+            .iter()
+            .map(|r| r.under(target))
+            .collect();
+        assert!(twins.iter().any(|t| t.meets(&word("/d/claude/settings.json"))));
+        assert!(twins.iter().any(|t| t.meets(&word("/d/claude"))));
+        assert!(!twins.iter().any(|t| t.meets(&word("/d/other"))));
+        // A link below the entry's head: what lies at the link's target is covered.
+        let inside = rest("/h/.claude/", "/h/.claude/settings.json");
+        assert!(inside.iter().any(|r| r.under(Path::new("/d/s.json")).meets(&word("/d/s.json"))));
+        // A link above it: the entry's rest goes under the target.
+        let above = rest("/h/.bashrc", "/h");
+        assert_eq!(above.len(), 1);
+        assert!(above[0].under(Path::new("/usr/h")).meets(&word("/usr/h/.bashrc")));
+        assert!(rest("/h/.bashrc", "/x").is_empty());
+        // Unanchored entries keep only what the link's own name starts.
+        let anywhere = rest("**/.claude/", "/p/.claude");
+        assert!(anywhere.iter().all(|r| !r.unanchored() || r.meets(&word("/x"))));
+        assert!(anywhere.iter().any(|r| r.under(Path::new("/s")).meets(&word("/s/hooks/x"))));
+        assert!(rest("**/.claude/", "/p/src").is_empty());
     }
 
     #[test]
@@ -792,9 +1015,18 @@ mod tests {
             let a: String = (0..=next(3)).map(|_| pieces[next(pieces.len())]).collect();
             let b: String = (0..=next(3)).map(|_| pieces[next(pieces.len())]).collect();
             let (ta, tb) = (tokens(&a), tokens(&b));
-            let brute = names
-                .iter()
-                .any(|n| toks_meet(&ta, &lit_toks(n)) && toks_meet(&tb, &lit_toks(n)));
+            let reference = |glob: &str, name: &str| {
+                let matched = glob_matches(&tokens(glob), name);
+                assert_eq!(
+                    matched,
+                    crate::glob::Pattern::new(glob).unwrap().matches(name),
+                    "{glob} against {name}"
+                );
+                matched
+            };
+            // Names are never empty; two globs that share only the empty name are both all
+            // stars, and share every other name too.
+            let brute = names[1..].iter().any(|n| reference(&a, n) && reference(&b, n));
             assert_eq!(toks_meet(&ta, &tb), brute, "{a} and {b}");
         }
     }

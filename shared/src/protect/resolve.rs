@@ -31,11 +31,11 @@ pub(crate) enum Place {
         shown: PathBuf,
         /// The segments, compared against the set.
         pattern: Pattern,
-        /// The literal segments before the first glob (all of them for a literal path):
-        /// what exists on disk can be resolved.
+        /// The path as written (`..` kept) up to the first glob segment, all of it for a
+        /// literal path: what can be resolved on disk.
         head: PathBuf,
-        /// How many segments `head` has.
-        head_len: usize,
+        /// The segments as written from the first glob segment on; empty for a literal path.
+        rest: Vec<String>,
         /// Under another user's home (`~other`): nothing on disk is looked at.
         foreign: bool,
     },
@@ -122,47 +122,66 @@ fn tilde_word<'a>(word: &'a str, prefix: &str) -> Option<&'a str> {
 }
 
 fn at(base: &Path, segments: &[&str], foreign: bool, out: &mut Vec<Place>) {
-    let mut parts: Vec<String> = base
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
-    for seg in segments {
-        match *seg {
-            "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s.to_owned()),
-        }
-    }
-    let head_len = parts
-        .iter()
-        .position(|p| has_glob(p))
-        .unwrap_or(parts.len());
-    let mut head = PathBuf::from("/");
-    head.extend(&parts[..head_len]);
-    let mut shown = PathBuf::from("/");
-    shown.extend(&parts);
-    let glob = head_len < parts.len();
-    out.push(Place::At {
-        shown: shown.clone(),
-        pattern: Pattern::word(parts.iter().map(String::as_str)),
-        head,
-        head_len,
-        foreign,
-    });
-    if glob {
+    let first_glob = segments.iter().position(|s| has_glob(s));
+    let (literal, rest) = segments.split_at(first_glob.unwrap_or(segments.len()));
+    let mut head = base.to_path_buf();
+    head.extend(literal);
+    let rest: Vec<String> = rest.iter().map(|s| (*s).to_owned()).collect();
+    let (shown, pattern) = rebase(base, segments.iter().copied());
+    if first_glob.is_some() {
+        // The same characters taken literally, as a file tool or a quoted word means them.
+        let mut whole = base.to_path_buf();
+        whole.extend(segments);
+        out.push(Place::At {
+            shown: shown.clone(),
+            pattern,
+            head,
+            rest,
+            foreign,
+        });
         out.push(Place::At {
             pattern: Pattern::path(&shown),
-            head: shown.clone(),
-            head_len: parts.len(),
             shown,
+            head: whole,
+            rest: Vec::new(),
+            foreign,
+        });
+    } else {
+        out.push(Place::At {
+            shown,
+            pattern,
+            head,
+            rest,
             foreign,
         });
     }
+}
+
+/// `dir` (absolute) followed by `segments`, with `.` and `..` taken lexically: the place as
+/// text and as a pattern.
+pub(crate) fn rebase<'a>(dir: &Path, segments: impl IntoIterator<Item = &'a str>) -> (PathBuf, Pattern) {
+    let mut parts: Vec<String> = dir
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            Component::ParentDir => Some("..".to_owned()),
+            _ => None,
+        })
+        .collect();
+    parts.extend(segments.into_iter().map(str::to_owned));
+    let mut kept: Vec<String> = Vec::with_capacity(parts.len());
+    for part in parts {
+        match part.as_str() {
+            "." => {}
+            ".." => {
+                kept.pop();
+            }
+            _ => kept.push(part),
+        }
+    }
+    let mut shown = PathBuf::from("/");
+    shown.extend(&kept);
+    (shown, Pattern::word(kept.iter().map(String::as_str)))
 }
 
 fn under(segments: &[&str]) -> Option<Place> {
@@ -196,8 +215,6 @@ pub(crate) struct Walked {
     pub(crate) linked: bool,
     /// What the whole path names, when it exists (links followed).
     pub(crate) meta: Option<Metadata>,
-    /// Whether the parent of the whole path exists.
-    pub(crate) parent_exists: bool,
 }
 
 /// Follows the links of `path` (absolute) part by part, as the kernel would: one `lstat` per
@@ -210,7 +227,6 @@ pub(crate) fn walk(path: &Path) -> Walked {
     let mut linked = false;
     let mut links = 0;
     let mut meta: Option<Metadata> = None;
-    let mut parent_exists = false;
     while let Some(part) = pending.pop() {
         if part == "." {
             continue;
@@ -233,7 +249,6 @@ pub(crate) fn walk(path: &Path) -> Walked {
                         path: None,
                         linked: true,
                         meta: None,
-                        parent_exists: false,
                     };
                 }
                 let Ok(target) = std::fs::read_link(&next) else {
@@ -257,7 +272,6 @@ pub(crate) fn walk(path: &Path) -> Walked {
             Err(_) => {
                 exists = false;
                 meta = None;
-                parent_exists = pending.is_empty();
                 out = next;
             }
         }
@@ -269,22 +283,28 @@ pub(crate) fn walk(path: &Path) -> Walked {
         path: Some(out),
         linked,
         meta,
-        parent_exists: exists || parent_exists,
     }
 }
 
-/// The paths a glob matches on disk now, as the shell would expand it: from its literal head,
-/// one directory listing per glob segment. `None` when that takes more than `budget` entries
-/// or meets a `**`: then nobody knows.
-pub(crate) fn expand(
-    head: &Path,
-    pattern: &Pattern,
-    head_len: usize,
-    budget: usize,
-) -> Option<Vec<PathBuf>> {
+/// The paths a glob matches on disk now, as the shell would expand it: from `dir` (the glob's
+/// literal head, resolved), one directory listing per segment of `rest`. `None` when that
+/// takes more than `budget` entries or meets a `**`: then the disk cannot say.
+pub(crate) fn expand(dir: &Path, rest: &[String], budget: usize) -> Option<Vec<PathBuf>> {
     let mut budget = budget;
-    let mut current = vec![head.to_path_buf()];
-    for i in head_len..pattern.len() {
+    let mut current = vec![dir.to_path_buf()];
+    for segment in rest {
+        match segment.as_str() {
+            "." => continue,
+            ".." => {
+                current.iter_mut().for_each(|p| {
+                    p.pop();
+                });
+                continue;
+            }
+            "**" => return None,
+            _ => {}
+        }
+        let name = Pattern::word([segment.as_str()]);
         let mut next = Vec::new();
         for dir in &current {
             let Ok(entries) = std::fs::read_dir(dir) else {
@@ -292,9 +312,9 @@ pub(crate) fn expand(
             };
             for entry in entries.flatten() {
                 budget = budget.checked_sub(1)?;
-                let name = entry.file_name();
-                if pattern.name_at(i, &name.to_string_lossy())? {
-                    next.push(dir.join(name));
+                let file = entry.file_name();
+                if name.name_at(0, &file.to_string_lossy())? {
+                    next.push(dir.join(file));
                 }
             }
         }
@@ -375,9 +395,9 @@ mod tests {
     #[test]
     fn globs_keep_their_literal_head() {
         match one(".c*/hooks/*", Some("/p")) {
-            Place::At { head, head_len, .. } => {
+            Place::At { head, rest, .. } => {
                 assert_eq!(head, PathBuf::from("/p"));
-                assert_eq!(head_len, 1);
+                assert_eq!(rest, [".c*", "hooks", "*"]);
             }
             other @ Place::Under { .. } => panic!("{other:?}"),
         }
@@ -402,7 +422,7 @@ mod tests {
         assert!(w.linked && w.meta.unwrap().is_file());
         let w = walk(&root.join("alias/../real/new/deeper"));
         assert_eq!(w.path.unwrap(), root.join("real/new/deeper"));
-        assert!(!w.parent_exists);
+        assert!(w.meta.is_none());
         std::os::unix::fs::symlink("b", root.join("a")).unwrap();
         std::os::unix::fs::symlink("a", root.join("b")).unwrap();
         assert!(walk(&root.join("a/x")).path.is_none());

@@ -306,7 +306,8 @@ pub(crate) struct Anchors {
 }
 
 impl Anchors {
-    fn path(&self, anchor: Anchor) -> Option<PathBuf> {
+    /// Where an anchor is in this run (the empty path for the root and anywhere).
+    pub(crate) fn path(&self, anchor: Anchor) -> Option<PathBuf> {
         let absolute = |p: &Option<PathBuf>| p.clone().filter(|p| p.is_absolute());
         match anchor {
             Anchor::Anywhere | Anchor::Root => Some(PathBuf::new()),
@@ -323,29 +324,36 @@ impl Anchors {
         }
     }
 
-    /// The pattern of `glob` under `anchor`, or `None` when the anchor is not known here.
-    pub(crate) fn pattern(&self, anchor: Anchor, glob: &str) -> Option<Pattern> {
-        let base = self.path(anchor)?;
-        let text = format!("{}{glob}", escape(&base.to_string_lossy()));
-        let pattern = Pattern::entry(&normalise(&text));
-        Some(if anchor == Anchor::Anywhere {
-            pattern.anywhere()
-        } else {
-            pattern
-        })
+    /// The pattern of a row of the table under its anchor, or `None` when the anchor is not
+    /// known here. `prefix` is the anchor's own pattern, made once per anchor by the caller.
+    pub(crate) fn row(anchor: Anchor, glob: &'static str, prefix: &Pattern) -> Pattern {
+        match anchor {
+            Anchor::Anywhere => Pattern::table(glob, true).anywhere(),
+            // The log's rotated files and lock: its name with a suffix.
+            Anchor::AuditLog if !glob.is_empty() => prefix.with_suffix_glob(glob),
+            _ => prefix.then(&Pattern::table(glob, true)),
+        }
     }
-}
 
-impl Anchors {
-    /// The same, with names as written, for looking paths up on disk; `None` for an
-    /// anywhere-anchor.
-    pub(crate) fn raw_pattern(&self, anchor: Anchor, glob: &str) -> Option<Pattern> {
-        if anchor == Anchor::Anywhere {
+    /// The anchor's own pattern: its path, literal.
+    pub(crate) fn prefix(&self, anchor: Anchor) -> Option<Pattern> {
+        self.path(anchor).map(|p| Pattern::path(&p))
+    }
+
+    /// The pattern of a row, made on its own.
+    #[cfg(test)]
+    pub(crate) fn pattern(&self, anchor: Anchor, glob: &'static str) -> Option<Pattern> {
+        Some(Self::row(anchor, glob, &self.prefix(anchor)?))
+    }
+
+    /// A row with its names as written, for looking its paths up on disk; `None` for an
+    /// anywhere-anchor and for the log's suffixed files.
+    pub(crate) fn raw_pattern(&self, anchor: Anchor, glob: &'static str) -> Option<Pattern> {
+        if anchor == Anchor::Anywhere || (anchor == Anchor::AuditLog && !glob.is_empty()) {
             return None;
         }
         let base = self.path(anchor)?;
-        let text = format!("{}{glob}", escape(&base.to_string_lossy()));
-        Some(Pattern::raw(&normalise(&text)))
+        Some(Pattern::raw_path(&base).then(&Pattern::table(glob, false)))
     }
 }
 
@@ -397,7 +405,15 @@ pub(crate) fn user_pattern(anchors: &Anchors, text: &str) -> Option<Pattern> {
     if rest.trim_matches('/').is_empty() && anchor != Anchor::Home {
         return None;
     }
-    Some(anchors.pattern(anchor, &rest)?.and_below())
+    let base = anchors.path(anchor)?;
+    let text = normalise(&format!("{}{rest}", escape(&base.to_string_lossy())));
+    let pattern = Pattern::written(&text);
+    let pattern = if anchor == Anchor::Anywhere {
+        pattern.anywhere()
+    } else {
+        pattern
+    };
+    Some(pattern.and_below())
 }
 
 /// How the table writes an entry.

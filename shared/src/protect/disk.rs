@@ -1,0 +1,237 @@
+//! What the disk adds to the set: the links that lead from the set's places to somewhere else
+//! (`~/.bashrc` kept in a dotfiles repository, a project's `.claude/` shared from elsewhere),
+//! and the set's files that have more than one name (hard links).
+//!
+//! Both are looked for once per run, and only when a check needs them. Links are found by
+//! resolving the anchors (home, project, hookkit's locations) part by part and listing the few
+//! directories that hold most of the set (home, `~/.claude`, `~/.config`, the project and its
+//! `.claude/`): about thirty system calls in all. A link found at `L` leading to `T` gives
+//! every entry that could lie at or below `L` a twin at `T` (the entry's remainder after `L`,
+//! put under `T`).
+
+use std::path::{Path, PathBuf};
+
+use super::built::Built;
+use super::pattern::Pattern;
+use super::resolve::walk;
+use super::set::{Anchor, Anchors};
+
+/// The most directory entries read to find the set's files with more than one link.
+const MAX_SCANNED: usize = 512;
+
+/// The most links looked at around the set's places.
+const MAX_FOUND: usize = 64;
+
+/// The set's places reached through links.
+#[derive(Debug, Default)]
+pub(super) struct Twins {
+    /// (entry index, the entry's remainder under the link's target).
+    pub(super) entries: Vec<(usize, Pattern)>,
+    /// The writable exceptions, likewise.
+    pub(super) writable: Vec<Pattern>,
+}
+
+/// One of the set's files with more than one link.
+#[derive(Debug)]
+pub(super) struct Inode {
+    pub(super) dev: u64,
+    pub(super) ino: u64,
+    pub(super) entry: usize,
+    pub(super) path: PathBuf,
+}
+
+/// Resolves paths part by part, remembering every directory it has seen, and collects the
+/// links it meets.
+#[derive(Debug, Default)]
+struct Resolver {
+    /// Lexical path, and where it is on disk (`None`: it does not exist).
+    seen: Vec<(PathBuf, Option<PathBuf>)>,
+    /// Links met: the lexical path of the link, and where it leads.
+    links: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Resolver {
+    /// Where `path` (absolute, normalised) is on disk, if it exists.
+    fn resolve(&mut self, path: &Path) -> Option<PathBuf> {
+        let Some(parent) = path.parent() else {
+            return Some(path.to_path_buf());
+        };
+        if let Some((_, known)) = self.seen.iter().find(|(p, _)| p == path) {
+            return known.clone();
+        }
+        let on_disk = self.resolve(parent).and_then(|dir| {
+            let here = dir.join(path.file_name()?);
+            let meta = std::fs::symlink_metadata(&here).ok()?;
+            if !meta.file_type().is_symlink() {
+                return Some(here);
+            }
+            let walked = walk(&here);
+            let target = walked.path?;
+            if self.links.len() < MAX_FOUND {
+                self.links.push((path.to_path_buf(), target.clone()));
+            }
+            walked.meta.map(|_| target)
+        });
+        self.seen.push((path.to_path_buf(), on_disk.clone()));
+        on_disk
+    }
+
+    /// Looks for links directly inside `dir`, with one listing.
+    fn list(&mut self, dir: &Path) {
+        let Some(on_disk) = self.resolve(dir) else {
+            return;
+        };
+        let Ok(entries) = std::fs::read_dir(on_disk) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+                self.resolve(&dir.join(entry.file_name()));
+            }
+        }
+    }
+}
+
+/// The links around the set's places.
+fn links(anchors: &Anchors) -> Vec<(PathBuf, PathBuf)> {
+    let mut resolver = Resolver::default();
+    let home = anchors.path(Anchor::Home);
+    let project = anchors.path(Anchor::Project);
+    for dir in [&home, &project].into_iter().flatten() {
+        resolver.list(dir);
+        resolver.list(&dir.join(".claude"));
+    }
+    if let Some(home) = &home {
+        resolver.list(&home.join(".config"));
+    }
+    for anchor in [
+        Anchor::State,
+        Anchor::Keys,
+        Anchor::Queue,
+        Anchor::AuditLog,
+        Anchor::PluginRoot,
+    ] {
+        if let Some(path) = anchors.path(anchor) {
+            resolver.resolve(&path);
+        }
+    }
+    resolver.links
+}
+
+/// The twins of the set's entries and writable exceptions under the links around them.
+pub(super) fn twins(built: &Built, anchors: &Anchors) -> Twins {
+    let mut twins = Twins::default();
+    for (link, target) in links(anchors) {
+        let at = Pattern::path(&link);
+        for (i, entry) in built.entries.iter().enumerate() {
+            for rest in entry.pattern.after(&at) {
+                twins.entries.push((i, rest.under(&target)));
+            }
+        }
+        for pattern in &built.writable {
+            for rest in pattern.after(&at) {
+                twins.writable.push(rest.under(&target));
+            }
+        }
+    }
+    twins
+}
+
+/// The refused entries' files that have more than one link, by device and inode: each
+/// entry's exact paths, and what lies up to two levels below a directory entry.
+pub(super) fn inodes(built: &Built, anchors: &Anchors) -> Vec<Inode> {
+    let mut found = Vec::new();
+    let mut budget = MAX_SCANNED;
+    for (i, entry) in built.entries.iter().enumerate() {
+        let Some(spec) = entry.spec.filter(|_| Built::refused(entry)) else {
+            continue;
+        };
+        // An anywhere-entry is looked for where it matters most: in the project.
+        let anchor = match spec.anchor {
+            Anchor::Anywhere => Anchor::Project,
+            other => other,
+        };
+        let Some(raw) = anchors.raw_pattern(anchor, spec.glob) else {
+            continue;
+        };
+        for path in raw.concrete() {
+            scan(&path, i, 2, &mut budget, &mut found);
+        }
+    }
+    found
+}
+
+/// Records the files with several links at `path` and below it, `depth` levels down.
+fn scan(path: &Path, entry: usize, depth: usize, budget: &mut usize, found: &mut Vec<Inode>) {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return;
+    };
+    if meta.is_file() {
+        if let Some((dev, ino)) = identity(&meta) {
+            found.push(Inode {
+                dev,
+                ino,
+                entry,
+                path: path.to_path_buf(),
+            });
+        }
+        return;
+    }
+    if !meta.is_dir() || depth == 0 {
+        return;
+    }
+    let Ok(dir) = std::fs::read_dir(path) else {
+        return;
+    };
+    for item in dir.flatten() {
+        if *budget == 0 {
+            return;
+        }
+        *budget -= 1;
+        scan(&item.path(), entry, depth - 1, budget, found);
+    }
+}
+
+/// The device and inode of a regular file with more than one link.
+#[cfg(unix)]
+pub(super) fn identity(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    (meta.is_file() && meta.nlink() > 1).then(|| (meta.dev(), meta.ino()))
+}
+
+/// Hard links are not compared where the platform gives no inode.
+#[cfg(not(unix))]
+pub(super) fn identity(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_around_the_anchors_are_found_with_their_targets() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let home = root.join("home");
+        std::fs::create_dir_all(home.join("dotfiles/claude")).unwrap();
+        std::fs::write(home.join("dotfiles/bashrc"), "").unwrap();
+        std::os::unix::fs::symlink("dotfiles/bashrc", home.join(".bashrc")).unwrap();
+        std::os::unix::fs::symlink("dotfiles/claude", home.join(".claude")).unwrap();
+        std::os::unix::fs::symlink("home", root.join("alias")).unwrap();
+        let anchors = Anchors {
+            home: Some(root.join("alias")),
+            ..Anchors::default()
+        };
+        let mut found = links(&anchors);
+        found.sort();
+        assert_eq!(
+            found,
+            vec![
+                (root.join("alias"), home.clone()),
+                (root.join("alias/.bashrc"), home.join("dotfiles/bashrc")),
+                (root.join("alias/.claude"), home.join("dotfiles/claude")),
+            ]
+        );
+    }
+}
