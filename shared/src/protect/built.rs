@@ -1,13 +1,13 @@
 //! The set built for one run from the table, and the comparison of one place with it.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use super::disk::{self, Inode, Twins};
 use super::pattern::Pattern;
-use super::resolve::Walked;
+use super::resolve::{Disk, Walked};
 use super::set::{self, Anchor, Anchors, SPECS, Spec, WRITABLE};
-use super::{Access, Hit, Kind, Level, Via, merge};
+use super::{Access, Hit, Kind, Level, Via, lock, merge};
 
 /// One entry, anchored for this run.
 #[derive(Debug)]
@@ -152,8 +152,16 @@ impl Built {
     }
 
     /// Like [`Self::matching`], against the set's places that are reached through links.
-    pub(super) fn twin_matching(&self, anchors: &Anchors, place: &Pattern, access: Access) -> Option<usize> {
-        let twins = self.twins(anchors);
+    pub(super) fn twin_matching(
+        &self,
+        anchors: &Anchors,
+        disk: &Mutex<Disk>,
+        place: &Pattern,
+        access: Access,
+    ) -> Option<usize> {
+        let twins = self
+            .twins
+            .get_or_init(|| disk::twins(self, anchors, &mut lock(disk)));
         if twins.entries.is_empty() {
             return None;
         }
@@ -229,10 +237,6 @@ impl Built {
             }
         }
         best
-    }
-
-    fn twins(&self, anchors: &Anchors) -> &Twins {
-        self.twins.get_or_init(|| disk::twins(self, anchors))
     }
 
     /// A regular file with more than one link that is one of the set's files.

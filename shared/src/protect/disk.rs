@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use super::built::Built;
 use super::pattern::Pattern;
-use super::resolve::walk;
+use super::resolve::Disk;
 use super::set::{Anchor, Anchors};
 
 /// The most directory entries read to find the set's files with more than one link.
@@ -40,88 +40,70 @@ pub(super) struct Inode {
     pub(super) path: PathBuf,
 }
 
-/// Resolves paths part by part, remembering every directory it has seen, and collects the
-/// links it meets.
-#[derive(Debug, Default)]
-struct Resolver {
-    /// Lexical path, and where it is on disk (`None`: it does not exist).
-    seen: Vec<(PathBuf, Option<PathBuf>)>,
-    /// Links met: the lexical path of the link, and where it leads.
-    links: Vec<(PathBuf, PathBuf)>,
-}
-
-impl Resolver {
-    /// Where `path` (absolute, normalised) is on disk, if it exists.
-    fn resolve(&mut self, path: &Path) -> Option<PathBuf> {
-        let Some(parent) = path.parent() else {
-            return Some(path.to_path_buf());
-        };
-        if let Some((_, known)) = self.seen.iter().find(|(p, _)| p == path) {
-            return known.clone();
+/// The links around the set's places: on the way to each anchor (a home or a project reached
+/// through a link), and directly inside the directories that hold most of the set.
+fn links(anchors: &Anchors, disk: &mut Disk) -> Vec<(PathBuf, PathBuf)> {
+    let mut found: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut record = |link: PathBuf, target: Option<PathBuf>| {
+        if let Some(target) = target
+            && found.len() < MAX_FOUND
+            && !found.iter().any(|(l, _)| *l == link)
+        {
+            found.push((link, target));
         }
-        let on_disk = self.resolve(parent).and_then(|dir| {
-            let here = dir.join(path.file_name()?);
-            let meta = std::fs::symlink_metadata(&here).ok()?;
-            if !meta.file_type().is_symlink() {
-                return Some(here);
-            }
-            let walked = walk(&here);
-            let target = walked.path?;
-            if self.links.len() < MAX_FOUND {
-                self.links.push((path.to_path_buf(), target.clone()));
-            }
-            walked.meta.map(|_| target)
-        });
-        self.seen.push((path.to_path_buf(), on_disk.clone()));
-        on_disk
-    }
-
-    /// Looks for links directly inside `dir`, with one listing.
-    fn list(&mut self, dir: &Path) {
-        let Some(on_disk) = self.resolve(dir) else {
-            return;
-        };
-        let Ok(entries) = std::fs::read_dir(on_disk) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            if entry.file_type().is_ok_and(|t| t.is_symlink()) {
-                self.resolve(&dir.join(entry.file_name()));
-            }
-        }
-    }
-}
-
-/// The links around the set's places.
-fn links(anchors: &Anchors) -> Vec<(PathBuf, PathBuf)> {
-    let mut resolver = Resolver::default();
+    };
     let home = anchors.path(Anchor::Home);
     let project = anchors.path(Anchor::Project);
-    for dir in [&home, &project].into_iter().flatten() {
-        resolver.list(dir);
-        resolver.list(&dir.join(".claude"));
-    }
-    if let Some(home) = &home {
-        resolver.list(&home.join(".config"));
-    }
-    for anchor in [
-        Anchor::State,
-        Anchor::Keys,
-        Anchor::Queue,
-        Anchor::AuditLog,
-        Anchor::PluginRoot,
-    ] {
-        if let Some(path) = anchors.path(anchor) {
-            resolver.resolve(&path);
+    let mut roots: Vec<PathBuf> = [Anchor::State, Anchor::Keys, Anchor::Queue, Anchor::AuditLog, Anchor::PluginRoot]
+        .into_iter()
+        .filter_map(|a| anchors.path(a))
+        .collect();
+    roots.extend(home.iter().cloned());
+    roots.extend(project.iter().cloned());
+    for root in &roots {
+        // The first part of the anchor's path that is a link.
+        let mut prefix = PathBuf::from("/");
+        for part in root.components().skip(1) {
+            prefix.push(part);
+            let walked = disk.walk(&prefix);
+            if walked.linked {
+                record(prefix.clone(), walked.path);
+                break;
+            }
+            if walked.meta.is_none() {
+                break;
+            }
         }
     }
-    resolver.links
+    let mut listed: Vec<PathBuf> = Vec::new();
+    for dir in [&home, &project].into_iter().flatten() {
+        listed.push(dir.clone());
+        listed.push(dir.join(".claude"));
+    }
+    if let Some(home) = &home {
+        listed.push(home.join(".config"));
+    }
+    for dir in listed {
+        let walked = disk.walk(&dir);
+        let (Some(on_disk), Some(meta)) = (walked.path, walked.meta) else {
+            continue;
+        };
+        if !meta.is_dir() {
+            continue;
+        }
+        for name in Disk::links_in(&on_disk) {
+            let link = dir.join(name);
+            let target = disk.walk(&link).path;
+            record(link, target);
+        }
+    }
+    found
 }
 
 /// The twins of the set's entries and writable exceptions under the links around them.
-pub(super) fn twins(built: &Built, anchors: &Anchors) -> Twins {
+pub(super) fn twins(built: &Built, anchors: &Anchors, disk: &mut Disk) -> Twins {
     let mut twins = Twins::default();
-    for (link, target) in links(anchors) {
+    for (link, target) in links(anchors, disk) {
         let at = Pattern::path(&link);
         for (i, entry) in built.entries.iter().enumerate() {
             for rest in entry.pattern.after(&at) {
@@ -223,7 +205,7 @@ mod tests {
             home: Some(root.join("alias")),
             ..Anchors::default()
         };
-        let mut found = links(&anchors);
+        let mut found = links(&anchors, &mut Disk::default());
         found.sort();
         assert_eq!(
             found,

@@ -56,7 +56,7 @@ mod resolve;
 mod set;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use crate::env::Env;
 use crate::locations::Locations;
@@ -68,7 +68,7 @@ const MAX_EXPANDED: usize = 512;
 
 use built::{Built, Which};
 use pattern::Pattern;
-use resolve::{Home, Place, places, walk};
+use resolve::{Disk, Home, Place, places};
 use set::Anchors;
 
 /// How strongly a protected path is kept.
@@ -263,6 +263,7 @@ pub struct ProtectedSet {
     user: Option<String>,
     extra: Vec<String>,
     built: OnceLock<Built>,
+    disk: Mutex<Disk>,
 }
 
 impl ProtectedSet {
@@ -293,6 +294,7 @@ impl ProtectedSet {
             user: env.user.clone(),
             extra: extra_patterns.to_vec(),
             built: OnceLock::new(),
+            disk: Mutex::new(Disk::default()),
         }
     }
 
@@ -410,7 +412,8 @@ impl ProtectedSet {
         let expanded = if *foreign {
             None
         } else {
-            walk(head)
+            lock(&self.disk)
+                .walk(head)
                 .path
                 .and_then(|dir| resolve::expand(&dir, rest, MAX_EXPANDED))
         };
@@ -456,7 +459,7 @@ impl ProtectedSet {
                 if *foreign || best.as_ref().is_some_and(|h| h.level == Level::Refuse) {
                     return best;
                 }
-                let walked = walk(head);
+                let walked = lock(&self.disk).walk(head);
                 // Where the links lead, when the path has any.
                 let physical = walked
                     .path
@@ -473,7 +476,7 @@ impl ProtectedSet {
                     .as_ref()
                     .map_or((shown, pattern), |(at, p)| (at, p));
                 let hit = built
-                    .twin_matching(&self.anchors, target, access)
+                    .twin_matching(&self.anchors, &self.disk, target, access)
                     .map(|e| built.hit(e, at, access, Via::Link));
                 best = merge(best, hit);
                 if rest.is_empty() {
@@ -493,6 +496,11 @@ fn stricter(a: Hit, b: Hit) -> Hit {
     } else {
         a
     }
+}
+
+/// The disk's memory, even after a panic elsewhere (it holds only what `lstat` said).
+fn lock(disk: &Mutex<Disk>) -> MutexGuard<'_, Disk> {
+    disk.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn merge(a: Option<Hit>, b: Option<Hit>) -> Option<Hit> {

@@ -1,6 +1,7 @@
 //! From a word to the places it may name: `~` and `$HOME`, the directory it is relative to,
 //! `.` and `..`, brace groups and globs; then, on disk, the links of the parts that exist.
 
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs::Metadata;
 use std::path::{Component, Path, PathBuf};
@@ -217,72 +218,117 @@ pub(crate) struct Walked {
     pub(crate) meta: Option<Metadata>,
 }
 
-/// Follows the links of `path` (absolute) part by part, as the kernel would: one `lstat` per
-/// existing part, one `readlink` per link; `..` after a link goes to the target's parent.
-pub(crate) fn walk(path: &Path) -> Walked {
-    let mut pending: Vec<OsString> = components(path);
-    pending.reverse();
-    let mut out = PathBuf::from("/");
-    let mut exists = true;
-    let mut linked = false;
-    let mut links = 0;
-    let mut meta: Option<Metadata> = None;
-    while let Some(part) = pending.pop() {
-        if part == "." {
-            continue;
+/// What `lstat` said of one path.
+#[derive(Debug, Clone)]
+enum Node {
+    Missing,
+    /// A link, and what it holds.
+    Link(PathBuf),
+    Real(Metadata),
+}
+
+/// The disk as one run sees it: every path looked at once (`lstat`, and `readlink` for a
+/// link), so that the checks of one call, and the search for the set's own links, share
+/// their system calls.
+#[derive(Debug, Default)]
+pub(crate) struct Disk {
+    nodes: HashMap<PathBuf, Node>,
+}
+
+impl Disk {
+    fn node(&mut self, path: &Path) -> Node {
+        if let Some(node) = self.nodes.get(path) {
+            return node.clone();
         }
-        if part == ".." {
-            out.pop();
-            meta = None;
-            continue;
-        }
-        let next = out.join(&part);
-        if !exists {
-            out = next;
-            continue;
-        }
-        match std::fs::symlink_metadata(&next) {
-            Ok(m) if m.file_type().is_symlink() => {
-                links += 1;
-                if links > MAX_LINKS {
-                    return Walked {
-                        path: None,
-                        linked: true,
-                        meta: None,
-                    };
+        let node = match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() => match std::fs::read_link(path) {
+                Ok(target) => Node::Link(target),
+                Err(_) => Node::Missing,
+            },
+            Ok(m) => Node::Real(m),
+            Err(_) => Node::Missing,
+        };
+        self.nodes.insert(path.to_path_buf(), node.clone());
+        node
+    }
+
+    /// Follows the links of `path` (absolute) part by part, as the kernel would; `..` after a
+    /// link goes to the target's parent.
+    pub(crate) fn walk(&mut self, path: &Path) -> Walked {
+        let mut pending: Vec<OsString> = components(path);
+        pending.reverse();
+        let mut out = PathBuf::from("/");
+        let mut exists = true;
+        let mut linked = false;
+        let mut links = 0;
+        let mut meta: Option<Metadata> = None;
+        while let Some(part) = pending.pop() {
+            if part == "." {
+                continue;
+            }
+            if part == ".." {
+                out.pop();
+                meta = None;
+                continue;
+            }
+            let next = out.join(&part);
+            if !exists {
+                out = next;
+                continue;
+            }
+            match self.node(&next) {
+                Node::Link(target) => {
+                    links += 1;
+                    if links > MAX_LINKS {
+                        return Walked {
+                            path: None,
+                            linked: true,
+                            meta: None,
+                        };
+                    }
+                    linked = true;
+                    if target.is_absolute() {
+                        out = PathBuf::from("/");
+                    }
+                    let mut more = components(&target);
+                    more.reverse();
+                    pending.extend(more);
+                    meta = None;
                 }
-                let Ok(target) = std::fs::read_link(&next) else {
-                    exists = false;
+                Node::Real(m) => {
                     out = next;
-                    continue;
-                };
-                linked = true;
-                if target.is_absolute() {
-                    out = PathBuf::from("/");
+                    meta = Some(m);
                 }
-                let mut more = components(&target);
-                more.reverse();
-                pending.extend(more);
-                meta = None;
-            }
-            Ok(m) => {
-                out = next;
-                meta = Some(m);
-            }
-            Err(_) => {
-                exists = false;
-                meta = None;
-                out = next;
+                Node::Missing => {
+                    exists = false;
+                    meta = None;
+                    out = next;
+                }
             }
         }
+        if exists && meta.is_none() {
+            meta = match self.node(&out) {
+                Node::Real(m) => Some(m),
+                _ => None,
+            };
+        }
+        Walked {
+            path: Some(out),
+            linked,
+            meta,
+        }
     }
-    if exists && meta.is_none() {
-        meta = std::fs::metadata(&out).ok();
-    }
-    Walked {
-        path: Some(out),
-        linked,
-        meta,
+
+    /// The names directly inside `dir` (resolved) that are links, with one listing.
+    pub(crate) fn links_in(dir: &Path) -> Vec<OsString> {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_symlink()))
+            .map(|e| e.file_name())
+            .collect()
     }
 }
 
@@ -417,6 +463,8 @@ mod tests {
         std::fs::write(root.join("real/.claude/settings.json"), "{}").unwrap();
         std::os::unix::fs::symlink(".claude/settings.json", root.join("real/notes.json")).unwrap();
         std::os::unix::fs::symlink("real", root.join("alias")).unwrap();
+        let mut disk = Disk::default();
+        let mut walk = |p: &Path| disk.walk(p);
         let w = walk(&root.join("alias/notes.json"));
         assert_eq!(w.path.unwrap(), root.join("real/.claude/settings.json"));
         assert!(w.linked && w.meta.unwrap().is_file());
