@@ -104,12 +104,18 @@ fn a_link_to_the_settings_is_the_settings() {
     let w = World::new();
     w.symlink(".claude/settings.json", "project/notes.json");
     let hit = w.write_hit("notes.json").unwrap();
-    assert_eq!((hit.level, hit.via, hit.what), (Level::Refuse, Via::Link, Kind::Settings));
+    assert_eq!(
+        (hit.level, hit.via, hit.what),
+        (Level::Refuse, Via::Link, Kind::Settings)
+    );
     assert_eq!(hit.path, w.path("project/.claude/settings.json"));
     // Reading it is fine: settings are not key material.
     assert_eq!(w.set().read_hit("notes.json", Some(&w.project())), None);
     // A link that points at a policy not written yet: writing through it creates the policy.
-    w.symlink("../elsewhere/../project/.claude/hookkit.local.toml", "project/cfg.toml");
+    w.symlink(
+        "../elsewhere/../project/.claude/hookkit.local.toml",
+        "project/cfg.toml",
+    );
     assert_eq!(
         level_via(w.write_hit("cfg.toml")),
         Some((Level::Refuse, Via::Link))
@@ -121,7 +127,11 @@ fn a_linked_directory_leads_into_the_set() {
     let w = World::new();
     w.symlink(".claude", "project/cfg");
     w.symlink("../project/.git/hooks", "project/tools/githooks");
-    for word in ["cfg/settings.json", "cfg/hooks/pretooluse-gate", "tools/githooks/pre-push"] {
+    for word in [
+        "cfg/settings.json",
+        "cfg/hooks/pretooluse-gate",
+        "tools/githooks/pre-push",
+    ] {
         assert_eq!(
             level_via(w.write_hit(word)),
             Some((Level::Refuse, Via::Link)),
@@ -140,7 +150,10 @@ fn link_loops_are_compared_as_written() {
     w.symlink("b", "project/a");
     w.symlink("a", "project/b");
     assert_eq!(w.write_hit("a/x"), None);
-    assert_eq!(w.write_hit("a/.claude/x").map(|h| h.level), Some(Level::Refuse));
+    assert_eq!(
+        w.write_hit("a/.claude/x").map(|h| h.level),
+        Some(Level::Refuse)
+    );
     // A long chain is cut off, never followed forever.
     for i in 0..50 {
         w.symlink(&format!("l{}", i + 1), &format!("project/l{i}"));
@@ -182,8 +195,14 @@ fn the_sets_own_links_are_followed_to_where_they_lead() {
     let set = w.set();
     let hit = |word: &str| set.write_hit(word, Some(&home)).map(|h| (h.level, h.what));
     assert_eq!(hit("dotfiles/bashrc"), Some((Level::Refuse, Kind::Startup)));
-    assert_eq!(hit("dotfiles/claude/settings.json"), Some((Level::Refuse, Kind::Settings)));
-    assert_eq!(hit("dotfiles/claude/agents/new.md"), Some((Level::Refuse, Kind::Settings)));
+    assert_eq!(
+        hit("dotfiles/claude/settings.json"),
+        Some((Level::Refuse, Kind::Settings))
+    );
+    assert_eq!(
+        hit("dotfiles/claude/agents/new.md"),
+        Some((Level::Refuse, Kind::Settings))
+    );
     // The writable notes are writable there too.
     assert_eq!(hit("dotfiles/claude/plans/plan.md"), None);
     assert_eq!(hit("dotfiles/claude/projects/-p/memory/notes.md"), None);
@@ -191,7 +210,8 @@ fn the_sets_own_links_are_followed_to_where_they_lead() {
     assert_eq!(hit("dotfiles/README.md"), None);
     // And the directory that holds them cannot be removed.
     assert_eq!(
-        set.check(Access::WriteTree, "dotfiles", Some(&home)).map(|h| h.level),
+        set.check(Access::WriteTree, "dotfiles", Some(&home))
+            .map(|h| h.level),
         Some(Level::Refuse)
     );
 }
@@ -201,7 +221,9 @@ fn a_project_claude_directory_kept_elsewhere_is_still_protected() {
     let w = World::new();
     std::fs::rename(w.path("project/.claude"), w.path("shared-config")).unwrap();
     w.symlink("../shared-config", "project/.claude");
-    let hit = w.write_hit("../shared-config/hooks/pretooluse-gate").unwrap();
+    let hit = w
+        .write_hit("../shared-config/hooks/pretooluse-gate")
+        .unwrap();
     assert_eq!((hit.level, hit.via), (Level::Refuse, Via::Link));
 }
 
@@ -211,7 +233,9 @@ fn relative_paths_from_a_subdirectory_reach_the_project() {
     std::fs::create_dir_all(w.path("project/src/deep")).unwrap();
     let set = w.set();
     let deep = w.path("project/src/deep");
-    let hit = set.write_hit("../../.claude/settings.json", Some(&deep)).unwrap();
+    let hit = set
+        .write_hit("../../.claude/settings.json", Some(&deep))
+        .unwrap();
     assert_eq!(hit.path, w.path("project/.claude/settings.json"));
     assert_eq!(hit.level, Level::Refuse);
     assert_eq!(set.write_hit("../lib.rs", Some(&deep)), None);
@@ -223,7 +247,12 @@ fn globs_count_when_they_could_match_the_set() {
     let set = w.set();
     let at = w.project();
     let hit = |word: &str| set.write_hit(word, Some(&at)).map(|h| (h.level, h.via));
-    for word in [".cl?ude/settings.json", ".c*/hooks/*", "[.]claude", ".CL*/SETTINGS.json"] {
+    for word in [
+        ".cl?ude/settings.json",
+        ".c*/hooks/*",
+        "[.]claude",
+        ".CL*/SETTINGS.json",
+    ] {
         assert_eq!(hit(word), Some((Level::Refuse, Via::Glob)), "{word}");
     }
     assert_eq!(hit("src/*.rs"), None);
@@ -240,7 +269,8 @@ fn globs_count_when_they_could_match_the_set() {
     assert_eq!(set.write_hit("[.]claude/settings.json", Some(&other)), None);
     w.write("other/.claude/settings.json", "{}");
     assert_eq!(
-        set.write_hit("[.]claude/settings.json", Some(&other)).map(|h| h.level),
+        set.write_hit("[.]claude/settings.json", Some(&other))
+            .map(|h| h.level),
         Some(Level::Refuse)
     );
 }
@@ -258,16 +288,40 @@ fn hookkits_locations_are_protected_wherever_they_are() {
         set.write_hit(&word.to_string_lossy(), at.as_deref())
             .map(|h| (h.level, h.what))
     };
-    assert_eq!(what(&w.path("var/log/hk.jsonl")), Some((Level::Refuse, Kind::Audit)));
-    assert_eq!(what(&w.path("var/log/hk.jsonl.1")), Some((Level::Refuse, Kind::Audit)));
-    assert_eq!(what(&w.path("var/log/hk.jsonl.lock")), Some((Level::Refuse, Kind::Audit)));
+    assert_eq!(
+        what(&w.path("var/log/hk.jsonl")),
+        Some((Level::Refuse, Kind::Audit))
+    );
+    assert_eq!(
+        what(&w.path("var/log/hk.jsonl.1")),
+        Some((Level::Refuse, Kind::Audit))
+    );
+    assert_eq!(
+        what(&w.path("var/log/hk.jsonl.lock")),
+        Some((Level::Refuse, Kind::Audit))
+    );
     assert_eq!(what(&w.path("var/log/other.log")), None);
-    assert_eq!(what(&w.path("srv/queue/item.json")), Some((Level::Refuse, Kind::Queue)));
-    assert_eq!(what(&w.path("home/.local/state/hookkit/x")), Some((Level::Refuse, Kind::State)));
-    assert_eq!(what(&w.path("home/.config/hookkit/reviewer.key")), Some((Level::Refuse, Kind::Keys)));
+    assert_eq!(
+        what(&w.path("srv/queue/item.json")),
+        Some((Level::Refuse, Kind::Queue))
+    );
+    assert_eq!(
+        what(&w.path("home/.local/state/hookkit/x")),
+        Some((Level::Refuse, Kind::State))
+    );
+    assert_eq!(
+        what(&w.path("home/.config/hookkit/reviewer.key")),
+        Some((Level::Refuse, Kind::Keys))
+    );
     // The running binary's directory holds hookkit's binaries, by name.
-    assert_eq!(what(&w.path("opt/bin/defer-for-review")), Some((Level::Refuse, Kind::Binary)));
-    assert_eq!(what(&w.path("opt/bin/rules-lint")), Some((Level::Refuse, Kind::Binary)));
+    assert_eq!(
+        what(&w.path("opt/bin/defer-for-review")),
+        Some((Level::Refuse, Kind::Binary))
+    );
+    assert_eq!(
+        what(&w.path("opt/bin/rules-lint")),
+        Some((Level::Refuse, Kind::Binary))
+    );
     assert_eq!(what(&w.path("opt/bin/jq")), None);
 }
 
@@ -283,10 +337,17 @@ fn the_audit_log_cannot_be_turned_into_a_link() {
     assert_eq!(hit.level, Level::Refuse);
     // Nor can a link be made to a protected file from anywhere.
     let hit = set
-        .link_hit(&w.path("home/.bashrc").to_string_lossy(), "rc", Some(&w.project()))
+        .link_hit(
+            &w.path("home/.bashrc").to_string_lossy(),
+            "rc",
+            Some(&w.project()),
+        )
         .unwrap();
     assert_eq!((hit.level, hit.what), (Level::Refuse, Kind::Startup));
-    assert_eq!(set.link_hit("src/main.rs", "main.rs", Some(&w.project())), None);
+    assert_eq!(
+        set.link_hit("src/main.rs", "main.rs", Some(&w.project())),
+        None
+    );
 }
 
 #[test]
@@ -295,10 +356,17 @@ fn key_material_is_not_read_through_a_link_either() {
     w.symlink("../home/.config/hookkit/reviewer.key", "project/k");
     let set = w.set();
     let hit = set.read_hit("k", Some(&w.project())).unwrap();
-    assert_eq!((hit.level, hit.what, hit.via), (Level::Refuse, Kind::Keys, Via::Link));
-    assert_eq!(set.read_hit(".claude/settings.json", Some(&w.project())), None);
     assert_eq!(
-        set.check(Access::ReadTree, "..", Some(&w.project())).map(|h| h.what),
+        (hit.level, hit.what, hit.via),
+        (Level::Refuse, Kind::Keys, Via::Link)
+    );
+    assert_eq!(
+        set.read_hit(".claude/settings.json", Some(&w.project())),
+        None
+    );
+    assert_eq!(
+        set.check(Access::ReadTree, "..", Some(&w.project()))
+            .map(|h| h.what),
         Some(Kind::Keys)
     );
 }
@@ -318,7 +386,8 @@ fn the_home_settings_are_protected_and_the_agents_notes_are_not() {
 
 #[test]
 fn the_docs_table_is_the_set() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/protect/protected-set.md");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/protect/protected-set.md");
     let table = hookkit::protect::markdown();
     if std::env::var_os("HOOKKIT_BLESS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

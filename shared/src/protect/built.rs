@@ -141,14 +141,28 @@ impl Built {
     }
 
     /// The first entry of the strictest level that `place` touches, and how.
-    pub(super) fn matching(&self, place: &Pattern, access: Access, which: Which) -> Option<(usize, Via)> {
+    pub(super) fn matching(
+        &self,
+        place: &Pattern,
+        access: Access,
+        which: Which,
+    ) -> Option<(usize, Via)> {
         let writable: Vec<&Pattern> = self.writable.iter().collect();
-        let entries = self.entries.iter().enumerate().filter(|(_, e)| match which {
-            Which::All => true,
-            Which::Anchored => !e.pattern.unanchored(),
-            Which::Unanchored => e.pattern.unanchored(),
-        });
-        Self::first(entries.map(|(i, e)| (i, e, &e.pattern)), place, access, &writable)
+        let entries = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| match which {
+                Which::All => true,
+                Which::Anchored => !e.pattern.unanchored(),
+                Which::Unanchored => e.pattern.unanchored(),
+            });
+        Self::first(
+            entries.map(|(i, e)| (i, e, &e.pattern)),
+            place,
+            access,
+            &writable,
+        )
     }
 
     /// Like [`Self::matching`], against the set's places that are reached through links.
@@ -219,7 +233,11 @@ impl Built {
                 && entry.pattern.meets(tail)
                 && !(entry.excusable && maybe_writable);
             let hit = if certain {
-                let via = if tail.is_literal() { Via::Path } else { Via::Glob };
+                let via = if tail.is_literal() {
+                    Via::Path
+                } else {
+                    Via::Glob
+                };
                 self.hit(i, &at, access, via)
             } else if entry.pattern.meets_tail(tail)
                 || (access.tree() && entry.pattern.unanchored() && entry.pattern.within(tail))
@@ -240,7 +258,12 @@ impl Built {
     }
 
     /// A regular file with more than one link that is one of the set's files.
-    pub(super) fn hard_link(&self, anchors: &Anchors, walked: &Walked, access: Access) -> Option<Hit> {
+    pub(super) fn hard_link(
+        &self,
+        anchors: &Anchors,
+        walked: &Walked,
+        access: Access,
+    ) -> Option<Hit> {
         let (dev, ino) = disk::identity(walked.meta.as_ref()?)?;
         let inodes = self.inodes.get_or_init(|| disk::inodes(self, anchors));
         let inode = inodes.iter().find(|n| n.dev == dev && n.ino == ino)?;

@@ -54,13 +54,22 @@ fn links(anchors: &Anchors, disk: &mut Disk) -> Vec<(PathBuf, PathBuf)> {
     };
     let home = anchors.path(Anchor::Home);
     let project = anchors.path(Anchor::Project);
-    let mut roots: Vec<PathBuf> = [Anchor::State, Anchor::Keys, Anchor::Queue, Anchor::AuditLog, Anchor::PluginRoot]
-        .into_iter()
-        .filter_map(|a| anchors.path(a))
-        .collect();
+    let mut roots: Vec<PathBuf> = [
+        Anchor::State,
+        Anchor::Keys,
+        Anchor::Queue,
+        Anchor::AuditLog,
+        Anchor::PluginRoot,
+    ]
+    .into_iter()
+    .filter_map(|a| anchors.path(a))
+    .collect();
     roots.extend(home.iter().cloned());
     roots.extend(project.iter().cloned());
     for root in &roots {
+        if !disk.walk(root).linked {
+            continue;
+        }
         // The first part of the anchor's path that is a link.
         let mut prefix = PathBuf::from("/");
         for part in root.components().skip(1) {
@@ -68,9 +77,6 @@ fn links(anchors: &Anchors, disk: &mut Disk) -> Vec<(PathBuf, PathBuf)> {
             let walked = disk.walk(&prefix);
             if walked.linked {
                 record(prefix.clone(), walked.path);
-                break;
-            }
-            if walked.meta.is_none() {
                 break;
             }
         }

@@ -402,11 +402,8 @@ impl ProtectedSet {
             return None;
         };
         let glob = |(e, _)| built.hit(e, shown, access, Via::Glob);
-        let known = built
-            .matching(pattern, access, Which::Anchored)
-            .map(glob);
-        let Some(anywhere) = built.matching(pattern, access, Which::Unanchored)
-        else {
+        let known = built.matching(pattern, access, Which::Anchored).map(glob);
+        let Some(anywhere) = built.matching(pattern, access, Which::Unanchored) else {
             return known;
         };
         let expanded = if *foreign {
@@ -500,7 +497,8 @@ fn stricter(a: Hit, b: Hit) -> Hit {
 
 /// The disk's memory, even after a panic elsewhere (it holds only what `lstat` said).
 fn lock(disk: &Mutex<Disk>) -> MutexGuard<'_, Disk> {
-    disk.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    disk.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn merge(a: Option<Hit>, b: Option<Hit>) -> Option<Hit> {
@@ -509,7 +507,6 @@ fn merge(a: Option<Hit>, b: Option<Hit>) -> Option<Hit> {
         (a, b) => a.or(b),
     }
 }
-
 
 /// The protected set as a Markdown table, for the docs: every entry with its level, whether
 /// reads are refused, what it is and why; then the writable exceptions.

@@ -65,16 +65,17 @@ impl Name {
 
     /// A name of the table, folded: borrowed when it already is.
     fn table(text: &'static str, folded: bool) -> Self {
-        if text.contains('\\') {
-            let plain = unescape(text);
-            if folded {
-                return Self::owned(&fold(&plain));
-            }
-            return Self::owned(&plain);
+        let plain = text
+            .bytes()
+            .all(|b| b.is_ascii() && b != b'\\' && !(folded && b.is_ascii_uppercase()));
+        if plain {
+            return Self::Static(text);
         }
-        match fold(text) {
-            Cow::Owned(f) if folded => Self::owned(&f),
-            _ => Self::Static(text),
+        let unescaped = unescape(text);
+        if folded {
+            Self::owned(&fold(&unescaped))
+        } else {
+            Self::owned(&unescaped)
         }
     }
 }
@@ -214,16 +215,15 @@ fn tokens(segment: &str) -> Vec<Tok> {
                 }
                 i += 1;
             }
-            '[' => match class(&chars[i + 1..]) {
-                Some((tok, used)) => {
+            '[' => {
+                if let Some((tok, used)) = class(&chars[i + 1..]) {
                     out.push(tok);
                     i += 1 + used;
-                }
-                None => {
+                } else {
                     out.push(Tok::Ch('['));
                     i += 1;
                 }
-            },
+            }
             c => {
                 out.push(Tok::Ch(fold_char(c)));
                 i += 1;
@@ -290,9 +290,8 @@ fn class_has(negated: bool, ranges: &[(char, char)], c: char) -> bool {
 fn chars_meet(a: &Tok, b: &Tok) -> bool {
     match (a, b) {
         (Tok::Ch(x), Tok::Ch(y)) => x == y,
-        (Tok::Ch(c), Tok::Class { negated, ranges }) | (Tok::Class { negated, ranges }, Tok::Ch(c)) => {
-            class_has(*negated, ranges, *c)
-        }
+        (Tok::Ch(c), Tok::Class { negated, ranges })
+        | (Tok::Class { negated, ranges }, Tok::Ch(c)) => class_has(*negated, ranges, *c),
         (
             Tok::Class {
                 negated: false,
@@ -323,7 +322,11 @@ impl Reach {
         let size = rows * width;
         Self {
             small: [false; 256],
-            large: if size > 256 { vec![false; size] } else { Vec::new() },
+            large: if size > 256 {
+                vec![false; size]
+            } else {
+                Vec::new()
+            },
             width,
         }
     }
@@ -349,7 +352,12 @@ impl Reach {
 
 /// The pair walk shared by tokens and segments: `star(x)` items may take nothing, or take one
 /// item of the other side and stay; two other items move together when `meet` says so.
-fn pair_walk<T>(a: &[T], b: &[T], star: impl Fn(&T) -> bool, meet: impl Fn(&T, &T) -> bool) -> bool {
+fn pair_walk<T>(
+    a: &[T],
+    b: &[T],
+    star: impl Fn(&T) -> bool,
+    meet: impl Fn(&T, &T) -> bool,
+) -> bool {
     let (n, m) = (a.len(), b.len());
     let mut reach = Reach::new(n + 1, m + 1);
     reach.set(0, 0);
@@ -413,7 +421,9 @@ fn glob_matches(toks: &[Tok], name: &str) -> bool {
             },
         }
     }
-    toks[t.min(toks.len())..].iter().all(|tok| *tok == Tok::Star)
+    toks[t.min(toks.len())..]
+        .iter()
+        .all(|tok| *tok == Tok::Star)
 }
 
 /// Whether a glob that hides dots could match a name whose first character is a dot.
@@ -499,27 +509,36 @@ impl Pattern {
     /// directory and everything below it, `{a,b}` for one of several literal names within a
     /// segment, `\` to escape. Names are folded unless `folded` is false (the raw form looks
     /// paths up on a case-sensitive disk).
+    #[cfg(test)]
     pub(crate) fn table(text: &'static str, folded: bool) -> Self {
-        let mut segs: Vec<Seg> = text
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(|raw| {
-                if raw == "**" {
-                    Seg::Any
-                } else if let Some(inner) = raw.strip_prefix('{').and_then(|r| r.strip_suffix('}'))
-                {
-                    Seg::Alt(inner)
-                } else if has_glob(raw) {
-                    glob_seg(raw, false)
-                } else {
-                    Seg::Lit(Name::table(raw, folded))
-                }
-            })
-            .collect();
+        Self::table_under(&[], text, folded)
+    }
+
+    /// [`Self::table`] put after the segments of `prefix` (an anchor), in one allocation.
+    pub(crate) fn table_under(prefix: &[Seg], text: &'static str, folded: bool) -> Self {
+        let mut segs = Vec::with_capacity(prefix.len() + 4);
+        segs.extend(prefix.iter().cloned());
+        for raw in text.split('/').filter(|s| !s.is_empty()) {
+            let bytes = raw.as_bytes();
+            segs.push(if raw == "**" {
+                Seg::Any
+            } else if bytes[0] == b'{' && bytes[bytes.len() - 1] == b'}' {
+                Seg::Alt(&raw[1..raw.len() - 1])
+            } else if bytes.iter().any(|b| matches!(b, b'*' | b'?' | b'[')) && has_glob(raw) {
+                glob_seg(raw, false)
+            } else {
+                Seg::Lit(Name::table(raw, folded))
+            });
+        }
         if text.ends_with('/') && segs.last() != Some(&Seg::Any) {
             segs.push(Seg::Any);
         }
         Self { segs }
+    }
+
+    /// The segments, to build other patterns on.
+    pub(crate) fn segments(&self) -> &[Seg] {
+        &self.segs
     }
 
     /// A pattern written at run time (a policy's `protected_paths`): like [`Self::table`],
@@ -580,14 +599,6 @@ impl Pattern {
                 .map(|s| Seg::Lit(Name::owned(s)))
                 .collect(),
         }
-    }
-
-    /// This pattern followed by `rest`.
-    pub(crate) fn then(&self, rest: &Self) -> Self {
-        let mut segs = Vec::with_capacity(self.segs.len() + rest.segs.len());
-        segs.extend(self.segs.iter().cloned());
-        segs.extend(rest.segs.iter().cloned());
-        Self { segs }
     }
 
     /// The same literal path with a glob added to its last name (`<log>.*`).
@@ -685,7 +696,10 @@ impl Pattern {
             Some((Seg::Any, head)) => head,
             _ => &self.segs[..],
         };
-        if head.iter().any(|s| matches!(s, Seg::Any | Seg::Glob { .. })) {
+        if head
+            .iter()
+            .any(|s| matches!(s, Seg::Any | Seg::Glob { .. }))
+        {
             return Vec::new();
         }
         self.literal_heads()
@@ -851,14 +865,11 @@ mod tests {
         assert!(e.meets(&word("/p/.CLAUDE/settings.json")));
         assert!(e.meets(&word("/p/.claude")));
         assert!(!e.meets(&word("/p/claude/settings.json")));
-        assert!(
-            entry("/home/u/.claude.json*").meets(&word("/home/u/.claude.json.backup"))
-        );
+        assert!(entry("/home/u/.claude.json*").meets(&word("/home/u/.claude.json.backup")));
         // The long s and the Kelvin sign fold to ASCII on case-insensitive filesystems.
         assert!(entry("**/.mcp.json").meets(&word("/p/.mcp.json")));
         assert!(
-            entry("/home/u/.claude/settings.json")
-                .meets(&word("/home/u/.claude/ſettings.json"))
+            entry("/home/u/.claude/settings.json").meets(&word("/home/u/.claude/ſettings.json"))
         );
         assert!(entry("**/.git/hooks/").meets(&word("/p/.git/hoo\u{212A}s/x")));
     }
@@ -932,10 +943,7 @@ mod tests {
         assert_eq!(entry("/s/").concrete(), vec![PathBuf::from("/s")]);
         assert!(entry("**/.git/").concrete().is_empty());
         assert!(entry("/h/*/m/").concrete().is_empty());
-        assert_eq!(
-            entry("/h/*/m/").literal_heads(),
-            vec![PathBuf::from("/h")]
-        );
+        assert_eq!(entry("/h/*/m/").literal_heads(), vec![PathBuf::from("/h")]);
         assert!(entry(r"/p/\[work\]/x").meets(&Pattern::path(Path::new("/p/[work]/x"))));
     }
 
@@ -949,21 +957,41 @@ mod tests {
             .iter()
             .map(|r| r.under(target))
             .collect();
-        assert!(twins.iter().any(|t| t.meets(&word("/d/claude/settings.json"))));
+        assert!(
+            twins
+                .iter()
+                .any(|t| t.meets(&word("/d/claude/settings.json")))
+        );
         assert!(twins.iter().any(|t| t.meets(&word("/d/claude"))));
         assert!(!twins.iter().any(|t| t.meets(&word("/d/other"))));
         // A link below the entry's head: what lies at the link's target is covered.
         let inside = rest("/h/.claude/", "/h/.claude/settings.json");
-        assert!(inside.iter().any(|r| r.under(Path::new("/d/s.json")).meets(&word("/d/s.json"))));
+        assert!(
+            inside
+                .iter()
+                .any(|r| r.under(Path::new("/d/s.json")).meets(&word("/d/s.json")))
+        );
         // A link above it: the entry's rest goes under the target.
         let above = rest("/h/.bashrc", "/h");
         assert_eq!(above.len(), 1);
-        assert!(above[0].under(Path::new("/usr/h")).meets(&word("/usr/h/.bashrc")));
+        assert!(
+            above[0]
+                .under(Path::new("/usr/h"))
+                .meets(&word("/usr/h/.bashrc"))
+        );
         assert!(rest("/h/.bashrc", "/x").is_empty());
         // Unanchored entries keep only what the link's own name starts.
         let anywhere = rest("**/.claude/", "/p/.claude");
-        assert!(anywhere.iter().all(|r| !r.unanchored() || r.meets(&word("/x"))));
-        assert!(anywhere.iter().any(|r| r.under(Path::new("/s")).meets(&word("/s/hooks/x"))));
+        assert!(
+            anywhere
+                .iter()
+                .all(|r| !r.unanchored() || r.meets(&word("/x")))
+        );
+        assert!(
+            anywhere
+                .iter()
+                .any(|r| r.under(Path::new("/s")).meets(&word("/s/hooks/x")))
+        );
         assert!(rest("**/.claude/", "/p/src").is_empty());
     }
 
@@ -1026,7 +1054,9 @@ mod tests {
             };
             // Names are never empty; two globs that share only the empty name are both all
             // stars, and share every other name too.
-            let brute = names[1..].iter().any(|n| reference(&a, n) && reference(&b, n));
+            let brute = names[1..]
+                .iter()
+                .any(|n| reference(&a, n) && reference(&b, n));
             assert_eq!(toks_meet(&ta, &tb), brute, "{a} and {b}");
         }
     }

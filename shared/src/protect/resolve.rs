@@ -1,9 +1,11 @@
 //! From a word to the places it may name: `~` and `$HOME`, the directory it is relative to,
 //! `.` and `..`, brace groups and globs; then, on disk, the links of the parts that exist.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs::Metadata;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Component, Path, PathBuf};
 
 use super::pattern::{Pattern, expand_braces, has_glob};
@@ -61,6 +63,10 @@ pub(crate) fn places(word: &str, cwd: Option<&Path>, home: Home<'_>) -> Vec<Plac
         return Vec::new();
     }
     let mut out = Vec::new();
+    if !word.contains('{') {
+        place(word, cwd, home, &mut out);
+        return out;
+    }
     match expand_braces(word, MAX_BRACE_WORDS) {
         Some(words) => {
             for w in &words {
@@ -160,19 +166,18 @@ fn at(base: &Path, segments: &[&str], foreign: bool, out: &mut Vec<Place>) {
 
 /// `dir` (absolute) followed by `segments`, with `.` and `..` taken lexically: the place as
 /// text and as a pattern.
-pub(crate) fn rebase<'a>(dir: &Path, segments: impl IntoIterator<Item = &'a str>) -> (PathBuf, Pattern) {
-    let mut parts: Vec<String> = dir
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-            Component::ParentDir => Some("..".to_owned()),
-            _ => None,
-        })
-        .collect();
-    parts.extend(segments.into_iter().map(str::to_owned));
-    let mut kept: Vec<String> = Vec::with_capacity(parts.len());
-    for part in parts {
-        match part.as_str() {
+pub(crate) fn rebase<'a>(
+    dir: &'a Path,
+    segments: impl IntoIterator<Item = &'a str>,
+) -> (PathBuf, Pattern) {
+    let mut kept: Vec<Cow<'a, str>> = Vec::new();
+    let from_dir = dir.components().filter_map(|c| match c {
+        Component::Normal(s) => Some(s.to_string_lossy()),
+        Component::ParentDir => Some(Cow::Borrowed("..")),
+        _ => None,
+    });
+    for part in from_dir.chain(segments.into_iter().map(Cow::Borrowed)) {
+        match &*part {
             "." => {}
             ".." => {
                 kept.pop();
@@ -181,8 +186,8 @@ pub(crate) fn rebase<'a>(dir: &Path, segments: impl IntoIterator<Item = &'a str>
         }
     }
     let mut shown = PathBuf::from("/");
-    shown.extend(&kept);
-    (shown, Pattern::word(kept.iter().map(String::as_str)))
+    shown.extend(kept.iter().map(|s| &**s));
+    (shown, Pattern::word(kept.iter().map(|s| &**s)))
 }
 
 fn under(segments: &[&str]) -> Option<Place> {
@@ -232,12 +237,35 @@ enum Node {
 /// their system calls.
 #[derive(Debug, Default)]
 pub(crate) struct Disk {
-    nodes: HashMap<PathBuf, Node>,
+    nodes: HashMap<Vec<u8>, Node, BuildHasherDefault<Fnv>>,
+}
+
+/// FNV-1a: paths are short and come from this run, so a simple hash serves.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 impl Disk {
     fn node(&mut self, path: &Path) -> Node {
-        if let Some(node) = self.nodes.get(path) {
+        let key = path.as_os_str().as_encoded_bytes();
+        if let Some(node) = self.nodes.get(key) {
             return node.clone();
         }
         let node = match std::fs::symlink_metadata(path) {
@@ -248,21 +276,31 @@ impl Disk {
             Ok(m) => Node::Real(m),
             Err(_) => Node::Missing,
         };
-        self.nodes.insert(path.to_path_buf(), node.clone());
+        self.nodes.insert(key.to_vec(), node.clone());
         node
     }
 
     /// Follows the links of `path` (absolute) part by part, as the kernel would; `..` after a
     /// link goes to the target's parent.
     pub(crate) fn walk(&mut self, path: &Path) -> Walked {
-        let mut pending: Vec<OsString> = components(path);
-        pending.reverse();
+        let mut parts = path.components();
+        // What links put in front of the parts still to come, last first.
+        let mut pending: Vec<OsString> = Vec::new();
         let mut out = PathBuf::from("/");
         let mut exists = true;
         let mut linked = false;
         let mut links = 0;
         let mut meta: Option<Metadata> = None;
-        while let Some(part) = pending.pop() {
+        loop {
+            let part: OsString = match pending.pop() {
+                Some(part) => part,
+                None => match parts.next() {
+                    Some(Component::Normal(name)) => name.to_os_string(),
+                    Some(Component::ParentDir) => OsString::from(".."),
+                    Some(_) => continue,
+                    None => break,
+                },
+            };
             if part == "." {
                 continue;
             }
@@ -271,12 +309,11 @@ impl Disk {
                 meta = None;
                 continue;
             }
-            let next = out.join(&part);
+            out.push(&part);
             if !exists {
-                out = next;
                 continue;
             }
-            match self.node(&next) {
+            match self.node(&out) {
                 Node::Link(target) => {
                     links += 1;
                     if links > MAX_LINKS {
@@ -287,6 +324,7 @@ impl Disk {
                         };
                     }
                     linked = true;
+                    out.pop();
                     if target.is_absolute() {
                         out = PathBuf::from("/");
                     }
@@ -295,14 +333,10 @@ impl Disk {
                     pending.extend(more);
                     meta = None;
                 }
-                Node::Real(m) => {
-                    out = next;
-                    meta = Some(m);
-                }
+                Node::Real(m) => meta = Some(m),
                 Node::Missing => {
                     exists = false;
                     meta = None;
-                    out = next;
                 }
             }
         }
@@ -342,9 +376,9 @@ pub(crate) fn expand(dir: &Path, rest: &[String], budget: usize) -> Option<Vec<P
         match segment.as_str() {
             "." => continue,
             ".." => {
-                current.iter_mut().for_each(|p| {
+                for p in &mut current {
                     p.pop();
-                });
+                }
                 continue;
             }
             "**" => return None,

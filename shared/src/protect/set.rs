@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::pattern::{Pattern, escape};
+use super::pattern::{Pattern, Seg, escape};
 use super::{Kind, Level};
 
 /// What an entry's pattern is written under.
@@ -328,10 +328,10 @@ impl Anchors {
     /// known here. `prefix` is the anchor's own pattern, made once per anchor by the caller.
     pub(crate) fn row(anchor: Anchor, glob: &'static str, prefix: &Pattern) -> Pattern {
         match anchor {
-            Anchor::Anywhere => Pattern::table(glob, true).anywhere(),
+            Anchor::Anywhere => Pattern::table_under(&[Seg::Any], glob, true),
             // The log's rotated files and lock: its name with a suffix.
             Anchor::AuditLog if !glob.is_empty() => prefix.with_suffix_glob(glob),
-            _ => prefix.then(&Pattern::table(glob, true)),
+            _ => Pattern::table_under(prefix.segments(), glob, true),
         }
     }
 
@@ -353,7 +353,11 @@ impl Anchors {
             return None;
         }
         let base = self.path(anchor)?;
-        Some(Pattern::raw_path(&base).then(&Pattern::table(glob, false)))
+        Some(Pattern::table_under(
+            Pattern::raw_path(&base).segments(),
+            glob,
+            false,
+        ))
     }
 }
 
@@ -447,14 +451,15 @@ pub(crate) fn markdown() -> String {
     for (anchor, glob, why) in WRITABLE {
         let _ = writeln!(out, "| `{}` | {why} |", label(*anchor, glob));
     }
-    out.push_str(&format!(
+    let _ = writeln!(
+        out,
         "\nAnchors: `~` the home, `<project>` the project, `<state>` hookkit's state directory, \
          `<keys>` its key directory, `<queue>` the review queue, `<audit log>` the audit log \
          (all as `hookkit::locations` resolves them), `<running binary>` the hook binary \
          that runs and `<binary's directory>` its directory, `<plugin root>` \
-         `$CLAUDE_PLUGIN_ROOT`, `**` any directory. hookkit's binaries are {}.\n",
+         `$CLAUDE_PLUGIN_ROOT`, `**` any directory. hookkit's binaries are {}.",
         BINARIES.trim_matches(['{', '}']).replace(',', ", ")
-    ));
+    );
     out
 }
 
@@ -505,6 +510,22 @@ mod tests {
         let queue = a.pattern(Anchor::Queue, "/").unwrap();
         assert!(queue.meets(&path("/w/[q]*/item.json")));
         assert!(!queue.meets(&path("/w/qx/item.json")));
+    }
+
+    #[test]
+    fn brace_groups_of_the_table_are_lower_case_names() {
+        // `Seg::Alt` compares them as written with folded names.
+        for glob in SPECS.iter().map(|s| s.glob) {
+            for group in glob.split('{').skip(1) {
+                let names = group.split('}').next().unwrap();
+                assert!(
+                    names
+                        .bytes()
+                        .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'\\'),
+                    "{glob}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The set and the comparison, on paths that do not exist (nothing on disk is involved; the
 //! integration tests cover links and hard links).
 
-use super::*;
 use super::set::{Anchor, SPECS};
+use super::*;
 use crate::locations::Flags;
 
 const P: &str = "/nonexistent-p";
