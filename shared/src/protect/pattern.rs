@@ -398,24 +398,25 @@ fn toks_meet(a: &[Tok], b: &[Tok]) -> bool {
 
 /// Whether a glob matches a literal name; iterative, one backtrack point for `*`.
 fn glob_matches(toks: &[Tok], name: &str) -> bool {
-    let chars: Vec<char> = name.chars().collect();
+    // Positions are byte offsets; a star remembers where it started to take characters.
     let (mut t, mut c) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
-    while c < chars.len() {
+    while let Some(ch) = name[c..].chars().next() {
         match toks.get(t) {
             Some(Tok::Star) => {
                 star = Some((t, c));
                 t += 1;
             }
-            Some(tok) if chars_meet(tok, &Tok::Ch(chars[c])) => {
+            Some(tok) if chars_meet(tok, &Tok::Ch(ch)) => {
                 t += 1;
-                c += 1;
+                c += ch.len_utf8();
             }
             _ => match star {
                 Some((st, sc)) => {
+                    let skipped = name[sc..].chars().next().map_or(1, char::len_utf8);
                     t = st + 1;
-                    c = sc + 1;
-                    star = Some((st, sc + 1));
+                    c = sc + skipped;
+                    star = Some((st, sc + skipped));
                 }
                 None => return false,
             },
@@ -635,6 +636,12 @@ impl Pattern {
 
     /// Whether some path matches both patterns.
     pub(crate) fn meets(&self, other: &Self) -> bool {
+        if let Some(met) = literal_meets(&self.segs, &other.segs) {
+            return met;
+        }
+        if let Some(met) = literal_meets(&other.segs, &self.segs) {
+            return met;
+        }
         segments_meet(&self.segs, &other.segs)
     }
 
@@ -782,6 +789,49 @@ impl Pattern {
     }
 }
 
+/// The common case, a literal path against a pattern, as a walk of the pattern's positions
+/// (a bit set) along the path, which stops at the first segment that leaves no position:
+/// `None` when `path` is not literal or the pattern too long for the bit set.
+fn literal_meets(pattern: &[Seg], path: &[Seg]) -> Option<bool> {
+    if pattern.len() >= 64 {
+        return None;
+    }
+    let any: u64 = pattern
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| **s == Seg::Any)
+        .fold(0, |bits, (i, _)| bits | 1 << i);
+    // `**` may take no segment: a position on one also stands on the next.
+    let close = |mut at: u64| {
+        let mut grown = at | ((at & any) << 1);
+        while grown != at {
+            at = grown;
+            grown = at | ((at & any) << 1);
+        }
+        at
+    };
+    let mut at = close(1);
+    for seg in path {
+        let Seg::Lit(name) = seg else {
+            return None;
+        };
+        let mut next = at & any;
+        let mut rest = at & !any;
+        while rest != 0 {
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            if i < pattern.len() && name_meets(name, &pattern[i]) {
+                next |= 1 << (i + 1);
+            }
+        }
+        at = close(next);
+        if at == 0 {
+            return Some(false);
+        }
+    }
+    Some(at & (1 << pattern.len()) != 0)
+}
+
 /// Whether some path matches both segment sequences.
 fn segments_meet(p: &[Seg], q: &[Seg]) -> bool {
     pair_walk(p, q, |s| *s == Seg::Any, segs_meet)
@@ -790,6 +840,10 @@ fn segments_meet(p: &[Seg], q: &[Seg]) -> bool {
 /// Expands the brace groups of a shell word (`a{b,c}d`, nested too) into at most `cap`
 /// words, in the shell's order; `None` when there would be more.
 pub(crate) fn expand_braces(word: &str, cap: usize) -> Option<Vec<String>> {
+    // Each group is a level of recursion: more than a few is not a path anyone writes.
+    if word.matches('{').count() > 16 {
+        return None;
+    }
     let mut out = Vec::new();
     expand_into(word, cap, &mut out)?;
     Some(out)
@@ -996,6 +1050,39 @@ mod tests {
     }
 
     #[test]
+    fn the_literal_walk_agrees_with_the_pair_walk() {
+        let pieces = [
+            Seg::Any,
+            Seg::Lit(Name::Static("a")),
+            Seg::Lit(Name::Static("b")),
+            Seg::Alt("a,c"),
+            glob_seg("*", false),
+            glob_seg("?b", false),
+        ];
+        let names = ["a", "b", "c", "ab"];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % n as u64).unwrap()
+        };
+        for _ in 0..5000 {
+            let pattern: Vec<Seg> = (0..next(6))
+                .map(|_| pieces[next(pieces.len())].clone())
+                .collect();
+            let path: Vec<Seg> = (0..next(6))
+                .map(|_| Seg::Lit(Name::Static(names[next(names.len())])))
+                .collect();
+            assert_eq!(
+                literal_meets(&pattern, &path),
+                Some(segments_meet(&pattern, &path)),
+                "{pattern:?} against {path:?}"
+            );
+        }
+    }
+
+    #[test]
     fn braces_expand_like_the_shell() {
         assert_eq!(
             expand_braces(".claude/{a,b}.json", 8).unwrap(),
@@ -1007,6 +1094,7 @@ mod tests {
         );
         assert_eq!(expand_braces("{x}", 8).unwrap(), vec!["{x}"]);
         assert!(expand_braces("{a,b}{a,b}{a,b}{a,b}", 8).is_none());
+        assert!(expand_braces(&"{a}".repeat(5000), 64).is_none());
     }
 
     #[test]

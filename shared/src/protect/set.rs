@@ -529,6 +529,21 @@ mod tests {
     }
 
     #[test]
+    fn the_table_file_is_the_set() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/protect/protected-set.md");
+        let table = markdown();
+        if std::env::var_os("HOOKKIT_BLESS").is_some() {
+            std::fs::write(&path, &table).unwrap();
+        }
+        assert!(
+            include_str!("protected-set.md") == table,
+            "{} is out of date: run `HOOKKIT_BLESS=1 cargo test -p hookkit protect::set` and \
+             commit it",
+            path.display()
+        );
+    }
+
+    #[test]
     fn every_row_has_a_label_and_a_reason() {
         let table = markdown();
         for spec in SPECS {
