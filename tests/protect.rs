@@ -382,3 +382,60 @@ fn the_home_settings_are_protected_and_the_agents_notes_are_not() {
     assert_eq!(level("~/.claude/plans/new.md"), None);
     assert_eq!(level("~/.claude/todos/t.json"), None);
 }
+
+#[test]
+fn after_a_cd_into_the_set_a_bare_name_is_in_it() {
+    let w = World::new();
+    let set = w.set();
+    // `cd .claude; echo {} > settings.json`
+    let claude = w.path("project/.claude");
+    assert_eq!(
+        set.write_hit("settings.json", Some(&claude))
+            .map(|h| (h.level, h.what)),
+        Some((Level::Refuse, Kind::Settings))
+    );
+    // `cd .claude/hooks; cp /bin/true pretooluse-gate`
+    let hooks = w.path("project/.claude/hooks");
+    assert_eq!(
+        set.write_hit("pretooluse-gate", Some(&hooks))
+            .map(|h| h.level),
+        Some(Level::Refuse)
+    );
+    // `cd .claude/reviews && jq '.status="approved"' item.json > new.json`
+    std::fs::create_dir_all(w.path("project/.claude/reviews")).unwrap();
+    let reviews = w.path("project/.claude/reviews");
+    assert_eq!(
+        set.write_hit("new.json", Some(&reviews)).map(|h| h.what),
+        Some(Kind::Queue)
+    );
+    // A program not known to be read-only, run inside the set: its directory counts.
+    assert_eq!(
+        set.named_hit(".", Some(&hooks)).map(|h| h.level),
+        Some(Level::Confirm)
+    );
+    assert_eq!(set.named_hit(".", Some(&w.project())), None);
+}
+
+#[test]
+fn moving_the_set_away_is_refused() {
+    let w = World::new();
+    let set = w.set();
+    let at = Some(w.project());
+    let tree = |word: &str| {
+        set.check(Access::WriteTree, word, at.as_deref())
+            .map(|h| h.level)
+    };
+    assert_eq!(tree(".claude"), Some(Level::Refuse));
+    assert_eq!(tree(".git"), Some(Level::Refuse));
+    assert_eq!(tree("."), Some(Level::Refuse));
+    assert_eq!(tree("src"), None);
+    assert_eq!(
+        set.check(
+            Access::WriteTree,
+            &w.path("opt").to_string_lossy(),
+            at.as_deref()
+        )
+        .map(|h| h.what),
+        Some(Kind::Binary)
+    );
+}

@@ -67,15 +67,15 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use crate::env::Env;
 use crate::locations::Locations;
 
-pub use resolve::MAX_LINKS;
-
-/// The most directory entries read to expand one glob on disk.
-const MAX_EXPANDED: usize = 512;
-
 use built::{Built, Which};
 use pattern::Pattern;
 use resolve::{Disk, Home, Place, places};
 use set::Anchors;
+
+pub use resolve::MAX_LINKS;
+
+/// The most directory entries read to expand one glob on disk.
+const MAX_EXPANDED: usize = 512;
 
 /// How strongly a protected path is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -260,9 +260,21 @@ impl Hit {
 /// The protected set of one run: the built-in entries anchored at this run's locations, plus
 /// the policy's `protected_paths`.
 ///
-/// Building it costs nothing: the patterns are made on the first check, the disk is looked at
-/// only for what a check needs (the links of the checked path; the set's own links when the
-/// checked path exists; inodes only for a file with several links).
+/// How the gate asks it, per tool call:
+///
+/// - a file tool or an MCP tool that writes a path: [`Self::write_hit`] with the session cwd;
+///   one that reads a path: [`Self::read_hit`];
+/// - a Bash simple command, with the directory the classifier says it runs in (`None` when a
+///   `cd` could not be followed): [`Self::write_hit`] for each word it writes (redirections
+///   too), [`Self::check`] with [`Access::WriteTree`] for a tree it removes or moves,
+///   [`Self::read_hit`] (or [`Access::ReadTree`]) for what it reads, [`Self::link_hit`] for a
+///   link it makes, and, for a program not known to be read-only, [`Self::named_hit`] for
+///   each of its words and for `.` (the directory it runs in).
+///
+/// Making it costs nothing. The first check builds the patterns (about 30 rows); the first
+/// check that gets past them looks for the set's own links (a few directory listings); the
+/// disk is then asked about each path once, however many checks name it. Inodes are read
+/// only for a file with several links.
 #[derive(Debug)]
 pub struct ProtectedSet {
     anchors: Anchors,

@@ -908,6 +908,16 @@ mod tests {
         Pattern::table(text, true)
     }
 
+    /// A reproducible stream of numbers below `n` (xorshift).
+    fn numbers(mut state: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % n as u64).unwrap()
+        }
+    }
+
     fn word(text: &str) -> Pattern {
         Pattern::word(text.split('/').filter(|s| !s.is_empty()))
     }
@@ -1060,13 +1070,7 @@ mod tests {
             glob_seg("?b", false),
         ];
         let names = ["a", "b", "c", "ab"];
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            usize::try_from(state % n as u64).unwrap()
-        };
+        let mut next = numbers(0x2545_f491_4f6c_dd1d);
         for _ in 0..5000 {
             let pattern: Vec<Seg> = (0..next(6))
                 .map(|_| pieces[next(pieces.len())].clone())
@@ -1120,13 +1124,7 @@ mod tests {
                 .collect();
             names.extend(last.iter().cloned());
         }
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            usize::try_from(state % n as u64).unwrap()
-        };
+        let mut next = numbers(0x9e37_79b9_7f4a_7c15);
         for _ in 0..300 {
             let a: String = (0..=next(3)).map(|_| pieces[next(pieces.len())]).collect();
             let b: String = (0..=next(3)).map(|_| pieces[next(pieces.len())]).collect();
