@@ -194,76 +194,63 @@ pub(crate) fn escape(name: &str) -> Cow<'_, str> {
 }
 
 fn tokens(segment: &str) -> Vec<Tok> {
-    let chars: Vec<char> = segment.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
+    let mut out = Vec::with_capacity(segment.len());
+    let mut rest = segment;
+    while let Some(c) = rest.chars().next() {
+        rest = &rest[c.len_utf8()..];
+        match c {
             '\\' => {
-                if let Some(&next) = chars.get(i + 1) {
+                if let Some(next) = rest.chars().next() {
                     out.push(Tok::Ch(fold_char(next)));
+                    rest = &rest[next.len_utf8()..];
                 }
-                i += 2;
             }
-            '?' => {
-                out.push(Tok::One);
-                i += 1;
-            }
+            '?' => out.push(Tok::One),
             '*' => {
                 if out.last() != Some(&Tok::Star) {
                     out.push(Tok::Star);
                 }
-                i += 1;
             }
             '[' => {
-                if let Some((tok, used)) = class(&chars[i + 1..]) {
+                if let Some((tok, used)) = class(rest) {
                     out.push(tok);
-                    i += 1 + used;
+                    rest = &rest[used..];
                 } else {
                     out.push(Tok::Ch('['));
-                    i += 1;
                 }
             }
-            c => {
-                out.push(Tok::Ch(fold_char(c)));
-                i += 1;
-            }
+            c => out.push(Tok::Ch(fold_char(c))),
         }
     }
     out
 }
 
-/// Reads a bracket class after its `[`: the token and how many characters it used, or `None`
-/// when it never closes (then `[` is literal, as in the shell).
-fn class(chars: &[char]) -> Option<(Tok, usize)> {
-    let mut i = 0;
-    let negated = matches!(chars.first(), Some('!' | '^'));
+/// Reads a bracket class after its `[`: the token and how many bytes it used, or `None` when
+/// it never closes (then `[` is literal, as in the shell).
+fn class(text: &str) -> Option<(Tok, usize)> {
+    let mut chars = text.char_indices().peekable();
+    let negated = matches!(chars.peek(), Some((_, '!' | '^')));
     if negated {
-        i += 1;
+        chars.next();
     }
     let mut ranges = Vec::new();
     let mut first = true;
     loop {
-        let c = *chars.get(i)?;
+        let (at, c) = chars.next()?;
         if c == ']' && !first {
-            break;
+            return Some((Tok::Class { negated, ranges }, at + 1));
         }
         first = false;
-        let (lo, step) = if c == '\\' {
-            (*chars.get(i + 1)?, 2)
-        } else {
-            (c, 1)
-        };
-        i += step;
-        if chars.get(i) == Some(&'-') && chars.get(i + 1).is_some_and(|&h| h != ']') {
-            let hi = chars[i + 1];
-            i += 2;
-            push_range(&mut ranges, lo, hi);
-        } else {
-            push_range(&mut ranges, lo, lo);
+        let lo = if c == '\\' { chars.next()?.1 } else { c };
+        let mut ahead = chars.clone();
+        match (ahead.next(), ahead.next()) {
+            (Some((_, '-')), Some((_, hi))) if hi != ']' => {
+                chars = ahead;
+                push_range(&mut ranges, lo, hi);
+            }
+            _ => push_range(&mut ranges, lo, lo),
         }
     }
-    Some((Tok::Class { negated, ranges }, i + 1))
 }
 
 /// Adds a range and, for the ASCII letters in it, the same letters in lower case (the other

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::fs::Metadata;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Component, Path, PathBuf};
@@ -292,19 +292,19 @@ impl Disk {
         let mut links = 0;
         let mut meta: Option<Metadata> = None;
         loop {
-            let part: OsString = match pending.pop() {
-                Some(part) => part,
+            let part: Cow<'_, OsStr> = match pending.pop() {
+                Some(part) => Cow::Owned(part),
                 None => match parts.next() {
-                    Some(Component::Normal(name)) => name.to_os_string(),
-                    Some(Component::ParentDir) => OsString::from(".."),
+                    Some(Component::Normal(name)) => Cow::Borrowed(name),
+                    Some(Component::ParentDir) => Cow::Borrowed(OsStr::new("..")),
                     Some(_) => continue,
                     None => break,
                 },
             };
-            if part == "." {
+            if part == OsStr::new(".") {
                 continue;
             }
-            if part == ".." {
+            if part == OsStr::new("..") {
                 out.pop();
                 meta = None;
                 continue;
