@@ -231,6 +231,24 @@ pub(crate) const SPECS: &[Spec] = &[
         "git's hooks, attributes and excludes, and the git directories of submodules and \
          worktrees",
     ),
+    refuse(
+        Anchor::Home,
+        "/.gitconfig",
+        Kind::Git,
+        "the user's git configuration, which every repository obeys",
+    ),
+    refuse(
+        Anchor::Home,
+        "/.config/git/",
+        Kind::Git,
+        "the user's git configuration, attributes and hooks (XDG layout)",
+    ),
+    refuse(
+        Anchor::Root,
+        "/etc/gitconfig",
+        Kind::Git,
+        "the system's git configuration",
+    ),
     confirm(
         Anchor::Anywhere,
         "/.git/",

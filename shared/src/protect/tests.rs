@@ -161,6 +161,9 @@ fn git_internals_are_refused_and_history_confirmed() {
     refused(".git/info/attributes", Kind::Git);
     refused(".git/modules/sub/hooks/post-checkout", Kind::Git);
     refused("vendor/lib/.git/config", Kind::Git);
+    refused("~/.gitconfig", Kind::Git);
+    refused("~/.config/git/config", Kind::Git);
+    refused("/etc/gitconfig", Kind::Git);
     assert_eq!(
         write(".git/refs/heads/main"),
         Some((Level::Confirm, Kind::Git))
