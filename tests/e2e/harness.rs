@@ -94,32 +94,6 @@ pub(crate) fn path_without_cargo() -> std::ffi::OsString {
     std::env::join_paths(kept).expect("PATH entries without separators")
 }
 
-/// Writes `text` to the checked-in file `relative` when `HOOKKIT_BLESS=1`, else asserts that
-/// the file holds exactly `text`: generated files (docs, the plugin's hooks) never drift from
-/// the code that generates them.
-pub(crate) fn check_generated(relative: &str, text: &str) {
-    let path = repo_root().join(relative);
-    if std::env::var_os("HOOKKIT_BLESS").is_some_and(|v| v == "1") {
-        std::fs::create_dir_all(path.parent().expect("a parent")).expect("creating the directory");
-        std::fs::write(&path, text).expect("writing a generated file");
-        return;
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == text,
-        "{relative} is stale: regenerate it with `HOOKKIT_BLESS=1 cargo test --test integration` \
-         (first difference at line {})",
-        committed
-            .lines()
-            .zip(text.lines())
-            .position(|(a, b)| a != b)
-            .map_or_else(
-                || committed.lines().count().min(text.lines().count()) + 1,
-                |i| i + 1
-            )
-    );
-}
-
 /// A throwaway user: a home, a project, a directory of our binaries, and shims.
 pub(crate) struct Scenario {
     dir: TempDir,

@@ -5,7 +5,8 @@
 use serde_json::Value;
 
 use super::fake_api::{FakeApi, Script, bash};
-use super::harness::{Scenario, check_generated, read_json, repo_root};
+use super::harness::{Scenario, read_json, repo_root};
+use crate::hookkit::check_generated;
 
 #[test]
 fn plugin_hooks_equal_what_the_wiring_generates() {
