@@ -11,6 +11,7 @@
 //!   waiting for a payload nobody will type.
 
 use std::ffi::OsString;
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -89,13 +90,26 @@ pub fn entry<C: Parser>(
 
 /// The short usage a hook binary prints when a person runs it in a terminal.
 pub fn usage(binary: &str) -> String {
-    format!(
-        "{binary} is a Claude Code hook: Claude Code runs it and sends one hook payload (JSON) on \
-         stdin.\nIt is not waiting for you to type one.\n\n  \
-         {binary} < payload.json    answer one payload, as Claude Code would have it\n  \
-         {binary} --help            its options and subcommands\n  \
-         hookkit status             whether hookkit is wired and working\n"
-    )
+    let lines = [
+        (
+            format!("{binary} < payload.json"),
+            "answer one payload, as Claude Code would have it",
+        ),
+        (format!("{binary} --help"), "its options and subcommands"),
+        (
+            "hookkit status".to_owned(),
+            "whether hookkit is wired and working",
+        ),
+    ];
+    let width = lines.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
+    let mut text = format!(
+        "{binary} is a Claude Code hook: Claude Code runs it and sends one hook payload (JSON) \
+         on stdin.\nIt is not waiting for you to type one.\n\n"
+    );
+    for (command, what) in lines {
+        let _ = writeln!(text, "  {command:<width$}   {what}");
+    }
+    text
 }
 
 #[cfg(test)]

@@ -37,6 +37,10 @@ impl Mode {
 
 /// `hookkit install`.
 #[derive(Debug, Args)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each bool is one flag of the command line"
+)]
 pub(crate) struct InstallArgs {
     /// Wire the committed .claude/settings.json (and write .claude/.gitignore) instead of
     /// .claude/settings.local.json, which stays out of git

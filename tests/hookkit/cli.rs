@@ -151,7 +151,6 @@ sys.stdout.write(out.decode(errors="replace"))
 }
 
 #[test]
-#[expect(clippy::print_stderr, reason = "says why the test cannot run")]
 fn a_hook_run_in_a_terminal_prints_its_usage_at_once() {
     for binary in HOOKS {
         let Some((elapsed, code, output)) = in_a_terminal(binary) else {

@@ -395,9 +395,7 @@ fn check_class(item: &Item<'_>, prefix: bool, key: &str, sink: &mut Sink<'_>) {
 /// Reports what a project file sets that the binaries do not honour, and why: allow rules,
 /// opt-ins, locations, lists it may only narrow, and values looser than the trusted layers'.
 fn ignored(file: &SourceFile, root: &Table<'_>, options: &Options, sink: &mut Sink<'_>) {
-    let Ok(mut layers) = trusted_layers(options) else {
-        return;
-    };
+    let mut layers = trusted_layers(options);
     let Ok(project) = Layer::parse(LayerSource::Project(file.path.clone()), file.text.clone())
     else {
         return;
@@ -463,7 +461,7 @@ fn ignored(file: &SourceFile, root: &Table<'_>, options: &Options, sink: &mut Si
 }
 
 /// The built-in layer and the user's own file (with its section for this project).
-fn trusted_layers(options: &Options) -> crate::Result<Vec<Layer>> {
+fn trusted_layers(options: &Options) -> Vec<Layer> {
     let env = crate::env::Env {
         home: options.home.clone(),
         ..crate::env::Env::default()
@@ -475,10 +473,10 @@ fn trusted_layers(options: &Options) -> crate::Result<Vec<Layer>> {
         options.project_dir.clone(),
     );
     let (layers, _) = discovery.load_lenient();
-    Ok(layers
+    layers
         .into_iter()
         .filter(|l| l.trust() == Trust::Trusted)
-        .collect())
+        .collect()
 }
 
 /// A `[[rule]]` entry as a plain table, for [`loosens`].

@@ -54,17 +54,15 @@ pub fn exclude_locally(project: &Path) -> Result<Option<PathBuf>> {
     let Some((root, exclude)) = git_exclude(project) else {
         return Ok(None);
     };
-    let prefix = project
+    let rel = project
         .strip_prefix(&root)
-        .map(|rel| {
-            let rel = escape(&rel.to_string_lossy());
-            if rel.is_empty() {
-                "/.claude/".to_owned()
-            } else {
-                format!("/{rel}/.claude/")
-            }
-        })
-        .unwrap_or_else(|_| "/.claude/".to_owned());
+        .map(|rel| escape(&rel.to_string_lossy()))
+        .unwrap_or_default();
+    let prefix = if rel.is_empty() {
+        "/.claude/".to_owned()
+    } else {
+        format!("/{rel}/.claude/")
+    };
     let mut lines = vec![format!("{prefix}settings.local.json")];
     lines.extend(GENERATED.iter().map(|p| format!("{prefix}{p}")));
     write_block(&exclude, &lines)?;

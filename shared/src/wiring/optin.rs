@@ -6,6 +6,7 @@
 //! that the user's comments and layout survive; the result is parsed again and written only if
 //! the mode is the one asked for and nothing else changed.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::config::schema::{self, PROJECT_SECTIONS};
@@ -159,7 +160,7 @@ fn edit(text: &str, header: &str, mode: &str) -> String {
         if !out.is_empty() && !out.ends_with('\n') {
             out.push('\n');
         }
-        out.push_str(&format!("\n{header}\n{line}\n"));
+        let _ = write!(out, "\n{header}\n{line}\n");
         return out;
     };
     let end = lines[start + 1..]

@@ -535,14 +535,13 @@ fn policy(inputs: &Inputs, layers: &[SettingsLayer]) -> (Vec<Check>, Locations) 
     if let Some(policy) = layers
         .iter()
         .rev()
-        .filter_map(|l| {
+        .find_map(|l| {
             l.value
                 .as_ref()?
                 .get("env")?
                 .get(crate::env::POLICY)?
                 .as_str()
         })
-        .next()
     {
         env.policy = Some(PathBuf::from(policy));
     }
