@@ -19,7 +19,7 @@
 //! is unknown because the input did not parse, both end in exit 2. Exactly one answer is ever
 //! written: the first writer takes a process-wide lock and later ones are dropped.
 
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -135,6 +135,18 @@ where
         event_name: Mutex::new(None),
         unattended: AtomicBool::new(true),
     });
+    if io::stdin().is_terminal() {
+        // A person ran the hook by hand: waiting for a payload that never comes (and then
+        // answering with the deadline's failure) helps nobody.
+        let binary = spec.binary;
+        let _ = writeln!(
+            io::stderr().lock(),
+            "{binary}: this is a Claude Code hook: it reads one hook input (JSON) on stdin and \
+             answers on stdout.\nTry `{binary} < payload.json`, or `{binary} --help` for its \
+             commands."
+        );
+        return ExitCode::from(2);
+    }
     install_panic_hook();
     MEMORY_BOUND.store(spec.max_memory_bytes, Ordering::SeqCst);
     start_watchdog(spec.deadline);
