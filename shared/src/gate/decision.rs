@@ -244,6 +244,39 @@ pub const CONCLUSIONS: &[(Conclusion, &str)] = &[
     (Conclusion::Unrecognised, "unrecognised"),
 ];
 
+impl Conclusion {
+    /// The conclusion in words, as the docs' table names it.
+    pub fn describe(self) -> String {
+        if let Some((_, label)) = CONCLUSIONS.iter().find(|(c, _)| *c == self) {
+            return (*label).to_owned();
+        }
+        match self {
+            Self::Classified { risk, effect } => format!(
+                "{} risk, {}",
+                risk.as_str(),
+                match effect {
+                    Effect::Read => "reads",
+                    Effect::Local => "local",
+                    Effect::NeedsPerson => "reaches out",
+                    Effect::Unreadable => "cannot be read",
+                }
+            ),
+            Self::RuleAllow { .. } => "user allow rule".to_owned(),
+            other => format!("{other:?}"),
+        }
+    }
+}
+
+impl Presence {
+    /// `a person at the prompt` or `nobody at the prompt`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Person => "a person at the prompt",
+            Self::Nobody => "nobody at the prompt",
+        }
+    }
+}
+
 /// The permission modes the docs' table lists, with the presence each implies.
 pub const PERMISSION_MODES: &[&str] = &[
     "default",
