@@ -263,9 +263,10 @@ impl Explanation {
                 let _ = writeln!(out, "          {line}");
             }
         }
-        let conclusion = verdict
-            .conclusion
-            .map_or_else(|| "nothing".to_owned(), |c| c.describe());
+        let conclusion = verdict.conclusion.map_or_else(
+            || "nothing".to_owned(),
+            super::decision::Conclusion::describe,
+        );
         let _ = writeln!(
             out,
             "[Stage 3] Decision table: {conclusion}, gate mode {}, {} -> {}",
@@ -314,7 +315,7 @@ impl Explanation {
             "tool": self.tool,
             "subject": self.subject,
             "decision": decision,
-            "conclusion": self.outcome.as_ref().ok().and_then(|v| v.conclusion).map(|c| c.describe()),
+            "conclusion": self.outcome.as_ref().ok().and_then(|v| v.conclusion).map(super::decision::Conclusion::describe),
             "presence": self.presence.describe(),
             "ignored": self.ignored.iter().map(|(file, key, why)| json!({"file": file, "key": key, "why": why})).collect::<Vec<_>>(),
             "verdict": verdict,
