@@ -88,7 +88,16 @@ fn main() -> ExitCode {
     if std::env::args_os().len() == 1 {
         return hook(&Options::hook(env));
     }
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        // A mistyped flag in a hook's wiring: read the input and fail closed, never exit
+        // before reading (Claude Code would let the call go ahead).
+        Err(e) if e.use_stderr() && !hookkit::runner::names_a_command(&args) => {
+            return hookkit::runner::hook_usage_error(&hook_spec(), &e.render().to_string());
+        }
+        Err(e) => e.exit(),
+    };
     if let Some(target) = &cli.generate {
         return print_generated(target);
     }
@@ -115,10 +124,12 @@ fn main() -> ExitCode {
     }
 }
 
+fn hook_spec() -> HookSpec {
+    HookSpec::new("pretooluse-gate")
+}
+
 fn hook(options: &Options) -> ExitCode {
-    run_hook(&HookSpec::new("pretooluse-gate"), |input| {
-        gate::handle(input, options)
-    })
+    run_hook(&hook_spec(), |input| gate::handle(input, options))
 }
 
 fn run(command: Command, options: &Options) -> hookkit::Result<ExitCode> {

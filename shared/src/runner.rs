@@ -171,6 +171,32 @@ where
     }
 }
 
+/// Answers a hook whose own command line is wrong (a mistyped flag in the wiring): the
+/// message goes to stderr, and the hook still reads all of its input and answers with its
+/// failure decision, because Claude Code treats a hook that exits without reading its input as
+/// a non-blocking error, which would let the call go ahead. With a terminal on stdin (a person
+/// typing) it only prints the message.
+pub fn hook_usage_error(spec: &HookSpec, message: &str) -> ExitCode {
+    if io::stdin().is_terminal() {
+        let _ = writeln!(io::stderr().lock(), "{}", message.trim_end());
+        return ExitCode::from(2);
+    }
+    let _ = writeln!(io::stderr().lock(), "{}", message.trim_end());
+    let first_line = message.lines().next().unwrap_or(message).trim().to_owned();
+    run_hook(spec, |_| {
+        Err(Error::Other(format!(
+            "its command line is wrong ({first_line})"
+        )))
+    })
+}
+
+/// Whether a command line starts with a subcommand (a word that is not an option), so that a
+/// usage error is a person's typo rather than a hook's wiring (which passes options only).
+pub fn names_a_command(args: &[std::ffi::OsString]) -> bool {
+    args.get(1)
+        .is_some_and(|a| !a.to_string_lossy().starts_with('-'))
+}
+
 /// Reads all of stdin, up to `limit` bytes. A larger input is drained to EOF (so that Claude
 /// Code never sees a closed pipe, which it would treat as a non-blocking error) and rejected.
 pub fn read_stdin(limit: usize) -> Result<Vec<u8>> {
