@@ -50,36 +50,6 @@ pub struct ReplayArgs {
     pub json: bool,
 }
 
-/// The tools whose calls mean nothing without the field they act on.
-const NEEDS: &[(&[&str], &str)] = &[
-    (
-        &["Read", "Write", "Edit", "MultiEdit", "NotebookEdit"],
-        "--path",
-    ),
-    (&["WebFetch"], "--url"),
-];
-
-impl ExplainArgs {
-    /// A tool call that lacks what it acts on would be explained as something it is not.
-    fn check(&self) -> hookkit::Result<()> {
-        let Some(tool) = &self.tool else {
-            return Ok(());
-        };
-        for (tools, flag) in NEEDS {
-            let given = match *flag {
-                "--path" => self.path.is_some(),
-                _ => self.url.is_some(),
-            };
-            if tools.contains(&tool.as_str()) && !given {
-                return Err(hookkit::Error::Other(format!(
-                    "`--tool {tool}` needs {flag}: a {tool} call acts on it"
-                )));
-            }
-        }
-        Ok(())
-    }
-}
-
 /// What a person's gate command runs with: `--policy` and `--log` of the command line.
 pub fn options(person: &Person, policy: Option<PathBuf>, log: Option<PathBuf>) -> Options {
     Options {
@@ -97,7 +67,6 @@ pub fn run_explain(
     options: &Options,
     out: &mut dyn Write,
 ) -> hookkit::Result<ExitCode> {
-    args.check()?;
     let cwd = working_dir(person)?;
     let target = explain::Target::from_arguments(
         args.command,

@@ -3,20 +3,21 @@
 //!
 //! - Without arguments the binary is a hook (the path every tool call takes, so the argument
 //!   parser is skipped).
-//! - A mistyped subcommand or flag gets clap's error with its suggestion and exit 2, in hook
-//!   mode too: exit 2 is a blocking answer for Claude Code, so a wiring with a typo blocks
-//!   instead of letting calls through. The payload is drained first when stdin is a pipe, so
-//!   Claude Code never sees a closed pipe (which it would treat as a non-blocking error).
-//! - A terminal on stdin in hook mode gets a short usage at once (exit 2) instead of a hook
-//!   waiting for a payload nobody will type.
+//! - A mistyped subcommand gets clap's error with its suggestion (exit 2): a person typed it.
+//! - A mistyped flag with no subcommand is a hook's wiring: clap's message goes to stderr and
+//!   the hook still reads its input and answers its failure decision
+//!   ([`hookkit::runner::hook_usage_error`]), because Claude Code lets a call go ahead when a
+//!   hook exits without reading its input.
+//! - A terminal on stdin in hook mode gets a short usage at once (exit 2) from the runner
+//!   ([`hookkit::run_hook`]) instead of a hook waiting for a payload nobody will type.
 
 use std::ffi::OsString;
-use std::fmt::Write as _;
-use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
 use clap::error::ErrorKind;
+use hookkit::HookSpec;
+use hookkit::runner::{hook_usage_error, names_a_command};
 
 /// What the command line asks for.
 #[derive(Debug)]
@@ -27,89 +28,54 @@ pub enum Entry<C> {
     Person(C),
 }
 
-/// Why the binary stops before doing anything.
-#[derive(Debug)]
-pub enum Stop {
-    /// clap's answer: help or version (exit 0) or a usage error with a suggestion (exit 2).
-    Clap(clap::Error),
-    /// Hook mode with a terminal on stdin: the short usage (exit 2).
-    Terminal,
+/// How a command line that clap refused is answered.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Help or version: printed, exit 0.
+    Shown,
+    /// A person's typo: clap's error and suggestion, exit 2.
+    Usage,
+    /// A hook's wiring: clap's message, then the input is read and the failure decision given.
+    Wiring,
 }
 
-/// Decides from `args` (the whole command line, program name first) and whether stdin is a
-/// terminal. `is_person` tells a person's subcommand from hook-mode flags.
+/// Decides from `args` (the whole command line, program name first). `is_person` tells a
+/// person's subcommand from hook-mode flags.
 pub fn decide<C: Parser>(
-    args: Vec<OsString>,
-    stdin_is_terminal: bool,
+    args: &[OsString],
     is_person: impl Fn(&C) -> bool,
-) -> Result<Entry<C>, Stop> {
+) -> Result<Entry<C>, (Refusal, clap::Error)> {
     if args.len() <= 1 {
-        return if stdin_is_terminal {
-            Err(Stop::Terminal)
-        } else {
-            Ok(Entry::Hook(None))
-        };
+        return Ok(Entry::Hook(None));
     }
-    let cli = C::try_parse_from(args).map_err(Stop::Clap)?;
-    if is_person(&cli) {
-        Ok(Entry::Person(cli))
-    } else if stdin_is_terminal {
-        Err(Stop::Terminal)
-    } else {
-        Ok(Entry::Hook(Some(cli)))
+    match C::try_parse_from(args) {
+        Ok(cli) if is_person(&cli) => Ok(Entry::Person(cli)),
+        Ok(cli) => Ok(Entry::Hook(Some(cli))),
+        Err(error) => {
+            let refusal = match error.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Refusal::Shown,
+                _ if names_a_command(args) => Refusal::Usage,
+                _ => Refusal::Wiring,
+            };
+            Err((refusal, error))
+        }
     }
 }
 
-/// [`decide`] for this process; on a stop, prints what it has to say and returns the exit
+/// [`decide`] for this process. On a refusal, answers as [`Refusal`] says and returns the exit
 /// code for `main` to return.
 pub fn entry<C: Parser>(
-    binary: &str,
+    spec: &HookSpec,
     is_person: impl Fn(&C) -> bool,
 ) -> Result<Entry<C>, ExitCode> {
-    let stdin_is_terminal = std::io::stdin().is_terminal();
-    match decide(std::env::args_os().collect(), stdin_is_terminal, is_person) {
-        Ok(entry) => Ok(entry),
-        Err(Stop::Terminal) => {
-            let _ = std::io::stderr().lock().write_all(usage(binary).as_bytes());
-            Err(ExitCode::from(2))
-        }
-        Err(Stop::Clap(error)) => {
-            let failed = !matches!(
-                error.kind(),
-                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
-            );
-            if failed && !stdin_is_terminal {
-                // Whatever happens to the payload, the answer is exit 2 (blocking).
-                let _ = hookkit::runner::read_stdin(16 * 1024 * 1024);
-            }
+    let args: Vec<OsString> = std::env::args_os().collect();
+    decide(&args, is_person).map_err(|(refusal, error)| match refusal {
+        Refusal::Wiring => hook_usage_error(spec, &error.render().to_string()),
+        Refusal::Shown | Refusal::Usage => {
             let _ = error.print();
-            Err(ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2)))
+            ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
         }
-    }
-}
-
-/// The short usage a hook binary prints when a person runs it in a terminal.
-pub fn usage(binary: &str) -> String {
-    let lines = [
-        (
-            format!("{binary} < payload.json"),
-            "answer one payload, as Claude Code would have it",
-        ),
-        (format!("{binary} --help"), "its options and subcommands"),
-        (
-            "hookkit status".to_owned(),
-            "whether hookkit is wired and working",
-        ),
-    ];
-    let width = lines.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
-    let mut text = format!(
-        "{binary} is a Claude Code hook: Claude Code runs it and sends one hook payload (JSON) \
-         on stdin.\nIt is not waiting for you to type one.\n\n"
-    );
-    for (command, what) in lines {
-        let _ = writeln!(text, "  {command:<width$}   {what}");
-    }
-    text
+    })
 }
 
 #[cfg(test)]
@@ -130,45 +96,39 @@ mod tests {
         List,
     }
 
-    fn run(args: &[&str], terminal: bool) -> Result<Entry<Cli>, Stop> {
-        let args = std::iter::once("demo")
+    fn run(args: &[&str]) -> Result<Entry<Cli>, (Refusal, clap::Error)> {
+        let args: Vec<OsString> = std::iter::once("demo")
             .chain(args.iter().copied())
             .map(OsString::from)
             .collect();
-        decide(args, terminal, |cli: &Cli| cli.command.is_some())
+        decide(&args, |cli: &Cli| cli.command.is_some())
     }
 
     #[test]
-    fn no_arguments_is_a_hook_unless_stdin_is_a_terminal() {
-        assert!(matches!(run(&[], false), Ok(Entry::Hook(None))));
-        assert!(matches!(run(&[], true), Err(Stop::Terminal)));
+    fn no_arguments_and_hook_flags_are_a_hook() {
+        assert!(matches!(run(&[]), Ok(Entry::Hook(None))));
         assert!(matches!(
-            run(&["--policy", "p.toml"], true),
-            Err(Stop::Terminal)
-        ));
-        assert!(matches!(
-            run(&["--policy", "p.toml"], false),
+            run(&["--policy", "p.toml"]),
             Ok(Entry::Hook(Some(_)))
         ));
+        assert!(matches!(run(&["list"]), Ok(Entry::Person(_))));
     }
 
     #[test]
-    fn typos_get_clap_errors_with_suggestions_in_every_mode() {
-        for terminal in [false, true] {
-            let Err(Stop::Clap(error)) = run(&["lsit"], terminal) else {
-                panic!("a typo must be a usage error");
-            };
-            assert_eq!(error.exit_code(), 2);
-            let Err(Stop::Clap(error)) = run(&["--polcy", "x"], terminal) else {
-                panic!("a typo must be a usage error");
-            };
-            assert!(error.to_string().contains("--policy"), "{error}");
-        }
-    }
-
-    #[test]
-    fn a_subcommand_is_a_person_even_on_a_pipe() {
-        assert!(matches!(run(&["list"], false), Ok(Entry::Person(_))));
-        assert!(matches!(run(&["list"], true), Ok(Entry::Person(_))));
+    fn a_mistyped_subcommand_is_a_persons_and_a_mistyped_flag_the_wirings() {
+        let Err((refusal, error)) = run(&["lsit"]) else {
+            panic!("a typo must be refused");
+        };
+        assert_eq!(refusal, Refusal::Usage);
+        assert!(error.to_string().contains("list"), "{error}");
+        let Err((refusal, error)) = run(&["--polcy", "x"]) else {
+            panic!("a typo must be refused");
+        };
+        assert_eq!(refusal, Refusal::Wiring);
+        assert!(error.to_string().contains("--policy"), "{error}");
+        let Err((refusal, _)) = run(&["--help"]) else {
+            panic!("help is shown");
+        };
+        assert_eq!(refusal, Refusal::Shown);
     }
 }

@@ -141,7 +141,11 @@ struct Pick {
 
 fn main() -> ExitCode {
     let env = Env::capture();
-    let cli = match entry::entry(hook::BINARY, |cli: &Cli| {
+    let spec = HookSpec {
+        deadline: HOOK_DEADLINE,
+        ..HookSpec::new(hook::BINARY)
+    };
+    let cli = match entry::entry(&spec, |cli: &Cli| {
         cli.command.is_some() || cli.generate.is_some()
     }) {
         Ok(Entry::Hook(None)) => Cli::parse_from([hook::BINARY]),

@@ -78,7 +78,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let env = Env::capture();
-    let cli = match entry::entry(denied::BINARY, |cli: &Cli| {
+    let cli = match entry::entry(&HookSpec::new(denied::BINARY), |cli: &Cli| {
         cli.command.is_some() || cli.generate.is_some()
     }) {
         Ok(Entry::Hook(None)) => Cli {

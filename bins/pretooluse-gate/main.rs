@@ -85,7 +85,7 @@ Examples:
 fn main() -> ExitCode {
     let env = Env::capture();
     // Hook mode without arguments is what runs on every tool call: the parser is skipped.
-    let cli = match entry::entry("pretooluse-gate", |cli: &Cli| {
+    let cli = match entry::entry(&hook_spec(), |cli: &Cli| {
         cli.command.is_some() || cli.generate.is_some()
     }) {
         Ok(Entry::Hook(None)) => return hook(&Options::hook(env)),
@@ -118,10 +118,12 @@ fn main() -> ExitCode {
     }
 }
 
+fn hook_spec() -> HookSpec {
+    HookSpec::new("pretooluse-gate")
+}
+
 fn hook(options: &Options) -> ExitCode {
-    run_hook(&HookSpec::new("pretooluse-gate"), |input| {
-        gate::handle(input, options)
-    })
+    run_hook(&hook_spec(), |input| gate::handle(input, options))
 }
 
 fn run(command: Command, options: &Options) -> hookkit::Result<ExitCode> {

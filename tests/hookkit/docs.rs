@@ -1,15 +1,13 @@
 //! The reference pages generated from the code: the policy reference from the schema
-//! catalogue, the decision table from the gate's table, the class catalogue from the
-//! classifier's, and the lint catalogue from rules-lint's. Each test regenerates its page and
+//! catalogue, the class catalogue from the classifier's, and the lint catalogue from
+//! rules-lint's (the decision table's page is checked by the gate's tests). Each test regenerates its page and
 //! compares it with the checked-in one (`HOOKKIT_BLESS=1` writes it).
 
 use std::fmt::Write as _;
 
 use hookkit::classify::catalog::CLASSES;
 use hookkit::config::schema::{self, Kind, Section};
-use hookkit::gate::decision;
 use hookkit::lint::catalog::ENTRIES;
-use hookkit::policy::HighRisk;
 
 use super::check_generated;
 
@@ -95,26 +93,6 @@ fn the_policy_reference_is_generated_from_the_schema() {
         schema::PROJECT_SECTIONS
     );
     check_generated("docs/policy.md", &out);
-}
-
-#[test]
-fn the_decision_table_is_generated_from_the_gates_table() {
-    let mut out = format!(
-        "# The gate's decision table\n\n{GENERATED}\n\n\
-         What `pretooluse-gate` answers on PreToolUse, from what its pipeline concluded about a \
-         call, the gate mode, `high_risk`, and the session's permission mode. A call with \
-         several parts (a pipeline, a `&&` chain) gets the strictest answer of its parts. \
-         `—` is no opinion: Claude Code decides as it would without hookkit.\n\n\
-         A person is at the prompt in `default`, `acceptEdits` and `plan`; nobody is in \
-         `bypassPermissions`, `dontAsk` and `auto`, where an `ask` that stands for a safety floor \
-         becomes `deny`. With the default `guard` mode the gate never answers `allow` except for \
-         an allow rule in your own files: installing hookkit never lets through what Claude \
-         Code alone would not.\n\n## `high_risk = \"deny\"` (the default)\n"
-    );
-    out.push_str(&decision::markdown(HighRisk::Deny));
-    out.push_str("\n## `high_risk = \"ask\"`\n");
-    out.push_str(&decision::markdown(HighRisk::Ask));
-    check_generated("docs/decisions.md", &out);
 }
 
 /// How an enum with a `serde` name reads.

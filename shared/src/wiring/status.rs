@@ -532,17 +532,13 @@ fn binaries(inputs: &Inputs, layers: &[SettingsLayer], wired: &[Wired]) -> Check
 fn policy(inputs: &Inputs, layers: &[SettingsLayer]) -> (Vec<Check>, Locations) {
     let mut env = inputs.env.clone();
     // A settings `env` block reaches the hooks: its HOOKKIT_POLICY is what they read.
-    if let Some(policy) = layers
-        .iter()
-        .rev()
-        .find_map(|l| {
-            l.value
-                .as_ref()?
-                .get("env")?
-                .get(crate::env::POLICY)?
-                .as_str()
-        })
-    {
+    if let Some(policy) = layers.iter().rev().find_map(|l| {
+        l.value
+            .as_ref()?
+            .get("env")?
+            .get(crate::env::POLICY)?
+            .as_str()
+    }) {
         env.policy = Some(PathBuf::from(policy));
     }
     let discovery = Discovery::new(&env, Role::Hook, None, inputs.project.clone());
