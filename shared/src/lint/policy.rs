@@ -17,7 +17,7 @@ use super::finding::Sink;
 use super::rules::{self, RuleList, RuleSite};
 use super::{Options, SourceFile, suggest};
 use crate::classify::catalog;
-use crate::config::schema::{self, Key, Kind, Merge, PROJECT_SECTIONS, Section};
+use crate::config::schema::{self, Key, Kind, PROJECT_SECTIONS, Section};
 use crate::config::{Effective, Layer, LayerSource, Trust, loosens};
 use crate::locations::POLICY_FILE;
 
@@ -406,46 +406,20 @@ fn ignored(file: &SourceFile, root: &Table<'_>, options: &Options, sink: &mut Si
     };
     for ignored in &effective.ignored {
         if let Some(at) = span_of(root, &ignored.key) {
-            sink.report(
+            let fix = if ignored.key == "gate.mode" {
+                "an opt-in for this project belongs in ~/.claude/hookkit.toml: `hookkit init --mode MODE`"
+            } else {
+                "if you mean it, set it in your own ~/.claude/hookkit.toml"
+            };
+            sink.report_fix(
                 "HK409",
                 at,
                 format!(
                     "`{}` is ignored in a project file: {}",
                     ignored.key, ignored.why
                 ),
+                Some(fix),
             );
-        }
-    }
-    for section in schema::SECTIONS.iter().filter(|s| !s.array) {
-        for key in section.keys {
-            let Merge::Strictest(_) = key.merge else {
-                continue;
-            };
-            let Some(item) = get(root, section.name)
-                .and_then(|s| as_table(s))
-                .and_then(|t| get(t, key.name))
-            else {
-                continue;
-            };
-            let written = layers
-                .last()
-                .and_then(|l| l.table.get(section.name)?.get(key.name).cloned());
-            let merged = effective.value(section.name, key.name);
-            if let (Some(written), Some(merged)) = (written, merged)
-                && &written != merged
-            {
-                sink.report_fix(
-                    "HK409",
-                    item.span().start,
-                    format!(
-                        "`{}.{}` = {written} is ignored in a project file: it is looser than the \
-                         {merged} of the built-in defaults and your own file, and a project can \
-                         only tighten",
-                        section.name, key.name
-                    ),
-                    Some("an opt-in for this project belongs in ~/.claude/hookkit.toml: `hookkit init --mode MODE`"),
-                );
-            }
         }
     }
     for (i, rule) in get(root, "rule").map_or(&[][..], array).iter().enumerate() {
