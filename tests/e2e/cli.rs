@@ -6,7 +6,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// The Claude Code version the suite is pinned to.
-pub(crate) const CLAUDE_VERSION: &str = "2.1.329";
+pub(crate) const CLAUDE_VERSION: &str = "2.1.332";
 
 /// The cache directory `tests/e2e/install-claude.sh` installs into.
 fn cache_dir() -> PathBuf {
