@@ -120,6 +120,17 @@ fn home(person: &Person) -> Result<PathBuf> {
         .ok_or_else(|| Error::Other("HOME is not set: your own files live there".into()))
 }
 
+/// The user's home (`user`), or the project `dir`.
+fn target(person: &Person, user: bool, dir: PathBuf, shared: bool) -> Result<Target> {
+    Ok(if user {
+        Target::User {
+            home: home(person)?,
+        }
+    } else {
+        Target::Project { dir, shared }
+    })
+}
+
 fn user_policy(person: &Person) -> Result<PathBuf> {
     Ok(home(person)?
         .join(".claude")
@@ -187,16 +198,7 @@ pub(crate) fn install(
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let target = if args.user {
-        Target::User {
-            home: home(person)?,
-        }
-    } else {
-        Target::Project {
-            dir: person.project.clone(),
-            shared: args.shared,
-        }
-    };
+    let target = target(person, args.user, person.project.clone(), args.shared)?;
     let install = Install {
         target: target.clone(),
         source: from,
@@ -366,16 +368,12 @@ pub(crate) fn uninstall(
         say(out, &describe(settings, &change))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let target = if args.user {
-        Target::User {
-            home: home(person)?,
-        }
+    let dir = if args.user {
+        person.project.clone()
     } else {
-        Target::Project {
-            dir: person.require_found()?.to_path_buf(),
-            shared: false,
-        }
+        person.require_found()?.to_path_buf()
     };
+    let target = target(person, args.user, dir, false)?;
     let removed = setup::uninstall(&target)?;
     for (file, change) in &removed.settings {
         if *change != Change::Unchanged {

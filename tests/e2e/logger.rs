@@ -10,8 +10,7 @@ use super::harness::{Scenario, require_finished};
 
 /// The meta message Claude Code 2.1.332 adds after a denial when the PermissionDenied hook
 /// answers `retry: true` (2.1.329 said "The PermissionDenied hook indicated you may retry").
-const RETRY_MESSAGE: &str =
-    "the PermissionDenied hook set up for this session allows one more try";
+const RETRY_MESSAGE: &str = "the PermissionDenied hook set up for this session allows one more try";
 
 /// A publish call the gate leaves to auto mode (guard mode never allows), with `npm` shimmed
 /// so nothing is published even if the call got through.

@@ -155,17 +155,28 @@ fn check_top(table: &Table<'_>, user_file: bool, prefix: &str, sink: &mut Sink<'
         }
         let full = format!("{prefix}{name}");
         let Some(section) = schema::section(name) else {
-            let hint = suggest::did_you_mean(name, &names);
-            sink.report_fix(
-                "HK407",
-                key.span().start,
-                format!("unknown policy section `[{full}]`: the binaries refuse this file"),
-                hint,
-            );
+            refuse_unknown(sink, key, "section", &format!("[{full}]"), &names);
             continue;
         };
         check_section(value, section, &full, sink);
     }
+}
+
+/// An unknown section or key: the binaries refuse the whole file.
+fn refuse_unknown(
+    sink: &mut Sink<'_>,
+    key: &Spanned<std::borrow::Cow<'_, str>>,
+    what: &str,
+    full: &str,
+    names: &[&str],
+) {
+    let hint = suggest::did_you_mean(key.get_ref(), names);
+    sink.report_fix(
+        "HK407",
+        key.span().start,
+        format!("unknown policy {what} `{full}`: the binaries refuse this file"),
+        hint,
+    );
 }
 
 fn check_section(value: &Item<'_>, section: &Section, full: &str, sink: &mut Sink<'_>) {
@@ -200,13 +211,7 @@ fn check_keys(table: &Table<'_>, keys: &[Key], path: &str, sink: &mut Sink<'_>) 
         let name = key.get_ref().as_ref();
         let full = format!("{path}.{name}");
         let Some(known) = keys.iter().find(|k| k.name == name) else {
-            let hint = suggest::did_you_mean(name, &names);
-            sink.report_fix(
-                "HK407",
-                key.span().start,
-                format!("unknown policy key `{full}`: the binaries refuse this file"),
-                hint,
-            );
+            refuse_unknown(sink, key, "key", &full, &names);
             continue;
         };
         check_value(value, known.kind, &full, sink);
