@@ -80,6 +80,19 @@ impl Person {
         }
     }
 
+    /// hookkit's state directory for a person (`HOOKKIT_STATE_DIR`, else
+    /// `~/.local/state/hookkit`), where installs are recorded.
+    pub fn state_dir(&self) -> PathBuf {
+        Locations::resolve(
+            &self.env,
+            Role::Person,
+            &self.project,
+            &Effective::default(),
+            &Flags::default(),
+        )
+        .state_dir
+    }
+
     /// Every location for a person's command, from a policy that may be broken: the first
     /// problem is reported through `warn` (one line), the rest follow from it.
     pub fn locations(

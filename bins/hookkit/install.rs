@@ -205,7 +205,7 @@ pub(crate) fn install(
         with_review: args.with_review,
         with_logger,
     };
-    let done = install.run()?;
+    let done = install.run(&person.state_dir())?;
     say(
         out,
         &format!("binaries installed in {}:", target.hooks_dir().display()),
@@ -374,7 +374,7 @@ pub(crate) fn uninstall(
         person.require_found()?.to_path_buf()
     };
     let target = target(person, args.user, dir, false)?;
-    let removed = setup::uninstall(&target)?;
+    let removed = setup::uninstall(&target, &person.state_dir())?;
     for (file, change) in &removed.settings {
         if *change != Change::Unchanged {
             say(out, &describe(file, change))?;

@@ -37,6 +37,7 @@ pub(crate) fn run(
         env: person.env.clone(),
         project: person.project.clone(),
         managed: PathBuf::from(MANAGED_SETTINGS),
+        state_dir: person.state_dir(),
         decisions: args.decisions,
     };
     if args.fix {

@@ -114,3 +114,47 @@ fn values_a_project_file_tried_to_set_are_shown_as_ignored() {
         run.stdout()
     );
 }
+
+#[test]
+fn status_never_runs_a_program_a_checkout_brought() {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = Sandbox::new();
+    std::fs::create_dir_all(sandbox.project().join(".git")).expect("a git root");
+    // A repository that ships its own "gate" and wires it in its committed settings.
+    let witness = sandbox.root().join("it-ran");
+    let gate = sandbox.write(
+        "project/.claude/hooks/pretooluse-gate",
+        &format!(
+            "#!/bin/sh\ntouch '{}'\necho 'pretooluse-gate 0.1.0'\n",
+            witness.display()
+        ),
+    );
+    std::fs::set_permissions(&gate, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    sandbox.write(
+        "project/.claude/settings.json",
+        r#"{"hooks": {"PreToolUse": [{"matcher": "*", "hooks": [{"type": "command",
+            "command": "${CLAUDE_PROJECT_DIR}/.claude/hooks/pretooluse-gate", "args": []}]}]}}"#,
+    );
+    let run = person(&sandbox, HOOKKIT, &sandbox.project(), &["status"]).expect(1);
+    assert!(
+        !witness.exists(),
+        "status ran a program the repository shipped"
+    );
+    assert!(
+        run.stdout()
+            .contains("is not the file hookkit installed here"),
+        "{}",
+        run.stdout()
+    );
+    // After an install, the installed file is run (and the repository's is replaced).
+    let bins = super::bin_dir().display().to_string();
+    person(
+        &sandbox,
+        HOOKKIT,
+        &sandbox.project(),
+        &["install", "--shared", "--bin-dir", &bins],
+    )
+    .expect(0);
+    person(&sandbox, HOOKKIT, &sandbox.project(), &["status"]).expect(0);
+    assert!(!witness.exists());
+}

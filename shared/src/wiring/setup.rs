@@ -2,9 +2,15 @@
 //! keeping the project's new files out of git, and recording what was installed so that
 //! `hookkit status --fix` can repair it the same way.
 //!
+//! The record lives in hookkit's state directory (`~/.local/state/hookkit/installs/`), outside
+//! the project: a repository can ship files under `.claude/`, record included, but not there.
+//! It names each binary by its file's identity (inode, size, modification time), so `status`
+//! runs only the programs an install put in place, never one a checkout brought.
+//!
 //! Nothing here needs a Rust toolchain: the binaries come from a directory (a release archive's
 //! `bin/`, or a build's output), and the merge is [`super::Plan`].
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -14,8 +20,8 @@ use serde::{Deserialize, Serialize};
 use super::{BINARIES, BinaryLocation, Change, LOGGER, Plan, REVIEW, ignore};
 use crate::{Error, Result};
 
-/// The file, next to the installed binaries, that records an install.
-pub const RECORD: &str = "hookkit-install.json";
+/// The directory of install records under hookkit's state directory.
+pub const RECORDS: &str = "installs";
 
 /// How long a binary may take to print its version before it counts as not runnable.
 const VERSION_TIMEOUT: Duration = Duration::from_secs(10);
@@ -134,7 +140,7 @@ impl Install {
     /// Copies the binaries, checks that each runs here, merges the wiring, keeps the new files
     /// out of git and records the install. Nothing is wired unless every binary is in place
     /// and runs.
-    pub fn run(&self) -> Result<Installed> {
+    pub fn run(&self, state_dir: &Path) -> Result<Installed> {
         let hooks_dir = self.target.hooks_dir();
         let binaries = self.binaries();
         copy_binaries(&self.source, &hooks_dir, &binaries)?;
@@ -149,7 +155,7 @@ impl Install {
             Target::Project { dir, shared: true } => Some(ignore::ignore_shared(dir)?),
             Target::User { .. } => None,
         };
-        self.record()?;
+        self.record(state_dir)?;
         let also_wired = self
             .target
             .other_settings_file()
@@ -162,19 +168,78 @@ impl Install {
         })
     }
 
-    /// Writes the record next to the binaries.
-    fn record(&self) -> Result<()> {
-        let mut text = serde_json::to_string_pretty(self)
+    /// Writes the record of this install into `state_dir`.
+    fn record(&self, state_dir: &Path) -> Result<()> {
+        let hooks_dir = self.target.hooks_dir();
+        let binaries = self
+            .binaries()
+            .into_iter()
+            .filter_map(|b| Some((b.to_owned(), Fingerprint::of(&hooks_dir.join(b))?)))
+            .collect();
+        let record = Record {
+            install: self.clone(),
+            binaries,
+        };
+        let mut text = serde_json::to_string_pretty(&record)
             .map_err(|e| Error::Other(format!("serialising the install record: {e}")))?;
         text.push('\n');
-        write_atomically(&self.target.hooks_dir().join(RECORD), text.as_bytes())
+        write_atomically(&record_path(state_dir, &self.target), text.as_bytes())
     }
+}
 
-    /// The install recorded in `hooks_dir`, if there is a readable record.
-    pub fn recorded(hooks_dir: &Path) -> Option<Self> {
-        let text = std::fs::read_to_string(hooks_dir.join(RECORD)).ok()?;
+/// What an install left, as recorded in hookkit's state directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// The install, as it was run.
+    pub install: Install,
+    /// Each installed binary's file, as the install left it.
+    pub binaries: BTreeMap<String, Fingerprint>,
+}
+
+impl Record {
+    /// The record of the install into `target`, if there is a readable one.
+    pub fn read(state_dir: &Path, target: &Target) -> Option<Self> {
+        let text = std::fs::read_to_string(record_path(state_dir, target)).ok()?;
         serde_json::from_str(&text).ok()
     }
+
+    /// Whether `path` is the file this install put there for `binary`, untouched since.
+    pub fn installed(&self, binary: &str, path: &Path) -> bool {
+        self.binaries
+            .get(binary)
+            .is_some_and(|f| Fingerprint::of(path).as_ref() == Some(f))
+    }
+}
+
+/// A file's identity: a copy, a checkout or an edit gives another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint {
+    inode: u64,
+    size: u64,
+    modified: i64,
+    modified_ns: i64,
+}
+
+impl Fingerprint {
+    /// The identity of the file at `path` (through links), if it exists.
+    pub fn of(path: &Path) -> Option<Self> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Self {
+            inode: meta.ino(),
+            size: meta.size(),
+            modified: meta.mtime(),
+            modified_ns: meta.mtime_nsec(),
+        })
+    }
+}
+
+/// Where the record of an install into `target` lives.
+fn record_path(state_dir: &Path, target: &Target) -> PathBuf {
+    let key = crate::digest::hex_sha256(target.claude_dir().display().to_string().as_bytes());
+    state_dir
+        .join(RECORDS)
+        .join(format!("{}.json", key.get(..16).unwrap_or(&key)))
 }
 
 /// Whether the settings file at `path` wires one of our binaries.
@@ -195,9 +260,9 @@ pub struct Removed {
 }
 
 /// Takes hookkit out of `target`: the wiring from every settings file of the project (or the
-/// user's), the binaries and the install record, and the lines that kept them out of git.
-/// Files it did not write are left as they are.
-pub fn uninstall(target: &Target) -> Result<Removed> {
+/// user's), the binaries, the lines that kept them out of git, and the install record in
+/// `state_dir`. Files it did not write are left as they are.
+pub fn uninstall(target: &Target, state_dir: &Path) -> Result<Removed> {
     let mut files = vec![target.settings_file()];
     files.extend(target.other_settings_file());
     let mut settings = Vec::new();
@@ -207,7 +272,7 @@ pub fn uninstall(target: &Target) -> Result<Removed> {
     }
     let hooks_dir = target.hooks_dir();
     let mut binaries = Vec::new();
-    for name in BINARIES.iter().copied().chain([RECORD]) {
+    for name in BINARIES {
         let path = hooks_dir.join(name);
         match std::fs::remove_file(&path) {
             Ok(()) => binaries.push(path),
@@ -219,6 +284,12 @@ pub fn uninstall(target: &Target) -> Result<Removed> {
     let _ = std::fs::remove_dir(&hooks_dir);
     if let Target::Project { dir, .. } = target {
         ignore::remove(dir)?;
+    }
+    let record = record_path(state_dir, target);
+    match std::fs::remove_file(&record) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io("removing", &record, e)),
     }
     Ok(Removed { settings, binaries })
 }
@@ -367,7 +438,8 @@ mod tests {
             with_review: false,
             with_logger: true,
         };
-        let done = install.run().unwrap();
+        let state = dir.path().join("state");
+        let done = install.run(&state).unwrap();
         assert_eq!(done.settings.0, project.join(".claude/settings.local.json"));
         assert!(!project.join(".claude/settings.json").exists());
         assert!(!project.join(".claude/hooks/defer-for-review").exists());
@@ -378,16 +450,21 @@ mod tests {
             exclude.contains("/.claude/settings.local.json\n"),
             "{exclude}"
         );
-        assert_eq!(
-            Install::recorded(&project.join(".claude/hooks")),
-            Some(install.clone())
-        );
+        let record = Record::read(&state, &install.target).expect("a record");
+        assert_eq!(record.install, install);
+        let gate = project.join(".claude/hooks/pretooluse-gate");
+        assert!(record.installed(GATE, &gate));
+        // A file put there otherwise (a checkout, an edit) is not the one installed.
+        std::fs::remove_file(&gate).unwrap();
+        std::fs::copy(install.source.join(GATE), &gate).unwrap();
+        assert!(!record.installed(GATE, &gate));
 
-        let removed = uninstall(&install.target).unwrap();
+        let removed = uninstall(&install.target, &state).unwrap();
         assert!(!project.join(".claude/hooks").exists(), "{removed:?}");
         assert!(!project.join(".claude/settings.local.json").exists());
         let exclude = std::fs::read_to_string(project.join(".git/info/exclude")).unwrap();
         assert!(!exclude.contains("hookkit"), "{exclude}");
+        assert!(Record::read(&state, &install.target).is_none());
     }
 
     #[test]
@@ -412,7 +489,10 @@ mod tests {
             with_review: true,
             with_logger: true,
         };
-        let error = install.run().unwrap_err().to_string();
+        let error = install
+            .run(&dir.path().join("state"))
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("does not run on this machine"), "{error}");
         assert!(!dir.path().join("home/.claude/settings.json").exists());
     }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::setup::{Install, Target, is_executable, version_of};
+use super::setup::{Install, Record, Target, is_executable, version_of};
 use super::{GATE, REVIEW, binary_of};
 use crate::audit::tail::{self, Style};
 use crate::audit::verify::{Verdict, verify};
@@ -97,6 +97,8 @@ pub struct Inputs {
     pub project: PathBuf,
     /// Claude Code's managed settings file.
     pub managed: PathBuf,
+    /// hookkit's state directory, where installs are recorded.
+    pub state_dir: PathBuf,
     /// How many of the last decisions to show.
     pub decisions: usize,
 }
@@ -182,10 +184,15 @@ pub fn status(inputs: &Inputs) -> Report {
     let mut checks = Vec::new();
     let layers = settings_layers(inputs, &mut checks);
     let wired = wired(&layers);
-    let install = recorded_install(inputs);
-    checks.push(wiring(inputs, &layers, &wired, install.as_ref()));
+    let record = recorded_install(inputs);
+    checks.push(wiring(
+        inputs,
+        &layers,
+        &wired,
+        record.as_ref().map(|r| &r.install),
+    ));
     checks.extend(hooks_off(&layers));
-    checks.push(binaries(inputs, &layers, &wired));
+    checks.push(binaries(inputs, &layers, &wired, record.as_ref()));
     let (policy_checks, locations) = policy(inputs, &layers);
     checks.extend(policy_checks);
     checks.push(sandbox(&layers));
@@ -200,14 +207,14 @@ pub fn status(inputs: &Inputs) -> Report {
 }
 
 /// The install hookkit recorded for this project (or, failing that, for the user).
-fn recorded_install(inputs: &Inputs) -> Option<Install> {
+fn recorded_install(inputs: &Inputs) -> Option<Record> {
     let project = Target::Project {
         dir: inputs.project.clone(),
         shared: false,
     };
-    Install::recorded(&project.hooks_dir()).or_else(|| {
+    Record::read(&inputs.state_dir, &project).or_else(|| {
         let home = inputs.env.home.clone()?;
-        Install::recorded(&Target::User { home }.hooks_dir())
+        Record::read(&inputs.state_dir, &Target::User { home })
     })
 }
 
@@ -453,7 +460,12 @@ fn program_of(handler: &Value, project: &Path, home: Option<&Path>) -> Option<Pa
     (!expanded.contains('$') && expanded.starts_with('/')).then(|| PathBuf::from(expanded))
 }
 
-fn binaries(inputs: &Inputs, layers: &[SettingsLayer], wired: &[Wired]) -> Check {
+fn binaries(
+    inputs: &Inputs,
+    layers: &[SettingsLayer],
+    wired: &[Wired],
+    record: Option<&Record>,
+) -> Check {
     let mut programs: Vec<(&'static str, PathBuf)> = Vec::new();
     let mut lines = Vec::new();
     let mut level = Level::Ok;
@@ -492,6 +504,18 @@ fn binaries(inputs: &Inputs, layers: &[SettingsLayer], wired: &[Wired]) -> Check
             level = Level::Fail;
             lines.push(format!(
                 "{binary}: {} is not executable",
+                shown(path, inputs)
+            ));
+        } else if path.starts_with(&inputs.project)
+            && !record.is_some_and(|r| r.installed(binary, path))
+        {
+            // A repository can ship a program under .claude/: status runs only what an install
+            // put there, never what a checkout brought.
+            level = Level::Fail;
+            lines.push(format!(
+                "{binary}: {} is not the file hookkit installed here, so it was not run (a \
+                 repository can ship programs under .claude/); `hookkit install` puts hookkit's \
+                 own in place",
                 shown(path, inputs)
             ));
         } else {
@@ -740,13 +764,15 @@ pub struct Fixed {
 /// back. The binaries come from where the install took them, else from `fallback` (the
 /// directory of the running `hookkit`).
 pub fn fix(inputs: &Inputs, fallback: Option<&Path>) -> Result<Fixed> {
-    let mut install = recorded_install(inputs).ok_or_else(|| {
-        Error::Other(
-            "no install of hookkit is recorded for this project or your user (.claude/hooks/\
-             hookkit-install.json): run `hookkit install`"
-                .into(),
-        )
-    })?;
+    let mut install = recorded_install(inputs)
+        .ok_or_else(|| {
+            Error::Other(format!(
+                "no install of hookkit is recorded for this project or your user (in {}): run \
+                 `hookkit install`",
+                inputs.state_dir.join(super::setup::RECORDS).display()
+            ))
+        })?
+        .install;
     let complete = |dir: &Path| {
         install
             .binaries()
@@ -768,6 +794,6 @@ pub fn fix(inputs: &Inputs, fallback: Option<&Path>) -> Result<Fixed> {
             })?
     };
     install.source.clone_from(&source);
-    install.run()?;
+    install.run(&inputs.state_dir)?;
     Ok(Fixed { install, source })
 }
