@@ -50,3 +50,6 @@ mod protect;
 
 /// Shell completions and man pages generated from the CLI definitions.
 mod generate;
+
+/// The `hookkit` command: install, status, init, project discovery, the shared command line.
+mod hookkit;
