@@ -28,8 +28,9 @@
 //! A word (a file tool's path, a Bash operand from the classifier, a word of a program not
 //! known to be read-only) is compared in every spelling the agent could use:
 //!
-//! - `~`, `~user` (another user's home is not ours: only names that are protected at any depth
-//!   count there), `$HOME` and `${HOME}`; the directory the command runs in; `.` and `..`;
+//! - `~`, `~user` (another user's home is compared as ours: its start-up files run at that
+//!   user's login, and `USER` comes from an environment a repository can set), `$HOME` and
+//!   `${HOME}`; the directory the command runs in; `.` and `..`;
 //! - case-insensitively (folded), because on a case-insensitive filesystem `.CLAUDE` is
 //!   `.claude`;
 //! - through the links of the parts that exist (one `lstat` per part, at most [`MAX_LINKS`]

@@ -39,7 +39,7 @@ pub(crate) enum Place {
         head: PathBuf,
         /// The segments as written from the first glob segment on; empty for a literal path.
         rest: Vec<String>,
-        /// Under another user's home (`~other`): nothing on disk is looked at.
+        /// Another user's home (`~other`) taken as ours: nothing on disk is looked at.
         foreign: bool,
     },
     /// Relative to a directory nobody knows (`cd "$(...)"`, `$DIR/x`): the trailing segments.
@@ -90,11 +90,29 @@ fn place(word: &str, cwd: Option<&Path>, home: Home<'_>, out: &mut Vec<Place>) {
         (cwd.map(Path::to_path_buf), rest, false)
     } else if word.starts_with('~') && !word.starts_with("~-") {
         let (user, rest) = word[1..].split_once('/').unwrap_or((&word[1..], ""));
-        if home.user == Some(user) && home.dir.is_some() {
+        if home.user == Some(user) {
             (home.dir.map(Path::to_path_buf), rest, false)
         } else {
-            // Another user's home: not ours, but what lies in it is still compared by name.
-            (Some(PathBuf::from(format!("/~{user}"))), rest, true)
+            // Another user's home is a home too: its start-up files run at that user's login
+            // (an agent running as root can write them), and `USER` comes from an environment
+            // a repository can set. It is compared as ours, and not looked at on disk.
+            let before = out.len();
+            if let Some(dir) = home.dir {
+                let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+                at(dir, &segments, true, out);
+                for place in &mut out[before..] {
+                    if let Place::At { shown, .. } = place {
+                        let mut theirs = PathBuf::from(format!("~{user}"));
+                        if let Ok(inside) = shown.strip_prefix(dir)
+                            && !inside.as_os_str().is_empty()
+                        {
+                            theirs.push(inside);
+                        }
+                        *shown = theirs;
+                    }
+                }
+            }
+            return;
         }
     } else if word.starts_with("~-") {
         (None, word.get(2..).unwrap_or(""), false)
@@ -447,11 +465,11 @@ mod tests {
         assert_eq!(shown("$HOME/.bashrc", None), "/home/u/.bashrc");
         assert_eq!(shown("${HOME}/.bashrc", None), "/home/u/.bashrc");
         assert_eq!(shown("~u/.bashrc", None), "/home/u/.bashrc");
-        assert_eq!(shown("~other/.bashrc", None), "/~other/.bashrc");
+        assert_eq!(shown("~other/.bashrc", None), "~other/.bashrc");
         assert_eq!(shown("~+/x", Some("/p")), "/p/x");
         assert_eq!(shown("../../.claude", Some("/p/a/b")), "/p/.claude");
         assert_eq!(shown("/../../etc/./profile", None), "/etc/profile");
-        assert_eq!(shown("~home", None), "/~home");
+        assert_eq!(shown("~home", None), "~home");
     }
 
     #[test]

@@ -173,7 +173,7 @@ fn git_internals_are_refused_and_history_confirmed() {
 }
 
 #[test]
-fn start_up_files_are_refused_for_our_home_only() {
+fn start_up_files_are_refused_in_every_home() {
     refused("~/.bashrc", Kind::Startup);
     refused("~/.zshenv", Kind::Startup);
     refused("~/.profile", Kind::Startup);
@@ -182,10 +182,11 @@ fn start_up_files_are_refused_for_our_home_only() {
     refused("~/.config/fish/conf.d/x.fish", Kind::Startup);
     refused("/etc/profile.d/x.sh", Kind::Startup);
     refused("/etc/bash.bashrc", Kind::Startup);
-    assert_eq!(write("~other/.bashrc"), None);
-    assert_eq!(write(".bashrc"), None);
-    // Another user's home is not ours, but a `.claude/` there is still a `.claude/`.
+    // Another user's home is a home: `USER` may lie, and root can write there.
+    refused("~other/.bashrc", Kind::Startup);
     refused("~other/.claude/settings.json", Kind::Settings);
+    assert_eq!(write("~other/notes.txt"), None);
+    assert_eq!(write(".bashrc"), None);
 }
 
 #[test]
