@@ -55,6 +55,7 @@
 //!
 #![doc = include_str!("protected-set.md")]
 
+mod braces;
 mod built;
 mod disk;
 mod extract;

@@ -8,7 +8,8 @@ use std::fs::Metadata;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Component, Path, PathBuf};
 
-use super::pattern::{Pattern, expand_braces, has_glob};
+use super::braces::expand_braces;
+use super::pattern::{Pattern, has_glob};
 
 /// The most links followed while resolving one path (Linux allows 40 in all); past it the
 /// path is compared as written.
