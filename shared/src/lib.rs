@@ -24,7 +24,8 @@
 //! - [`denied`]: the PermissionDenied hook: record the classifier's denial, answer retry.
 //! - [`review`]: the review queue of `defer-for-review`: defer, review, resume.
 //! - [`env`](mod@env): the environment, read once at a binary's entry point.
-//! - [`wiring`]: merging hookkit into a Claude Code settings file, and taking it out.
+//! - [`wiring`]: installing hookkit (the settings merge, binaries, opt-ins), taking it out, and
+//!   `status`.
 //! - [`Error`]: the one error type.
 #![warn(missing_docs)]
 
