@@ -268,6 +268,7 @@ pub(crate) fn parse_program_measured(line: &str) -> Result<(brush_parser::ast::P
         dense_bytes,
         stacked_parens,
         empty_heredoc_delimiter,
+        unfinished_heredoc,
     } = scan::measure(line);
     if stacked_parens > MAX_STACKED_PARENS {
         return Err(Error::Shell(format!(
@@ -279,6 +280,14 @@ pub(crate) fn parse_program_measured(line: &str) -> Result<(brush_parser::ast::P
         // The parser can loop without end on these (found by fuzzing).
         return Err(Error::Shell(
             "command has a here-document (`<<`) without a delimiter word".into(),
+        ));
+    }
+    if unfinished_heredoc {
+        // Found by fuzzing: the parser can loop without end on these.
+        return Err(Error::Shell(
+            "command ends inside an unclosed `$(` or group, after a here-document (`<<`) whose \
+             body never starts"
+                .into(),
         ));
     }
     if dense_bytes > MAX_DENSE_BYTES {

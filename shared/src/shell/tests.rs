@@ -1064,3 +1064,21 @@ fn bare_cd_and_cd_dash_follow_home_and_oldpwd_as_the_line_sets_them() {
         Dir::Start
     );
 }
+
+#[test]
+fn a_line_ending_in_an_open_substitution_after_a_here_document_is_refused_before_parsing() {
+    // Found by fuzzing: the parser loops without end on a here-document whose delimiter follows
+    // two blanks, inside a `$(` that the line leaves open, with a blank at the very end.
+    for line in [
+        "$(printb:\u{1a}$ar0]\u{7}\u{7}\u{7}r m;mb6h\t<<\t\ta0;mb6h\t\t<<\tal\t",
+        "$(<<  a ",
+        "$(x <<  a y ",
+        "$(<<-  a ",
+        "$(if <<  a ",
+        "x=$(<<  a;<<  c ",
+    ] {
+        assert_refused(line, "body never starts");
+    }
+    assert!(parse("echo $(cat <<EOF\nx\nEOF\n) ").is_ok());
+    assert!(parse("cat <<  EOF \nx\nEOF\n").is_ok());
+}
