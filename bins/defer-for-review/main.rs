@@ -2,9 +2,10 @@
 //!
 //! With no subcommand it is the PreToolUse hook: calls that need a person get `defer` in a
 //! headless `claude -p` run (`ask` in an interactive one) and wait in the review queue; on
-//! resume an approved call is allowed, a denied one denied. Exit 0 with one JSON reply; if the
-//! hook fails it asks, never allows. The subcommands are the reviewer's side: `list`, `show`,
-//! `approve`, `deny`, `resume` (exit 0, or 1 with the error on stderr).
+//! resume a call with a valid signed approval is allowed, a denied one denied. Exit 0 with one
+//! JSON reply; if the hook fails it asks, never allows. The subcommands are the reviewer's
+//! side: `keygen`, `list`, `show`, `approve`, `deny`, `resume` (exit 0, or 1 with the error on
+//! stderr).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,6 +14,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use hookkit::env::Env;
 use hookkit::review::hook::{self, DEFAULT_TTL};
+use hookkit::review::keys::{self, KeygenRequest};
 use hookkit::review::parse_ttl;
 use hookkit::review::policy::{HOOK_DEADLINE, Overrides};
 use hookkit::review::reviewer::{Desk, Target, reviewer_name};
@@ -71,8 +73,45 @@ struct HookArgs {
     approval_endpoint: Option<String>,
 }
 
+/// Which key signs, and how it is unlocked.
+#[derive(Args)]
+struct SigningKey {
+    /// The secret key file [default: ~/.config/hookkit/reviewer.key]
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
+    /// Read the key's passphrase from the first line of FILE [default: $HOOKKIT_PASSPHRASE,
+    /// else a prompt on the terminal]
+    #[arg(long, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum Command {
+    /// Make a signing key: the secret key in ~/.config/hookkit/, the public key added to
+    /// [review] trusted_keys of ~/.claude/hookkit.toml
+    Keygen {
+        /// The key's name [default: the reviewer's name]
+        #[arg(long)]
+        name: Option<String>,
+        /// The review service's key (service.key) instead of a reviewer's (reviewer.key)
+        #[arg(long)]
+        service: bool,
+        /// Write the secret key here instead
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+        /// Write the key unencrypted (protects it from the agent's tools only)
+        #[arg(long, conflicts_with = "passphrase_file")]
+        no_passphrase: bool,
+        /// Read the new passphrase from the first line of FILE
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+        /// Print the public key line instead of adding it to ~/.claude/hookkit.toml
+        #[arg(long)]
+        no_trust: bool,
+        /// Replace an existing key file
+        #[arg(long)]
+        force: bool,
+    },
     /// List pending reviews (all with --all)
     List {
         /// Every item, decided ones too
@@ -94,9 +133,11 @@ enum Command {
         /// How long the approval holds: 30m, 1h, 2d
         #[arg(long, value_name = "DURATION")]
         ttl: Option<String>,
-        /// Who approves [default: $USER, $LOGNAME]
+        /// Who approves [default: $USER, $LOGNAME, the account name]
         #[arg(long)]
         reviewer: Option<String>,
+        #[command(flatten)]
+        signing: SigningKey,
     },
     /// Deny a call: the model is told the reason when the session resumes
     Deny {
@@ -105,9 +146,11 @@ enum Command {
         /// Why (told to the model)
         #[arg(long, required = true)]
         reason: String,
-        /// Who denies [default: $USER, $LOGNAME]
+        /// Who denies [default: $USER, $LOGNAME, the account name]
         #[arg(long)]
         reviewer: Option<String>,
+        #[command(flatten)]
+        signing: SigningKey,
     },
     /// Print (or run) the command that resumes the item's session
     Resume {
@@ -180,9 +223,33 @@ fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
             hook::handle(input, env, &overrides(cli.hook, cli.queue, cli.policy)?)
         }));
     };
-    let desk = Desk::open(env, &overrides(cli.hook, cli.queue, cli.policy)?)?;
     let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    if let Command::Keygen {
+        name,
+        service,
+        key,
+        no_passphrase,
+        passphrase_file,
+        no_trust,
+        force,
+    } = command
+    {
+        let request = KeygenRequest {
+            name,
+            service,
+            key,
+            no_passphrase,
+            passphrase_file,
+            no_trust,
+            force,
+        };
+        keys::keygen_command(&mut out, &mut err, env, request)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let desk = Desk::open(env, &overrides(cli.hook, cli.queue, cli.policy)?)?;
     match command {
+        Command::Keygen { .. } => unreachable!("handled above"),
         Command::List { all, json } => desk.list(&mut out, all, json)?,
         Command::Show(pick) => desk.show(&mut out, &desk.item(&pick.target())?)?,
         Command::Approve {
@@ -190,26 +257,24 @@ fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
             reason,
             ttl,
             reviewer,
+            signing,
         } => {
             let ttl = ttl
                 .as_deref()
                 .map(parse_ttl)
                 .transpose()?
                 .unwrap_or(DEFAULT_TTL);
-            let who = reviewer_name(env, reviewer)?;
-            desk.approve(&mut out, &pick.target(), &who, reason.as_deref(), ttl)?;
+            let signer = signer(&mut err, env, &desk, reviewer, signing)?;
+            desk.approve(&mut out, &pick.target(), &signer, reason.as_deref(), ttl)?;
         }
         Command::Deny {
             pick,
             reason,
             reviewer,
+            signing,
         } => {
-            desk.deny(
-                &mut out,
-                &pick.target(),
-                &reviewer_name(env, reviewer)?,
-                &reason,
-            )?;
+            let signer = signer(&mut err, env, &desk, reviewer, signing)?;
+            desk.deny(&mut out, &pick.target(), &signer, &reason)?;
         }
         Command::Resume {
             pick,
@@ -222,6 +287,29 @@ fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The reviewer's signing key, unlocked; warns when the policy does not trust it.
+fn signer(
+    err: &mut dyn Write,
+    env: &Env,
+    desk: &Desk,
+    reviewer: Option<String>,
+    signing: SigningKey,
+) -> Result<keys::Signer> {
+    let who = reviewer_name(env, reviewer)?;
+    let signer = keys::signer_command(
+        err,
+        env,
+        desk.key_dir.as_deref(),
+        signing.key,
+        signing.passphrase_file,
+        &who,
+    )?;
+    if let Some(warning) = desk.untrusted_warning(&signer) {
+        let _ = writeln!(err, "{warning}");
+    }
+    Ok(signer)
 }
 
 fn overrides(hook: HookArgs, queue: Option<PathBuf>, policy: Option<PathBuf>) -> Result<Overrides> {
@@ -256,7 +344,7 @@ fn names_a_subcommand() -> bool {
     std::env::args().skip(1).any(|a| {
         matches!(
             a.as_str(),
-            "list" | "show" | "approve" | "deny" | "resume" | "help"
+            "keygen" | "list" | "show" | "approve" | "deny" | "resume" | "help"
         )
     })
 }

@@ -18,6 +18,7 @@
 //! - [`shell`]: reading shell command lines into the simple commands they run.
 //! - [`classify`]: the built-in risk classifier.
 //! - [`secrets`]: finding and masking secrets.
+//! - [`crypto`]: Ed25519 keys, signatures and passphrase-protected key files.
 //! - [`audit`]: the append-only, hash-chained audit trail.
 //! - [`denied`]: the PermissionDenied hook: record the classifier's denial, answer retry.
 //! - [`review`]: the review queue of `defer-for-review`: defer, review, resume.
@@ -29,6 +30,7 @@
 pub mod audit;
 pub mod classify;
 pub mod config;
+pub mod crypto;
 pub mod denied;
 mod digest;
 pub mod env;

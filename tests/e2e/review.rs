@@ -86,14 +86,20 @@ fn decide(s: &Scenario, reviewer: Reviewer, deferred: &ClaudeResult, deny: Optio
     let result_file = s.root().join("deferred-result.json");
     std::fs::write(&result_file, deferred.result.to_string()).expect("saving the result");
     let result_file = result_file.display().to_string();
+    let passphrase = reviewer_key(s);
+    let key = ["--passphrase-file", passphrase.as_str()];
     let output = match deny {
         None => s.ours(
             "defer-for-review",
-            &["approve", "--from-result", &result_file],
+            &[&["approve", "--from-result", &result_file][..], &key].concat(),
         ),
         Some(reason) => s.ours(
             "defer-for-review",
-            &["deny", "--from-result", &result_file, "--reason", reason],
+            &[
+                &["deny", "--from-result", &result_file, "--reason", reason][..],
+                &key,
+            ]
+            .concat(),
         ),
     };
     assert_eq!(
@@ -102,6 +108,22 @@ fn decide(s: &Scenario, reviewer: Reviewer, deferred: &ClaudeResult, deny: Optio
         "defer-for-review approve/deny --from-result failed:\n{output}\nqueue: {}",
         s.ours("defer-for-review", &["list", "--all"])
     );
+}
+
+/// The reviewer's key, made once per scenario with a passphrase (kept in a file outside the
+/// project, as a person's password manager would hand it over) and trusted in the user's
+/// own policy by `keygen`. Returns the passphrase file.
+fn reviewer_key(s: &Scenario) -> String {
+    let passphrase = s.root().join("passphrase");
+    if !passphrase.exists() {
+        std::fs::write(&passphrase, "correct horse battery staple\n").expect("a passphrase file");
+        let made = s.ours(
+            "defer-for-review",
+            &["keygen", "--passphrase-file", &passphrase.display().to_string()],
+        );
+        assert_eq!(made.code, 0, "keygen failed:\n{made}");
+    }
+    passphrase.display().to_string()
 }
 
 fn resume(s: &Scenario, api: &FakeApi, session: &str) -> ClaudeResult {

@@ -15,7 +15,7 @@ fn parallel_hooks_of_one_message_defer_exactly_one_call() {
         .map(|n| {
             headless(&sandbox).payload(bash_call(
                 &format!("toolu_par_{n}"),
-                &format!("rm -rf dir{n}"),
+                &format!("make deploy-{n}"),
             ))
         })
         .collect();
@@ -165,7 +165,10 @@ fn failures_ask_and_never_allow() {
         vec!["--bogus"],
         vec!["--when", "(((("],
     ] {
-        let run = bare_headless(&sandbox).args(&args).bash("rm -rf /").run();
+        let run = bare_headless(&sandbox)
+            .args(&args)
+            .bash("rm -rf /tmp/scratch")
+            .run();
         assert_eq!(run.decision(), "ask", "{args:?}: {}", run.stdout());
         assert!(
             run.reason().contains("could not decide"),

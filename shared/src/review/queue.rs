@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::decision::SignedDecision;
 use super::digest::hex_sha256;
 use super::time::parse_stamp;
 use crate::classify::Risk;
@@ -105,6 +106,10 @@ pub struct Item {
     /// The item that replaced this one.
     #[serde(default)]
     pub replaced_by: Option<String>,
+    /// The person's signed decision: what the hook trusts (`status` and the `decided_*`
+    /// fields are labels for people).
+    #[serde(default)]
+    pub decision: Option<SignedDecision>,
 }
 
 impl Item {
@@ -416,6 +421,7 @@ mod tests {
             resumed_at: None,
             replaces: None,
             replaced_by: None,
+            decision: None,
         }
     }
 
