@@ -1,11 +1,13 @@
 //! `defer-for-review` through the real binary: the hook's decisions on first sight and on
-//! resume, the one-deferral-per-session guard under parallel hooks, the approval service, and
-//! the reviewer's commands.
+//! resume, the one-deferral-per-session guard under parallel hooks, the approval service, the
+//! reviewer's commands and keys, and decisions the agent cannot forge.
 
 mod commands;
 mod endpoint;
 mod flow;
+mod forgery;
 mod guard;
+mod keys;
 
 use std::path::{Path, PathBuf};
 
@@ -71,7 +73,11 @@ pub(crate) fn reviewer_key(sandbox: &Sandbox) -> String {
     let line = run
         .stdout()
         .lines()
-        .find_map(|l| l.strip_prefix("public key ")?.split_once(": ").map(|(_, k)| k.to_owned()))
+        .find_map(|l| {
+            l.strip_prefix("public key ")?
+                .split_once(": ")
+                .map(|(_, k)| k.to_owned())
+        })
         .unwrap_or_else(|| panic!("keygen printed no public key:\n{}", run.stdout()));
     std::fs::write(&saved, &line).unwrap();
     line
@@ -83,7 +89,10 @@ pub(crate) fn trust_reviewer(sandbox: &Sandbox) {
     let key = reviewer_key(sandbox);
     let path = sandbox.home().join(".claude/hookkit.toml");
     match std::fs::read_to_string(&path) {
-        Ok(text) => assert!(text.contains(&key), "the user policy does not trust the reviewer:\n{text}"),
+        Ok(text) => assert!(
+            text.contains(&key),
+            "the user policy does not trust the reviewer:\n{text}"
+        ),
         Err(_) => {
             sandbox.write(
                 "home/.claude/hookkit.toml",

@@ -88,7 +88,7 @@ struct SigningKey {
 #[derive(Subcommand)]
 enum Command {
     /// Make a signing key: the secret key in ~/.config/hookkit/, the public key added to
-    /// [review] trusted_keys of ~/.claude/hookkit.toml
+    /// the trusted keys of ~/.claude/hookkit.toml
     Keygen {
         /// The key's name [default: the reviewer's name]
         #[arg(long)]

@@ -277,7 +277,8 @@ impl KeyPair {
             )));
         }
         let public = PublicKey::parse(&file.public_key).map_err(|e| bad(e.to_string()))?;
-        let stored = decode_base64(&file.secret).ok_or_else(|| bad("`secret` is not base64".into()))?;
+        let stored =
+            decode_base64(&file.secret).ok_or_else(|| bad("`secret` is not base64".into()))?;
         let pkcs8 = if file.encryption.is_null() {
             stored
         } else {
@@ -544,9 +545,7 @@ fn read_from_terminal(prompt: &str) -> Result<Secret> {
         .map_err(no_terminal)?;
     let saved = rustix::termios::tcgetattr(&file).map_err(|e| no_terminal(e.into()))?;
     let mut quiet = saved.clone();
-    quiet
-        .local_modes
-        .remove(rustix::termios::LocalModes::ECHO);
+    quiet.local_modes.remove(rustix::termios::LocalModes::ECHO);
     quiet
         .local_modes
         .insert(rustix::termios::LocalModes::ECHONL);
@@ -569,12 +568,15 @@ fn read_from_terminal(prompt: &str) -> Result<Secret> {
 pub fn os_user_name() -> Option<String> {
     let uid = rustix::process::getuid().as_raw();
     let file = File::open("/etc/passwd").ok()?;
-    BufReader::new(file).lines().map_while(|l| l.ok()).find_map(|line| {
-        let mut fields = line.split(':');
-        let name = fields.next()?;
-        let id: u32 = fields.nth(1)?.parse().ok()?;
-        (id == uid && !name.is_empty()).then(|| name.to_owned())
-    })
+    BufReader::new(file)
+        .lines()
+        .map_while(std::result::Result::ok)
+        .find_map(|line| {
+            let mut fields = line.split(':');
+            let name = fields.next()?;
+            let id: u32 = fields.nth(1)?.parse().ok()?;
+            (id == uid && !name.is_empty()).then(|| name.to_owned())
+        })
 }
 
 #[cfg(test)]
@@ -651,7 +653,10 @@ mod tests {
         assert!(wrong.to_string().contains("wrong passphrase"), "{wrong}");
 
         // The header is bound to the sealed key: another public key is refused.
-        let other = KeyPair::generate("mallory").unwrap().public_key().to_string();
+        let other = KeyPair::generate("mallory")
+            .unwrap()
+            .public_key()
+            .to_string();
         let mut value: Value = serde_json::from_str(&text).unwrap();
         value["public_key"] = Value::String(other.clone());
         fs::write(&sealed, value.to_string()).unwrap();
@@ -668,7 +673,10 @@ mod tests {
         let secret = Secret::new("s3cret-credential");
         let hash = hash_credential(&secret, 1000).unwrap();
         assert!(credential_matches(&secret, &hash));
-        assert!(!credential_matches(&Secret::new("s3cret-credentiaL"), &hash));
+        assert!(!credential_matches(
+            &Secret::new("s3cret-credentiaL"),
+            &hash
+        ));
         assert!(!credential_matches(&secret, "pbkdf2-sha256$0$AA==$AA=="));
         assert!(!credential_matches(&secret, "garbage"));
         assert_ne!(hash, hash_credential(&secret, 1000).unwrap(), "salted");
@@ -680,7 +688,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("pass");
         fs::write(&path, "horse battery\nignored\n").unwrap();
-        let read = PassphraseSource::File(path.clone()).read("", false).unwrap();
+        let read = PassphraseSource::File(path.clone())
+            .read("", false)
+            .unwrap();
         assert_eq!(read.expose(), "horse battery");
         fs::write(&path, "\n").unwrap();
         assert!(PassphraseSource::File(path).read("", false).is_err());

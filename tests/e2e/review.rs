@@ -119,7 +119,11 @@ fn reviewer_key(s: &Scenario) -> String {
         std::fs::write(&passphrase, "correct horse battery staple\n").expect("a passphrase file");
         let made = s.ours(
             "defer-for-review",
-            &["keygen", "--passphrase-file", &passphrase.display().to_string()],
+            &[
+                "keygen",
+                "--passphrase-file",
+                &passphrase.display().to_string(),
+            ],
         );
         assert_eq!(made.code, 0, "keygen failed:\n{made}");
     }

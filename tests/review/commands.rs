@@ -16,7 +16,10 @@ fn snapshot(name: &str, text: &str, sandbox: &Sandbox) {
     settings.add_filter(r"\(\d+s ago\)", "([AGE] ago)");
     // Every sandbox makes its own reviewer key.
     settings.add_filter(r"ed25519:[A-Za-z0-9+/=]+", "ed25519:[KEY]");
-    settings.add_filter(r#""signature": "[A-Za-z0-9+/=]+""#, r#""signature": "[SIGNATURE]""#);
+    settings.add_filter(
+        r#""signature": "[A-Za-z0-9+/=]+""#,
+        r#""signature": "[SIGNATURE]""#,
+    );
     settings.add_filter(r"key [0-9a-f]{16}", "key [KEY ID]");
     settings.bind(|| insta::assert_snapshot!(name, text));
 }

@@ -159,44 +159,28 @@ fn an_unsigned_approval_is_no_answer_without_the_users_opt_in() {
 #[test]
 fn a_signed_answer_counts_only_with_a_trusted_key_and_for_this_call() {
     let call = bash_call("toolu_ep_signed", "make deploy");
-    // (the service's answer, the decision, the rule the hook records)
-    let cases: Vec<(&str, Box<dyn Fn(&Sandbox) -> Value>, &str, &str)> = vec![
-        (
-            "trusted approval",
-            Box::new(|s: &Sandbox| signed(s, &call, Verdict::Approve, |_| {}, false)),
-            "allow",
-            "review.approved:",
-        ),
-        (
-            "trusted denial",
-            Box::new(|s: &Sandbox| signed(s, &call, Verdict::Deny, |_| {}, false)),
-            "deny",
-            "review.denied:",
-        ),
-        (
-            "untrusted key",
-            Box::new(|s: &Sandbox| signed(s, &call, Verdict::Approve, |_| {}, true)),
-            "deny",
-            "review.untrusted-key:",
-        ),
-        (
-            "another call's approval",
-            Box::new(|s: &Sandbox| {
-                signed(
-                    s,
-                    &call,
-                    Verdict::Approve,
-                    |st| st.tool_use_id = "toolu_other".into(),
-                    false,
-                )
-            }),
-            "deny",
-            "review.swapped:",
-        ),
+    // (what the service signed, the decision, the rule the hook records)
+    let cases = [
+        ("trusted approval", "allow", "review.approved:"),
+        ("trusted denial", "deny", "review.denied:"),
+        ("untrusted key", "deny", "review.untrusted-key:"),
+        ("another call's approval", "deny", "review.swapped:"),
     ];
-    for (what, answer, decision, rule) in cases {
+    let answer = |what: &str, s: &Sandbox| match what {
+        "trusted approval" => signed(s, &call, Verdict::Approve, |_| {}, false),
+        "trusted denial" => signed(s, &call, Verdict::Deny, |_| {}, false),
+        "untrusted key" => signed(s, &call, Verdict::Approve, |_| {}, true),
+        _ => signed(
+            s,
+            &call,
+            Verdict::Approve,
+            |st| st.tool_use_id = "toolu_other".into(),
+            false,
+        ),
+    };
+    for (what, decision, rule) in cases {
         let sandbox = Sandbox::new();
-        let body = serde_json::json!({"status": "decided", "decision": answer(&sandbox)});
+        let body = serde_json::json!({"status": "decided", "decision": answer(what, &sandbox)});
         let service = serve("200 OK", &body.to_string(), Duration::ZERO);
         user_review_policy(&sandbox, &format!("endpoint = \"{}\"\n", service.url));
         let run = headless(&sandbox).payload(call.clone()).run();

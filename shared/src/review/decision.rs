@@ -188,9 +188,9 @@ impl std::fmt::Display for Refusal {
                  `{actual}`; resume with `--permission-mode {signed}`"
             ),
             Self::Expired { at } => write!(f, "the approval expired at {at}"),
-            Self::NoExpiry => f.write_str(
-                "the approval has no readable expiry, which counts as expired",
-            ),
+            Self::NoExpiry => {
+                f.write_str("the approval has no readable expiry, which counts as expired")
+            }
             Self::Used => f.write_str(
                 "the approval was already used once, and an approval runs its call only once",
             ),
@@ -236,8 +236,7 @@ impl SignedDecision {
         if trusted.is_empty() {
             return Err(Refusal::NoTrustedKeys);
         }
-        let signer =
-            PublicKey::parse(&self.key).map_err(|e| Refusal::Malformed(e.to_string()))?;
+        let signer = PublicKey::parse(&self.key).map_err(|e| Refusal::Malformed(e.to_string()))?;
         let key = trusted
             .iter()
             .find(|k| k.same_key(&signer))
@@ -291,13 +290,21 @@ impl Binding<'_> {
     /// Checks every bound field of `statement` against this call.
     pub fn check(&self, statement: &Statement) -> std::result::Result<(), Refusal> {
         let fields: [(&'static str, &str, &str); 7] = [
-            ("item", self.item.unwrap_or(&statement.item), &statement.item),
+            (
+                "item",
+                self.item.unwrap_or(&statement.item),
+                &statement.item,
+            ),
             ("session", self.session_id, &statement.session_id),
             ("tool_use_id", self.tool_use_id, &statement.tool_use_id),
             ("cwd", self.cwd, &statement.cwd),
             ("tool", self.tool, &statement.tool),
             ("input hash", self.input_sha256, &statement.input_sha256),
-            ("shown input hash", self.shown_sha256, &statement.shown_sha256),
+            (
+                "shown input hash",
+                self.shown_sha256,
+                &statement.shown_sha256,
+            ),
         ];
         for (field, actual, signed) in fields {
             if actual != signed {
@@ -451,13 +458,55 @@ mod tests {
         assert_eq!(binding(&s).check(&s), Ok(()));
         let other = "x".to_owned();
         let cases: Vec<(&str, Binding<'_>)> = vec![
-            ("item", Binding { item: Some(&other), ..binding(&s) }),
-            ("session", Binding { session_id: &other, ..binding(&s) }),
-            ("tool_use_id", Binding { tool_use_id: &other, ..binding(&s) }),
-            ("cwd", Binding { cwd: &other, ..binding(&s) }),
-            ("tool", Binding { tool: &other, ..binding(&s) }),
-            ("input hash", Binding { input_sha256: &other, ..binding(&s) }),
-            ("shown input hash", Binding { shown_sha256: &other, ..binding(&s) }),
+            (
+                "item",
+                Binding {
+                    item: Some(&other),
+                    ..binding(&s)
+                },
+            ),
+            (
+                "session",
+                Binding {
+                    session_id: &other,
+                    ..binding(&s)
+                },
+            ),
+            (
+                "tool_use_id",
+                Binding {
+                    tool_use_id: &other,
+                    ..binding(&s)
+                },
+            ),
+            (
+                "cwd",
+                Binding {
+                    cwd: &other,
+                    ..binding(&s)
+                },
+            ),
+            (
+                "tool",
+                Binding {
+                    tool: &other,
+                    ..binding(&s)
+                },
+            ),
+            (
+                "input hash",
+                Binding {
+                    input_sha256: &other,
+                    ..binding(&s)
+                },
+            ),
+            (
+                "shown input hash",
+                Binding {
+                    shown_sha256: &other,
+                    ..binding(&s)
+                },
+            ),
         ];
         for (name, b) in cases {
             match b.check(&s) {
@@ -470,9 +519,19 @@ mod tests {
             ..binding(&s)
         };
         let refusal = bypass.check(&s).unwrap_err();
-        assert!(refusal.to_string().contains("--permission-mode default"), "{refusal}");
+        assert!(
+            refusal.to_string().contains("--permission-mode default"),
+            "{refusal}"
+        );
         // A service's answer is not tied to a local item id.
-        assert_eq!(Binding { item: None, ..binding(&s) }.check(&s), Ok(()));
+        assert_eq!(
+            Binding {
+                item: None,
+                ..binding(&s)
+            }
+            .check(&s),
+            Ok(())
+        );
     }
 
     #[test]
@@ -500,7 +559,10 @@ mod tests {
             let handles: Vec<_> = (0..16)
                 .map(|_| scope.spawn(|| consume(dir.path(), &verified).unwrap()))
                 .collect();
-            handles.into_iter().map(|h| usize::from(h.join().unwrap())).sum()
+            handles
+                .into_iter()
+                .map(|h| usize::from(h.join().unwrap()))
+                .sum()
         });
         assert_eq!(wins, 1);
         assert!(!consume(dir.path(), &verified).unwrap());

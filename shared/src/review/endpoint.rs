@@ -236,7 +236,9 @@ mod tests {
             Answer::NoAnswer(_)
         ));
         assert!(matches!(
-            interpret(r#"{"status":"decided","decision":{"statement":{},"key":"k","signature":"s"}}"#),
+            interpret(
+                r#"{"status":"decided","decision":{"statement":{},"key":"k","signature":"s"}}"#
+            ),
             Answer::Signed(_)
         ));
     }

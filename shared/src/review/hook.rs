@@ -357,7 +357,7 @@ impl Hook<'_> {
         if let Some(new_id) = decision.rule.strip_prefix("review.queued:") {
             item.replaced_by = Some(new_id.to_owned());
         }
-        item.last_answer = decision.answer.as_str().to_owned();
+        decision.answer.as_str().clone_into(&mut item.last_answer);
         self.queue.update(&item)?;
         decision.rule = format!("review.expired:{}", item.id);
         Ok(decision)
@@ -428,12 +428,12 @@ impl Hook<'_> {
                 ),
                 rule: "review.one-at-a-time:service".into(),
             })),
-            Answer::Approve { reason } if self.settings.allow_unsigned_endpoint => {
-                self.unsigned_answer(endpoint, trigger, true, reason).map(Some)
-            }
-            Answer::Deny { reason } if self.settings.allow_unsigned_endpoint => {
-                self.unsigned_answer(endpoint, trigger, false, reason).map(Some)
-            }
+            Answer::Approve { reason } if self.settings.allow_unsigned_endpoint => self
+                .unsigned_answer(endpoint, trigger, true, &reason)
+                .map(Some),
+            Answer::Deny { reason } if self.settings.allow_unsigned_endpoint => self
+                .unsigned_answer(endpoint, trigger, false, &reason)
+                .map(Some),
             Answer::Approve { .. } | Answer::Deny { .. } => {
                 let _ = writeln!(
                     std::io::stderr().lock(),
@@ -478,7 +478,7 @@ impl Hook<'_> {
         endpoint: &Endpoint,
         trigger: &Trigger,
         approve: bool,
-        reason: String,
+        reason: &str,
     ) -> Result<Decision> {
         let mut item = self.new_item(trigger, if approve { "allow" } else { "deny" }, None);
         item.status = if approve {
@@ -488,7 +488,7 @@ impl Hook<'_> {
         };
         item.decided_by = Some(format!("approval service {} (unsigned)", endpoint.origin()));
         item.decided_at = Some(stamp(self.now));
-        item.decision_reason = Some(reason.clone()).filter(|r| !r.is_empty());
+        item.decision_reason = Some(reason.to_owned()).filter(|r| !r.is_empty());
         if approve {
             item.resumed_at = Some(stamp(self.now));
         }

@@ -55,6 +55,10 @@ pub fn key_path(key_dir: Option<&Path>, file: &str) -> Result<PathBuf> {
 
 /// `keygen` as a person asked for it on the command line.
 #[derive(Debug, Clone, Default)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "the command line's switches, one field each"
+)]
 pub struct KeygenRequest {
     /// The key's name [default: the reviewer's name, or `review-service` with `service`].
     pub name: Option<String>,
@@ -80,8 +84,15 @@ pub fn keygen_command(
     env: &crate::env::Env,
     request: KeygenRequest,
 ) -> Result<PublicKey> {
-    let key_dir = env.home.as_ref().map(|h| h.join(crate::locations::USER_KEYS));
-    let file = if request.service { SERVICE_KEY } else { REVIEWER_KEY };
+    let key_dir = env
+        .home
+        .as_ref()
+        .map(|h| h.join(crate::locations::USER_KEYS));
+    let file = if request.service {
+        SERVICE_KEY
+    } else {
+        REVIEWER_KEY
+    };
     let path = match request.key {
         Some(path) => path,
         None => key_path(key_dir.as_deref(), file)?,
@@ -277,9 +288,9 @@ pub fn trust_key(path: &Path, key: &PublicKey) -> Result<TrustEdit> {
             path.display()
         )));
     }
-    let mode = fs::metadata(path)
-        .map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o777)
-        .unwrap_or(0o644);
+    let mode = fs::metadata(path).map_or(0o644, |m| {
+        std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o777
+    });
     replace_file(path, edited.as_bytes(), mode)?;
     Ok(TrustEdit::Added)
 }
@@ -511,7 +522,10 @@ mod tests {
     fn edit(text: &str) -> Option<String> {
         let before: toml::Table = text.parse().unwrap();
         let edited = with_trusted_key(text, KEY)?;
-        assert!(only_key_added(&before, &edited, KEY), "{text}\n---\n{edited}");
+        assert!(
+            only_key_added(&before, &edited, KEY),
+            "{text}\n---\n{edited}"
+        );
         Some(edited)
     }
 
@@ -533,7 +547,10 @@ mod tests {
             assert!(edited.contains(KEY), "{edited}");
         }
         let kept = edit("# mine\n[review]\nrisk = [\"high\"] # only high\n").unwrap();
-        assert!(kept.contains("# mine") && kept.contains("# only high"), "{kept}");
+        assert!(
+            kept.contains("# mine") && kept.contains("# only high"),
+            "{kept}"
+        );
     }
 
     #[test]
@@ -559,10 +576,7 @@ mod tests {
         let other = KeyPair::generate("bob").unwrap().public_key();
         assert_eq!(trust_key(&path, &other).unwrap(), TrustEdit::Added);
         let table: toml::Table = fs::read_to_string(&path).unwrap().parse().unwrap();
-        assert_eq!(
-            trusted_lines(&table),
-            [key.to_string(), other.to_string()]
-        );
+        assert_eq!(trusted_lines(&table), [key.to_string(), other.to_string()]);
         fs::write(&path, "review.tools = [\"Bash\"]\n").unwrap();
         assert!(matches!(
             trust_key(&path, &key).unwrap(),

@@ -330,7 +330,11 @@ impl Settings {
     }
 
     /// The classifier's assessment, or the trigger of a call it cannot read.
-    fn assess(&self, input: &HookInput, call: &ToolCall) -> std::result::Result<Assessment, Trigger> {
+    fn assess(
+        &self,
+        input: &HookInput,
+        call: &ToolCall,
+    ) -> std::result::Result<Assessment, Trigger> {
         let ctx = classify::Context {
             cwd: input.common.cwd.clone(),
             project_dir: self.project_dir.clone(),

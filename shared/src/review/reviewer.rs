@@ -362,7 +362,10 @@ impl Desk {
             self.now,
         )?;
         self.queue.update(&decided)?;
-        record(&self.audit, &decision_record(&decided, verdict, &signer.reviewer));
+        record(
+            &self.audit,
+            &decision_record(&decided, verdict, &signer.reviewer),
+        );
         Ok(decided)
     }
 
@@ -456,8 +459,8 @@ pub fn decide_item(
     };
     item.decided_by = Some(reviewer.to_owned());
     item.decided_at = Some(statement.decided_at.clone());
-    item.decision_reason = statement.reason.clone();
-    item.expires_at = statement.expires_at.clone();
+    item.decision_reason.clone_from(&statement.reason);
+    item.expires_at.clone_from(&statement.expires_at);
     Ok(item)
 }
 
