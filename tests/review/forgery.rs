@@ -398,3 +398,33 @@ fn a_reviewer_cannot_sign_twice_and_the_binary_never_allows_on_its_own() {
         .run();
     assert_eq!(run.decision(), "defer", "{}", run.reason());
 }
+
+#[test]
+fn the_gate_can_ask_whether_an_approval_holds_without_using_it() {
+    let sandbox = Sandbox::new();
+    let call = bash_call("toolu_holds", "rm -rf build");
+    let id = defer(&sandbox, &call);
+    let env = hookkit::env::Env {
+        home: Some(sandbox.home()),
+        project_dir: Some(sandbox.project()),
+        ..hookkit::env::Env::default()
+    };
+    let mut seen = resumed(call.clone());
+    seen["cwd"] = json!(sandbox.project());
+    let input =
+        |payload: &Value| hookkit::protocol::HookInput::from_value(payload.clone()).unwrap();
+    let overrides = hookkit::review::policy::Overrides::default();
+    let holds =
+        |payload: &Value| hookkit::review::hook::approval_holds(&input(payload), &env, &overrides);
+    assert!(!holds(&seen), "pending");
+    reviewer(&sandbox, &["approve", &id]).code(0);
+    assert!(holds(&seen));
+    assert!(holds(&seen), "asking does not use it");
+    let mut other_mode = seen.clone();
+    other_mode["permission_mode"] = json!("bypassPermissions");
+    assert!(!holds(&other_mode));
+    assert_eq!(
+        headless(&sandbox).payload(resumed(call)).run().decision(),
+        "allow"
+    );
+}

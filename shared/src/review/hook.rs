@@ -202,9 +202,7 @@ impl Hook<'_> {
         item: Option<Item>,
         scan: &Scan,
     ) -> Result<Decision> {
-        let hash = input_sha256(&self.call.name, &self.call.input);
-        let shown = input_sha256(&self.call.name, &redact_value(&self.call.input));
-        let cwd = self.input.common.cwd.display().to_string();
+        let facts = CallFacts::of(self.input, self.call);
         let label = item.as_ref().map_or_else(
             || {
                 self.settings
@@ -218,16 +216,12 @@ impl Hook<'_> {
             Ok(verified) => verified,
             Err(refusal) => return self.refuse(item, &label, &refusal),
         };
-        let binding = Binding {
-            item: item.as_ref().map(|i| i.id.as_str()),
-            session_id: &self.input.common.session_id,
-            tool_use_id: self.tool_use_id,
-            cwd: &cwd,
-            permission_mode: self.input.common.permission_mode.as_deref(),
-            tool: &self.call.name,
-            input_sha256: &hash,
-            shown_sha256: &shown,
-        };
+        let binding = facts.binding(
+            self.input,
+            self.call,
+            self.tool_use_id,
+            item.as_ref().map(|i| i.id.as_str()),
+        );
         if let Err(refusal) = binding.check(&verified.statement) {
             return self.refuse(item, &label, &refusal);
         }
@@ -555,6 +549,84 @@ impl Hook<'_> {
         record(&self.settings.audit, &entry);
         Reply::permission(&self.input.event_name, decision.answer, &decision.reason)
     }
+}
+
+/// What a decision is checked against, computed once per call.
+struct CallFacts {
+    hash: String,
+    shown: String,
+    cwd: String,
+}
+
+impl CallFacts {
+    fn of(input: &HookInput, call: &ToolCall) -> Self {
+        Self {
+            hash: input_sha256(&call.name, &call.input),
+            shown: input_sha256(&call.name, &redact_value(&call.input)),
+            cwd: input.common.cwd.display().to_string(),
+        }
+    }
+
+    fn binding<'a>(
+        &'a self,
+        input: &'a HookInput,
+        call: &'a ToolCall,
+        tool_use_id: &'a str,
+        item: Option<&'a str>,
+    ) -> Binding<'a> {
+        Binding {
+            item,
+            session_id: &input.common.session_id,
+            tool_use_id,
+            cwd: &self.cwd,
+            permission_mode: input.common.permission_mode.as_deref(),
+            tool: &call.name,
+            input_sha256: &self.hash,
+            shown_sha256: &self.shown,
+        }
+    }
+}
+
+/// Whether the queue holds a person's approval of exactly this call that holds now: signed by
+/// a trusted key, bound to this call, not expired. Whether it was already used is not asked,
+/// and nothing is written: this is for the gate, whose `ask` on resume would otherwise beat
+/// this hook's `allow` (Claude Code ranks ask above allow, and in `claude -p` an ask is a
+/// denial). Consuming the approval stays this hook's job, so a replay is still denied.
+pub fn approval_holds(input: &HookInput, env: &Env, overrides: &Overrides) -> bool {
+    let Event::PreToolUse { call, tool_use_id } = &input.event else {
+        return false;
+    };
+    if tool_use_id.is_empty() {
+        return false;
+    }
+    let project_dir = env.project_dir_for(&input.common.cwd);
+    let Ok(settings) = Settings::load(env, Role::Hook, &project_dir, overrides) else {
+        return false;
+    };
+    let queue = Queue::new(settings.queue_dir.clone());
+    if !queue.may_hold(tool_use_id) {
+        return false;
+    }
+    let Ok(scan) = queue.scan() else {
+        return false;
+    };
+    let Some(item) = scan.current_for(tool_use_id) else {
+        return false;
+    };
+    let Some(Ok(verified)) = item
+        .decision
+        .as_ref()
+        .map(|d| d.verify(&settings.trusted_keys))
+    else {
+        return false;
+    };
+    let facts = CallFacts::of(input, call);
+    facts
+        .binding(input, call, tool_use_id, Some(&item.id))
+        .check(&verified.statement)
+        .is_ok()
+        && verified.statement.decision == Verdict::Approve
+        && verified.statement.check_expiry(Utc::now()).is_ok()
 }
 
 /// The deny of a call while another of its session waits for review.
