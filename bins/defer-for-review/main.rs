@@ -4,8 +4,8 @@
 //! headless `claude -p` run (`ask` in an interactive one) and wait in the review queue; on
 //! resume a call with a valid signed approval is allowed, a denied one denied. Exit 0 with one
 //! JSON reply; if the hook fails it asks, never allows. The subcommands are the reviewer's
-//! side: `keygen`, `list`, `show`, `approve`, `deny`, `resume` (exit 0, or 1 with the error on
-//! stderr).
+//! side: `keygen`, `list`, `show`, `approve`, `deny`, `resume`, and the review service:
+//! `serve`, `reviewer add|remove|list` (exit 0, or 1 with the error on stderr).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -18,6 +18,7 @@ use hookkit::review::keys::{self, KeygenRequest};
 use hookkit::review::parse_ttl;
 use hookkit::review::policy::{HOOK_DEADLINE, Overrides};
 use hookkit::review::reviewer::{Desk, Target, reviewer_name};
+use hookkit::review::service::{self, ServeRequest};
 use hookkit::{Error, HookSpec, Result, run_hook};
 
 #[path = "../common/generate.rs"]
@@ -89,29 +90,25 @@ struct SigningKey {
 enum Command {
     /// Make a signing key: the secret key in ~/.config/hookkit/, the public key added to
     /// the trusted keys of ~/.claude/hookkit.toml
-    Keygen {
-        /// The key's name [default: the reviewer's name]
-        #[arg(long)]
+    Keygen(KeygenArgs),
+    /// Run the review service: the approval endpoint with a pending state, and a review page
+    /// where reviewers approve or deny
+    Serve(ServeArgs),
+    /// Manage who may log in to the review page: add NAME, remove NAME, list
+    Reviewer {
+        /// add, remove or list
+        #[arg(value_parser = ["add", "remove", "list"])]
+        action: String,
+        /// The reviewer
         name: Option<String>,
-        /// The review service's key (service.key) instead of a reviewer's (reviewer.key)
-        #[arg(long)]
-        service: bool,
-        /// Write the secret key here instead
-        #[arg(long, value_name = "FILE")]
-        key: Option<PathBuf>,
-        /// Write the key unencrypted (protects it from the agent's tools only)
-        #[arg(long, conflicts_with = "passphrase_file")]
-        no_passphrase: bool,
-        /// Read the new passphrase from the first line of FILE
-        #[arg(long, value_name = "FILE")]
-        passphrase_file: Option<PathBuf>,
-        /// Print the public key line instead of adding it to ~/.claude/hookkit.toml
-        #[arg(long)]
-        no_trust: bool,
-        /// Replace an existing key file
-        #[arg(long)]
-        force: bool,
     },
+    #[command(flatten)]
+    Desk(DeskCommand),
+}
+
+/// The reviewer's commands on the queue.
+#[derive(Subcommand)]
+enum DeskCommand {
     /// List pending reviews (all with --all)
     List {
         /// Every item, decided ones too
@@ -166,6 +163,60 @@ enum Command {
         #[arg(last = true, value_name = "ARGS")]
         extra: Vec<String>,
     },
+}
+
+#[derive(Args)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "the command line's switches, one field each"
+)]
+struct KeygenArgs {
+    /// The key's name [default: the reviewer's name]
+    #[arg(long)]
+    name: Option<String>,
+    /// The review service's key (service.key) instead of a reviewer's (reviewer.key)
+    #[arg(long)]
+    service: bool,
+    /// Write the secret key here instead
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
+    /// Write the key unencrypted (protects it from the agent's tools only)
+    #[arg(long, conflicts_with = "passphrase_file")]
+    no_passphrase: bool,
+    /// Read the new passphrase from the first line of FILE
+    #[arg(long, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+    /// Print the public key line instead of adding it to ~/.claude/hookkit.toml
+    #[arg(long)]
+    no_trust: bool,
+    /// Replace an existing key file
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Where to listen [default: 127.0.0.1:8765]
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<String>,
+    /// A host name the service answers to besides loopback ones (repeatable)
+    #[arg(long = "public-host", value_name = "NAME")]
+    public_hosts: Vec<String>,
+    /// The TLS certificate chain (PEM)
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The TLS private key (PEM)
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Listen beyond loopback without TLS (logins and decisions in the clear)
+    #[arg(long)]
+    insecure_listen: bool,
+    /// The service's secret key [default: ~/.config/hookkit/service.key]
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
+    /// Read the key's passphrase from the first line of FILE
+    #[arg(long, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
 }
 
 /// Which item: an id, or Claude Code's JSON result.
@@ -225,34 +276,53 @@ fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
     };
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
-    if let Command::Keygen {
-        name,
-        service,
-        key,
-        no_passphrase,
-        passphrase_file,
-        no_trust,
-        force,
-    } = command
-    {
-        let request = KeygenRequest {
-            name,
-            service,
-            key,
-            no_passphrase,
-            passphrase_file,
-            no_trust,
-            force,
-        };
-        keys::keygen_command(&mut out, &mut err, env, request)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let desk = Desk::open(env, &overrides(cli.hook, cli.queue, cli.policy)?)?;
+    let overrides = overrides(cli.hook, cli.queue, cli.policy)?;
     match command {
-        Command::Keygen { .. } => unreachable!("handled above"),
-        Command::List { all, json } => desk.list(&mut out, all, json)?,
-        Command::Show(pick) => desk.show(&mut out, &desk.item(&pick.target())?)?,
-        Command::Approve {
+        Command::Keygen(args) => {
+            let request = KeygenRequest {
+                name: args.name,
+                service: args.service,
+                key: args.key,
+                no_passphrase: args.no_passphrase,
+                passphrase_file: args.passphrase_file,
+                no_trust: args.no_trust,
+                force: args.force,
+            };
+            keys::keygen_command(&mut out, &mut err, env, request)?;
+        }
+        Command::Serve(args) => {
+            let request = ServeRequest {
+                listen: args.listen,
+                public_hosts: args.public_hosts,
+                tls_cert: args.tls_cert,
+                tls_key: args.tls_key,
+                insecure_listen: args.insecure_listen,
+                key: args.key,
+                passphrase_file: args.passphrase_file,
+            };
+            service::serve_command(&mut out, env, &overrides, request)?;
+        }
+        Command::Reviewer { action, name } => {
+            service::reviewer_command(&mut out, env, &action, name.as_deref())?;
+        }
+        Command::Desk(command) => return desk(command, env, &overrides, &mut out, &mut err),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The reviewer's commands on the queue.
+fn desk(
+    command: DeskCommand,
+    env: &Env,
+    overrides: &Overrides,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitCode> {
+    let desk = Desk::open(env, overrides)?;
+    match command {
+        DeskCommand::List { all, json } => desk.list(out, all, json)?,
+        DeskCommand::Show(pick) => desk.show(out, &desk.item(&pick.target())?)?,
+        DeskCommand::Approve {
             pick,
             reason,
             ttl,
@@ -264,25 +334,25 @@ fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
                 .map(parse_ttl)
                 .transpose()?
                 .unwrap_or(DEFAULT_TTL);
-            let signer = signer(&mut err, env, &desk, reviewer, signing)?;
-            desk.approve(&mut out, &pick.target(), &signer, reason.as_deref(), ttl)?;
+            let signer = signer(err, env, &desk, reviewer, signing)?;
+            desk.approve(out, &pick.target(), &signer, reason.as_deref(), ttl)?;
         }
-        Command::Deny {
+        DeskCommand::Deny {
             pick,
             reason,
             reviewer,
             signing,
         } => {
-            let signer = signer(&mut err, env, &desk, reviewer, signing)?;
-            desk.deny(&mut out, &pick.target(), &signer, &reason)?;
+            let signer = signer(err, env, &desk, reviewer, signing)?;
+            desk.deny(out, &pick.target(), &signer, &reason)?;
         }
-        Command::Resume {
+        DeskCommand::Resume {
             pick,
             exec,
             claude,
             extra,
         } => {
-            let code = desk.resume(&mut out, &pick.target(), &claude, &extra, exec)?;
+            let code = desk.resume(out, &pick.target(), &claude, &extra, exec)?;
             return Ok(ExitCode::from(code));
         }
     }
@@ -344,7 +414,15 @@ fn names_a_subcommand() -> bool {
     std::env::args().skip(1).any(|a| {
         matches!(
             a.as_str(),
-            "keygen" | "list" | "show" | "approve" | "deny" | "resume" | "help"
+            "keygen"
+                | "serve"
+                | "reviewer"
+                | "list"
+                | "show"
+                | "approve"
+                | "deny"
+                | "resume"
+                | "help"
         )
     })
 }

@@ -5,6 +5,8 @@
 //!   denial, which the hook verifies like any other ([`super::decision`]);
 //! - `{"status": "pending", ...}`: recorded, nobody has decided yet: the hook defers;
 //! - `{"status": "busy", ...}`: another call of the session waits for review;
+//! - `{"status": "refused", ...}`: the decision the service holds does not hold (an approval
+//!   already handed out once): the hook denies;
 //! - `{"approve": true|false, "reason": "..."}`: an unsigned answer from a service that cannot
 //!   sign, honoured only where the user's own policy sets `allow_unsigned_endpoint = true`.
 //!
@@ -40,6 +42,11 @@ pub enum Answer {
     },
     /// Another call of the session is waiting for review.
     Busy {
+        /// What the service said.
+        message: String,
+    },
+    /// The service holds a decision that no longer holds (used, not verifiable).
+    Refused {
         /// What the service said.
         message: String,
     },
@@ -162,6 +169,7 @@ fn interpret(text: &str) -> Answer {
         }
         Some("pending") => return Answer::Pending { message: message() },
         Some("busy") => return Answer::Busy { message: message() },
+        Some("refused") => return Answer::Refused { message: message() },
         Some(other) => return Answer::NoAnswer(format!("unknown status `{other}`")),
         None => {}
     }

@@ -422,6 +422,14 @@ impl Hook<'_> {
                 ),
                 rule: "review.one-at-a-time:service".into(),
             })),
+            Answer::Refused { message } => Ok(Some(Decision {
+                answer: PermissionDecision::Deny,
+                reason: format!(
+                    "Not run: the review service refused this call ({message}). Do not retry \
+                     it, and do not try to approve it yourself; tell the user."
+                ),
+                rule: "review.refused:service".into(),
+            })),
             Answer::Approve { reason } if self.settings.allow_unsigned_endpoint => self
                 .unsigned_answer(endpoint, trigger, true, &reason)
                 .map(Some),
@@ -519,6 +527,7 @@ impl Hook<'_> {
             session_id: self.input.common.session_id.clone(),
             tool_use_id: self.tool_use_id.to_owned(),
             cwd: self.input.common.cwd.display().to_string(),
+            project: Some(self.settings.project_dir.display().to_string()),
             permission_mode: self.input.common.permission_mode.clone(),
             tool: self.call.name.clone(),
             summary: summary(&redacted),

@@ -36,9 +36,11 @@ pub mod keys;
 pub mod policy;
 pub mod queue;
 pub mod reviewer;
+pub mod service;
 mod shell_quote;
 mod time;
 
 pub use digest::{input_sha256, redact_value, summary};
+pub(crate) use hook::clip;
 pub use shell_quote::quote as shell_quote;
 pub use time::{format_age, parse_ttl};

@@ -64,6 +64,9 @@ pub struct Item {
     pub tool_use_id: String,
     /// The session cwd.
     pub cwd: String,
+    /// The project the call came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
     /// The session's permission mode, which `claude -p --resume` must be given again.
     pub permission_mode: Option<String>,
     /// The tool.
@@ -404,6 +407,7 @@ mod tests {
             session_id: "s1".into(),
             tool_use_id: tool_use_id.into(),
             cwd: "/p".into(),
+            project: None,
             permission_mode: Some("default".into()),
             tool: "Bash".into(),
             summary: "rm -rf x".into(),
