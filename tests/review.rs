@@ -8,6 +8,7 @@ mod flow;
 mod forgery;
 mod guard;
 mod keys;
+mod service;
 
 use std::path::{Path, PathBuf};
 
