@@ -8,7 +8,7 @@ mod flow;
 mod forgery;
 mod guard;
 mod keys;
-mod service;
+pub(crate) mod service;
 
 use std::path::{Path, PathBuf};
 

@@ -313,3 +313,103 @@ fn review_two_sensitive_calls_in_one_message_defer_one_and_deny_the_other() {
         "the approved call's result never reached the model"
     );
 }
+
+/// The CI recipe of `docs/ci-review.md`, end to end: job 1 runs `claude -p` on a runner whose
+/// user policy points the hook at the review service (another machine here: its own home and
+/// queue); the run defers and stops; a person approves on the service's page; job 2 starts
+/// from a fresh runner that keeps only the session transcript and the result JSON, resumes,
+/// and exactly the approved call runs, once.
+#[test]
+fn review_ci_jobs_defer_to_the_service_and_resume_after_a_page_approval() {
+    use crate::review::service::{Server, add_reviewer, decide, free_port, login};
+    let Some(s) = review_project(Reviewer::Ours) else {
+        return;
+    };
+    // The review service's machine.
+    let service = crate::util::Sandbox::new();
+    let made = std::process::Command::new(super::harness::binary_path("defer-for-review"))
+        .args(["keygen", "--service", "--no-passphrase", "--no-trust"])
+        .env_clear()
+        .env("HOME", service.home())
+        .env("CLAUDE_PROJECT_DIR", service.project())
+        .current_dir(service.project())
+        .output()
+        .expect("keygen on the service's machine");
+    assert!(made.status.success(), "{made:?}");
+    let key = String::from_utf8_lossy(&made.stdout)
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("public key ")?
+                .split_once(": ")
+                .map(|(_, k)| k.to_owned())
+        })
+        .expect("the service's public key");
+    let secret = add_reviewer(&service, "alice");
+    let port = free_port();
+    let _server = Server::start(&service, port, &[]);
+    // The runner's user policy: the endpoint and the service's key, from the user's own file.
+    s.user_policy(&format!(
+        "[review]\nendpoint = \"http://127.0.0.1:{port}/approve\"\ntrusted_keys = [\"{key}\"]\n"
+    ));
+
+    // Job 1.
+    let api = FakeApi::start(Script::calls([bash(DEPLOY)]));
+    let id = Script::tool_use_id(0, 0);
+    let deferred = s.claude(&api).run();
+    let session = assert_deferred(&deferred, &id);
+    assert!(!s.path("deployed.txt").exists());
+    let held = crate::review::items(&service.project().join(".claude/reviews"));
+    assert_eq!(held.len(), 1, "the service holds the call");
+    assert_eq!(held[0]["tool_use_id"], id.as_str());
+    assert!(
+        crate::review::items(&s.path(".claude/reviews")).is_empty(),
+        "the runner keeps nothing the next job needs"
+    );
+    // What job 1 uploads: the transcript and the result JSON.
+    let artifacts = s.root().join("artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    std::fs::write(artifacts.join("result.json"), deferred.result.to_string()).unwrap();
+    let transcripts = s.home().join(".claude/projects");
+    std::fs::rename(&transcripts, artifacts.join("projects")).unwrap();
+
+    // The person approves on the page.
+    let item = held[0]["id"].as_str().unwrap();
+    let (cookie, csrf) = login(port, "alice", &secret);
+    let (status, body) = decide(
+        port,
+        &cookie,
+        &format!("csrf={csrf}&item={item}&action=approve&ttl=1h"),
+        &[],
+    );
+    assert_eq!(status, 303, "{body}");
+
+    // Job 2: a fresh runner (no state, no queue, no logs), the artifacts restored.
+    for gone in [
+        s.home().join(".local/state"),
+        s.path(".claude/reviews"),
+        s.path(".claude/logs"),
+    ] {
+        let _ = std::fs::remove_dir_all(gone);
+    }
+    std::fs::rename(artifacts.join("projects"), &transcripts).unwrap();
+    let result: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(artifacts.join("result.json")).unwrap())
+            .unwrap();
+    assert_eq!(result["session_id"], session.as_str());
+    let resumed = resume(&s, &api, &session);
+    resumed.assert_completed();
+    assert!(
+        s.path("deployed.txt").exists(),
+        "the approved call did not run in job 2:\n{}",
+        api.dump()
+    );
+    // A retried job 2 does not run it again.
+    std::fs::remove_file(s.path("deployed.txt")).unwrap();
+    let _ = std::fs::remove_dir_all(s.home().join(".local/state"));
+    let again = resume(&s, &api, &session);
+    assert!(
+        !s.path("deployed.txt").exists(),
+        "an approval ran twice:\n{}",
+        again.output
+    );
+}
