@@ -201,6 +201,39 @@ impl Service {
         Ok(decided(&item, &signed))
     }
 
+    /// `GET /status?session_id=S&tool_use_id=T`: where a call's review stands, without
+    /// touching it (`POST /approve` hands an approval out; this only looks), so that a CI job
+    /// can wait for the decision before it resumes.
+    pub(super) fn status(&self, request: &Request) -> Response {
+        let (Some(session), Some(tool_use_id)) = (
+            request.query_field("session_id"),
+            request.query_field("tool_use_id"),
+        ) else {
+            return bad_request("give session_id and tool_use_id");
+        };
+        let scan = match self.config.queue.scan() {
+            Ok(scan) => scan,
+            Err(e) => {
+                return Response::json(500, &json!({"status": "error", "message": e.to_string()}));
+            }
+        };
+        let Some(item) = scan
+            .items
+            .iter()
+            .filter(|i| i.session_id == session && i.tool_use_id == tool_use_id && i.is_current())
+            .max_by(|a, b| a.queued_at.cmp(&b.queued_at))
+        else {
+            return Response::json(200, &json!({"status": "unknown"}));
+        };
+        let status = match (&item.decision, item.status) {
+            (None, _) => "pending",
+            (Some(_), _) if item.resumed_at.is_some() => "used",
+            (Some(_), Status::Approved) if item.approval_expired(chrono::Utc::now()) => "expired",
+            (Some(_), status) => status.as_str(),
+        };
+        Response::json(200, &json!({"status": status, "item": item.id}))
+    }
+
     /// `scheme://host` as the request reached the service.
     pub(super) fn base_url(request: &Request) -> String {
         format!(

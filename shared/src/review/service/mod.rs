@@ -99,12 +99,13 @@ impl Service {
         match (request.method.as_str(), request.path.as_str()) {
             ("POST", "/approve") => self.approve_api(request),
             ("GET", "/healthz") => Response::text(200, "ok"),
+            ("GET", "/status") => self.status(request),
             ("GET", "/login") => Response::html(200, page::login(None)),
             ("POST", "/login") => self.login(request),
             ("POST", "/logout") => self.logout(request),
             ("POST", "/decide") => self.decide(request),
             ("GET", "/") => self.page(request),
-            (_, "/" | "/approve" | "/login" | "/logout" | "/decide" | "/healthz") => {
+            (_, "/" | "/approve" | "/login" | "/logout" | "/decide" | "/healthz" | "/status") => {
                 Response::text(405, "method not allowed")
             }
             _ => Response::text(404, "not found"),

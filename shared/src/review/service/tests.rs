@@ -331,3 +331,37 @@ fn the_page_is_open_on_loopback_and_needs_a_login_from_elsewhere() {
         "the filter is shown escaped"
     );
 }
+
+#[test]
+fn status_tells_a_waiting_job_where_a_review_stands_without_using_it() {
+    let f = fixture();
+    let status = |f: &Fixture| {
+        let response = f.service.handle(&request(
+            "GET",
+            "/status?session_id=s1&tool_use_id=toolu_1",
+            &[HOST],
+            "",
+        ));
+        serde_json::from_slice::<Value>(&response.body).unwrap()["status"].clone()
+    };
+    assert_eq!(status(&f), "unknown");
+    let id = ask(&f, &call("s1", "toolu_1", "make deploy"))["item"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(status(&f), "pending");
+    let (cookie, csrf) = login(&f);
+    decide(
+        &f,
+        &cookie,
+        &format!("csrf={csrf}&item={id}&action=approve&ttl=1h"),
+        &[ORIGIN],
+    );
+    assert_eq!(status(&f), "approved");
+    assert_eq!(status(&f), "approved", "looking does not use it");
+    assert_eq!(
+        ask(&f, &call("s1", "toolu_1", "make deploy"))["status"],
+        "decided"
+    );
+    assert_eq!(status(&f), "used");
+}
