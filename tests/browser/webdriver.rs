@@ -20,7 +20,8 @@ pub(crate) struct Browser {
     base: String,
     session: String,
     agent: ureq::Agent,
-    _profile: tempfile::TempDir,
+    /// A fresh Chromium profile, removed when dropped.
+    profile: tempfile::TempDir,
 }
 
 /// A program on `PATH`.
@@ -102,7 +103,7 @@ impl Browser {
             base: format!("http://127.0.0.1:{port}"),
             session: String::new(),
             agent,
-            _profile: profile,
+            profile,
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         while browser
@@ -114,7 +115,7 @@ impl Browser {
             assert!(Instant::now() < deadline, "chromedriver did not start");
             std::thread::sleep(Duration::from_millis(100));
         }
-        let profile_dir = browser._profile.path().display().to_string();
+        let profile_dir = browser.profile.path().display().to_string();
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -129,10 +130,10 @@ impl Browser {
             },
         }}});
         let created = browser.request("POST", "/session", Some(&capabilities));
-        browser.session = created["sessionId"]
+        created["sessionId"]
             .as_str()
             .unwrap_or_else(|| panic!("no WebDriver session: {created}"))
-            .to_owned();
+            .clone_into(&mut browser.session);
         browser
     }
 
