@@ -71,17 +71,32 @@ pub(crate) fn reviewer_key(sandbox: &Sandbox) -> String {
         .args(["keygen", "--no-passphrase", "--no-trust"])
         .run()
         .code(0);
-    let line = run
-        .stdout()
+    let line = public_key_in(&run.stdout());
+    std::fs::write(&saved, &line).unwrap();
+    line
+}
+
+/// The public key line `keygen` printed (`public key <id>: ed25519:... <name>`).
+pub(crate) fn public_key_in(stdout: &str) -> String {
+    stdout
         .lines()
         .find_map(|l| {
             l.strip_prefix("public key ")?
                 .split_once(": ")
                 .map(|(_, k)| k.to_owned())
         })
-        .unwrap_or_else(|| panic!("keygen printed no public key:\n{}", run.stdout()));
-    std::fs::write(&saved, &line).unwrap();
-    line
+        .unwrap_or_else(|| panic!("keygen printed no public key:\n{stdout}"))
+}
+
+/// Runs hooks side by side, as Claude Code runs the hooks of one message's calls.
+pub(crate) fn run_all(hooks: Vec<Hook>) -> Vec<Run> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = hooks
+            .into_iter()
+            .map(|hook| scope.spawn(move || hook.run()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
 }
 
 /// Makes sure the user's policy trusts the sandbox reviewer's key (writing a policy that

@@ -189,13 +189,10 @@ fn of_concurrent_resumes_exactly_one_runs_the_call() {
     let hooks: Vec<_> = (0..8)
         .map(|_| headless(&sandbox).payload(resumed(call.clone())))
         .collect();
-    let decisions: Vec<String> = std::thread::scope(|scope| {
-        let handles: Vec<_> = hooks
-            .into_iter()
-            .map(|hook| scope.spawn(move || hook.run().decision()))
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
+    let decisions: Vec<String> = super::run_all(hooks)
+        .iter()
+        .map(crate::util::Run::decision)
+        .collect();
     assert_eq!(
         decisions.iter().filter(|d| *d == "allow").count(),
         1,

@@ -19,13 +19,7 @@ fn parallel_hooks_of_one_message_defer_exactly_one_call() {
             ))
         })
         .collect();
-    let runs: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = hooks
-            .into_iter()
-            .map(|hook| scope.spawn(move || hook.run()))
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
+    let runs = super::run_all(hooks);
     let decisions: Vec<String> = runs.iter().map(crate::util::Run::decision).collect();
     assert_eq!(
         decisions.iter().filter(|d| *d == "defer").count(),

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::{BIN, audit, bash_call, headless, items, queue_dir, resumed};
-use crate::util::Sandbox;
+use super::{BIN, audit, bash_call, headless, items, queue_dir, resumed, run_all};
+use crate::util::{Run, Sandbox};
 
 /// A running `defer-for-review serve`, stopped when dropped.
 pub(crate) struct Server {
@@ -118,15 +118,7 @@ pub(crate) fn service_policy(sandbox: &Sandbox, port: u16) {
             .args(["keygen", "--service", "--no-passphrase", "--no-trust"])
             .run()
             .code(0);
-        let line = run
-            .stdout()
-            .lines()
-            .find_map(|l| {
-                l.strip_prefix("public key ")?
-                    .split_once(": ")
-                    .map(|(_, k)| k.to_owned())
-            })
-            .unwrap();
+        let line = super::public_key_in(&run.stdout());
         std::fs::write(&saved, &line).unwrap();
         line
     });
@@ -193,6 +185,28 @@ pub(crate) fn decide(port: u16, cookie: &str, form: &str, extra: &[(&str, &str)]
     headers.extend_from_slice(extra);
     let (status, _, body) = http(port, "POST", "/decide", &headers, form);
     (status, body)
+}
+
+/// A running service the sandbox's hooks ask, with one reviewer; returns its port, the
+/// reviewer's secret and the server.
+fn with_service(sandbox: &Sandbox, reviewer: &str) -> (u16, String, Server) {
+    let port = free_port();
+    service_policy(sandbox, port);
+    let secret = add_reviewer(sandbox, reviewer);
+    (port, secret, Server::start(sandbox, port, &[]))
+}
+
+/// Defers a Bash `command` through the service; returns the item the service holds.
+fn defer_through(sandbox: &Sandbox, tool_use_id: &str, command: &str) -> String {
+    let run = headless(sandbox)
+        .payload(bash_call(tool_use_id, command))
+        .run();
+    assert_eq!(run.decision(), "defer", "{}", run.reason());
+    items(&queue_dir(sandbox))
+        .into_iter()
+        .find(|i| i["tool_use_id"] == tool_use_id)
+        .and_then(|i| i["id"].as_str().map(str::to_owned))
+        .unwrap()
 }
 
 fn item_file(sandbox: &Sandbox, id: &str) -> Value {
@@ -263,19 +277,9 @@ fn a_page_approval_runs_the_call_on_resume_across_restarts() {
 #[test]
 fn a_page_denial_reaches_the_model_with_its_reason() {
     let sandbox = Sandbox::new();
-    let port = free_port();
-    service_policy(&sandbox, port);
-    let secret = add_reviewer(&sandbox, "bob");
-    let _server = Server::start(&sandbox, port, &[]);
+    let (port, secret, _server) = with_service(&sandbox, "bob");
     let call = bash_call("toolu_svc_deny", "rm -rf build");
-    assert_eq!(
-        headless(&sandbox).payload(call.clone()).run().decision(),
-        "defer"
-    );
-    let id = items(&queue_dir(&sandbox))[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = defer_through(&sandbox, "toolu_svc_deny", "rm -rf build");
     let (cookie, csrf) = login(port, "bob", &secret);
     let (status, _) = decide(
         port,
@@ -297,21 +301,8 @@ fn a_page_denial_reaches_the_model_with_its_reason() {
 #[test]
 fn deciding_needs_the_credential_and_the_pages_own_forms() {
     let sandbox = Sandbox::new();
-    let port = free_port();
-    service_policy(&sandbox, port);
-    let secret = add_reviewer(&sandbox, "alice");
-    let _server = Server::start(&sandbox, port, &[]);
-    assert_eq!(
-        headless(&sandbox)
-            .payload(bash_call("toolu_forms", "make deploy"))
-            .run()
-            .decision(),
-        "defer"
-    );
-    let id = items(&queue_dir(&sandbox))[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (port, secret, _server) = with_service(&sandbox, "alice");
+    let id = defer_through(&sandbox, "toolu_forms", "make deploy");
     let approve = |csrf: &str| format!("csrf={csrf}&item={id}&action=approve&ttl=1h");
 
     // No credential at all.
@@ -364,21 +355,8 @@ fn deciding_needs_the_credential_and_the_pages_own_forms() {
 #[test]
 fn an_agent_call_to_the_decision_route_is_refused() {
     let sandbox = Sandbox::new();
-    let port = free_port();
-    service_policy(&sandbox, port);
-    add_reviewer(&sandbox, "alice");
-    let _server = Server::start(&sandbox, port, &[]);
-    assert_eq!(
-        headless(&sandbox)
-            .payload(bash_call("toolu_agent", "make deploy"))
-            .run()
-            .decision(),
-        "defer"
-    );
-    let id = items(&queue_dir(&sandbox))[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (port, _, _server) = with_service(&sandbox, "alice");
+    let id = defer_through(&sandbox, "toolu_agent", "make deploy");
     let command = format!(
         "curl -s -o /dev/null -w '%{{http_code}}' -X POST -H 'Origin: {}' \
          --data 'item={id}&action=approve&ttl=24h&csrf=x' {}/decide",
@@ -428,16 +406,11 @@ fn thirty_two_hooks_and_four_reviewers_lose_and_duplicate_nothing() {
             call
         })
         .collect();
-    let decisions: Vec<String> = std::thread::scope(|scope| {
-        let handles: Vec<_> = calls
-            .iter()
-            .map(|call| {
-                let hook = headless(&sandbox).payload(call.clone());
-                scope.spawn(move || hook.run().decision())
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
+    let hooks = calls
+        .iter()
+        .map(|call| headless(&sandbox).payload(call.clone()))
+        .collect();
+    let decisions: Vec<String> = run_all(hooks).iter().map(Run::decision).collect();
     assert!(decisions.iter().all(|d| d == "defer"), "{decisions:?}");
     let queued = items(&queue_dir(&sandbox));
     assert_eq!(queued.len(), 32, "one item per call");
@@ -494,16 +467,11 @@ fn thirty_two_hooks_and_four_reviewers_lose_and_duplicate_nothing() {
     assert_eq!(reviews, 32);
 
     // Every call gets its own decision on resume.
-    let answers: Vec<String> = std::thread::scope(|scope| {
-        let handles: Vec<_> = calls
-            .iter()
-            .map(|call| {
-                let hook = headless(&sandbox).payload(resumed(call.clone()));
-                scope.spawn(move || hook.run().decision())
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
+    let hooks = calls
+        .iter()
+        .map(|call| headless(&sandbox).payload(resumed(call.clone())))
+        .collect();
+    let answers: Vec<String> = run_all(hooks).iter().map(Run::decision).collect();
     for (call, answer) in calls.iter().zip(&answers) {
         let item = items(&queue_dir(&sandbox))
             .into_iter()

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::decision::{Binding, Refusal, SignedDecision, Verdict, consume};
 use super::endpoint::{Answer, Endpoint};
 use super::policy::{Loaded, Overrides, Settings, Trigger};
-use super::queue::{Item, Queue, Scan, Status};
+use super::queue::{Call, Item, Queue, Scan, Status};
 use super::time::stamp;
 use super::{input_sha256, redact_value, summary};
 use crate::audit::{Record, Trail};
@@ -520,33 +520,20 @@ impl Hook<'_> {
     }
 
     fn new_item(&self, trigger: &Trigger, last_answer: &str, replaces: Option<&str>) -> Item {
-        let redacted = redact_value(&self.call.input);
-        Item {
-            id: String::new(),
-            status: Status::Pending,
-            session_id: self.input.common.session_id.clone(),
-            tool_use_id: self.tool_use_id.to_owned(),
-            cwd: self.input.common.cwd.display().to_string(),
-            project: Some(self.settings.project_dir.display().to_string()),
-            permission_mode: self.input.common.permission_mode.clone(),
-            tool: self.call.name.clone(),
-            summary: summary(&redacted),
-            input: redacted,
-            input_sha256: input_sha256(&self.call.name, &self.call.input),
-            rule: trigger.rule.clone(),
-            risk: trigger.risk,
-            reason: crate::secrets::redact(&trigger.reason),
-            queued_at: stamp(self.now),
-            last_answer: last_answer.to_owned(),
-            decided_by: None,
-            decided_at: None,
-            decision_reason: None,
-            expires_at: None,
-            resumed_at: None,
-            replaces: replaces.map(str::to_owned),
-            replaced_by: None,
-            decision: None,
-        }
+        let cwd = self.input.common.cwd.display().to_string();
+        let project = self.settings.project_dir.display().to_string();
+        let hash = input_sha256(&self.call.name, &self.call.input);
+        let call = Call {
+            session_id: &self.input.common.session_id,
+            tool_use_id: self.tool_use_id,
+            cwd: &cwd,
+            project: Some(&project),
+            permission_mode: self.input.common.permission_mode.as_deref(),
+            tool: &self.call.name,
+            input: &self.call.input,
+            input_sha256: &hash,
+        };
+        Item::pending(&call, trigger, self.now, last_answer, replaces)
     }
 
     /// Records the decision in the audit trail and builds the reply.

@@ -115,7 +115,66 @@ pub struct Item {
     pub decision: Option<SignedDecision>,
 }
 
+/// The call a new item records (its input as sent: the item keeps a copy with secrets masked).
+#[derive(Debug, Clone, Copy)]
+pub struct Call<'a> {
+    /// The session.
+    pub session_id: &'a str,
+    /// The call's id.
+    pub tool_use_id: &'a str,
+    /// The session cwd.
+    pub cwd: &'a str,
+    /// The project it came from.
+    pub project: Option<&'a str>,
+    /// The permission mode.
+    pub permission_mode: Option<&'a str>,
+    /// The tool.
+    pub tool: &'a str,
+    /// The input.
+    pub input: &'a Value,
+    /// SHA-256 of the exact input.
+    pub input_sha256: &'a str,
+}
+
 impl Item {
+    /// A pending item for `call`, which needs review for `why`, queued at `now`; secrets in
+    /// the input and the reason are masked. Its id is set by [`Queue::insert`].
+    pub fn pending(
+        call: &Call<'_>,
+        why: &super::policy::Trigger,
+        now: DateTime<Utc>,
+        last_answer: &str,
+        replaces: Option<&str>,
+    ) -> Self {
+        let input = super::redact_value(call.input);
+        Self {
+            id: String::new(),
+            status: Status::Pending,
+            session_id: call.session_id.to_owned(),
+            tool_use_id: call.tool_use_id.to_owned(),
+            cwd: call.cwd.to_owned(),
+            project: call.project.map(str::to_owned),
+            permission_mode: call.permission_mode.map(str::to_owned),
+            tool: call.tool.to_owned(),
+            summary: super::summary(&input),
+            input,
+            input_sha256: call.input_sha256.to_owned(),
+            rule: why.rule.clone(),
+            risk: why.risk,
+            reason: crate::secrets::redact(&why.reason),
+            queued_at: super::time::stamp(now),
+            last_answer: last_answer.to_owned(),
+            decided_by: None,
+            decided_at: None,
+            decision_reason: None,
+            expires_at: None,
+            resumed_at: None,
+            replaces: replaces.map(str::to_owned),
+            replaced_by: None,
+            decision: None,
+        }
+    }
+
     /// Whether this is an undecided deferral: pending, and the run stopped on it.
     pub fn is_waiting(&self) -> bool {
         self.status == Status::Pending && self.last_answer == "defer"

@@ -14,9 +14,10 @@ use super::Service;
 use super::http::{Request, Response};
 use crate::classify::Risk;
 use crate::review::decision::Verdict;
-use crate::review::queue::{Item, Status};
+use crate::review::policy::Trigger;
+use crate::review::queue::{Call, Item, Status};
 use crate::review::time::stamp;
-use crate::review::{clip, redact_value, summary};
+use crate::review::{clip, summary};
 use crate::{Error, Result};
 
 /// What a hook sends.
@@ -249,38 +250,27 @@ fn new_item(
     now: chrono::DateTime<chrono::Utc>,
     replaces: Option<&str>,
 ) -> Item {
-    // Masked again here: the page shows the item to anyone on this machine.
-    let input = redact_value(&call.input);
-    Item {
-        id: String::new(),
-        status: Status::Pending,
-        session_id: call.session_id.clone(),
-        tool_use_id: call.tool_use_id.clone(),
-        cwd: call.cwd.clone(),
-        project: call.project.clone(),
-        permission_mode: call.permission_mode.clone(),
-        tool: call.tool.clone(),
-        summary: summary(&input),
-        input,
-        input_sha256: call.input_sha256.clone(),
+    let why = Trigger {
         rule: if call.rule.is_empty() {
             "review".into()
         } else {
             call.rule.clone()
         },
         risk: call.risk,
-        reason: crate::secrets::redact(&call.reason),
-        queued_at: stamp(now),
-        last_answer: "defer".into(),
-        decided_by: None,
-        decided_at: None,
-        decision_reason: None,
-        expires_at: None,
-        resumed_at: None,
-        replaces: replaces.map(str::to_owned),
-        replaced_by: None,
-        decision: None,
-    }
+        reason: call.reason.clone(),
+    };
+    // The input is masked again here: the page shows it to anyone on this machine.
+    let recorded = Call {
+        session_id: &call.session_id,
+        tool_use_id: &call.tool_use_id,
+        cwd: &call.cwd,
+        project: call.project.as_deref(),
+        permission_mode: call.permission_mode.as_deref(),
+        tool: &call.tool,
+        input: &call.input,
+        input_sha256: &call.input_sha256,
+    };
+    Item::pending(&recorded, &why, now, "defer", replaces)
 }
 
 fn pending(item: &Item, base: &str, why: &str) -> Value {
