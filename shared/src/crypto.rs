@@ -25,7 +25,7 @@
 //!   data, so none of them can be swapped). With `"encryption": null` it is the plain document.
 
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::num::NonZeroU32;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
@@ -562,21 +562,6 @@ fn read_from_terminal(prompt: &str) -> Result<Secret> {
     read.map_err(|e| Error::io("reading the passphrase from", tty, e))?;
     restored.map_err(|e| Error::io("restoring the terminal", tty, e.into()))?;
     Ok(Secret::new(line.trim_end_matches(['\n', '\r'])))
-}
-
-/// The name of the user running this process, from `/etc/passwd` by user id.
-pub fn os_user_name() -> Option<String> {
-    let uid = rustix::process::getuid().as_raw();
-    let file = File::open("/etc/passwd").ok()?;
-    BufReader::new(file)
-        .lines()
-        .map_while(std::result::Result::ok)
-        .find_map(|line| {
-            let mut fields = line.split(':');
-            let name = fields.next()?;
-            let id: u32 = fields.nth(1)?.parse().ok()?;
-            (id == uid && !name.is_empty()).then(|| name.to_owned())
-        })
 }
 
 #[cfg(test)]

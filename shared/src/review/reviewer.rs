@@ -494,8 +494,7 @@ pub fn decision_record(item: &Item, verdict: Verdict, reviewer: &str) -> Record 
 /// name of the account running the command.
 pub fn reviewer_name(env: &Env, explicit: Option<String>) -> Result<String> {
     explicit
-        .or_else(|| env.user.clone())
-        .or_else(crate::crypto::os_user_name)
+        .or_else(|| env.user_name())
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| {
             Error::Review("who is reviewing? pass --reviewer NAME (or set $USER)".into())
