@@ -73,6 +73,7 @@ pub(crate) fn browser() -> Option<Browser> {
         }
         Err(why) => {
             eprintln!("skipped (not passed): {why}");
+            super::super::cli::record_skip();
             None
         }
     }
