@@ -427,3 +427,51 @@ fn the_built_in_policy_reviews_risky_bash_calls_only() {
         "none"
     );
 }
+
+#[test]
+fn the_gate_does_not_ask_again_about_a_call_a_person_approved() {
+    let sandbox = Sandbox::new();
+    let key = super::reviewer_key(&sandbox);
+    // The user asks about `make deploy`, and review sends it to a person.
+    sandbox.write(
+        "home/.claude/hookkit.toml",
+        &format!(
+            "[permissions]\nask = [\"Bash(make deploy)\"]\n\
+             [review]\nrisk = []\nwhen = ['(.tool_input.command // \"\") | test(\"^make \")']\n\
+             trusted_keys = [\"{key}\"]\n"
+        ),
+    );
+    let gate = env!("CARGO_BIN_EXE_pretooluse-gate");
+    let call = bash_call("toolu_deploy", "make deploy");
+    assert_eq!(
+        sandbox.hook(gate).payload(call.clone()).run().decision(),
+        "ask"
+    );
+    assert_eq!(
+        headless(&sandbox).payload(call.clone()).run().decision(),
+        "defer"
+    );
+    let id = item_of(&sandbox, "toolu_deploy")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    reviewer(&sandbox, &["approve", &id]).code(0);
+    // On resume the gate leaves it to the review's allow; Claude Code ranks ask above allow.
+    let gate_run = sandbox.hook(gate).payload(resumed(call.clone())).run();
+    assert_eq!(gate_run.decision(), "none", "{}", gate_run.reason());
+    assert_eq!(
+        headless(&sandbox)
+            .payload(resumed(call.clone()))
+            .run()
+            .decision(),
+        "allow"
+    );
+    // Used once: a replay is denied by review, whatever the gate says.
+    assert_eq!(
+        headless(&sandbox).payload(resumed(call)).run().decision(),
+        "deny"
+    );
+    // Another call is asked about as before.
+    let other = bash_call("toolu_other", "make deploy");
+    assert_eq!(sandbox.hook(gate).payload(other).run().decision(), "ask");
+}
