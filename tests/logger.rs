@@ -209,7 +209,7 @@ fn an_unwritable_log_still_answers_and_says_so() {
             .payload(denied_bash("npm publish"))
             .run()
             .code(0)
-            .stderr_contains("denial not recorded");
+            .stderr_contains("the decision was not audited");
         assert!(retry_of(&run.protocol_reply()), "{}", log.display());
     }
 }

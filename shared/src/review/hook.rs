@@ -1,7 +1,6 @@
 //! The `PreToolUse` side of `defer-for-review`: decide on first sight and on resume.
 
 use std::io::Write as _;
-use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -11,7 +10,7 @@ use super::policy::{Overrides, Settings, Trigger};
 use super::queue::{Item, Queue, Scan, Status};
 use super::time::stamp;
 use super::{input_sha256, redact_value, summary};
-use crate::audit::{self, Record};
+use crate::audit::{Record, Trail};
 use crate::env::{Env, Role};
 use crate::protocol::{Event, HookInput, PermissionDecision, Reply, ToolCall};
 use crate::{Outcome, Result};
@@ -35,7 +34,7 @@ pub fn handle(input: &HookInput, env: &Env, overrides: &Overrides) -> Result<Out
         call,
         tool_use_id,
         queue: Queue::new(settings.queue_dir.clone()),
-        audit_log: audit_path(&project_dir),
+        audit: settings.audit.clone(),
         settings,
         headless,
         now: Utc::now(),
@@ -44,19 +43,9 @@ pub fn handle(input: &HookInput, env: &Env, overrides: &Overrides) -> Result<Out
     Ok(Outcome::Reply(reply))
 }
 
-/// The audit log: the default under the project.
-pub fn audit_path(project_dir: &std::path::Path) -> PathBuf {
-    audit::default_path(project_dir)
-}
-
 /// Appends a record; a failure is reported on stderr and changes no decision.
-pub(crate) fn record(path: &std::path::Path, record: &Record) {
-    if let Err(error) = audit::append(path, record) {
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "{BINARY}: warning: the decision was not audited: {error}"
-        );
-    }
+pub(crate) fn record(trail: &Trail, record: &Record) {
+    trail.append_or_warn(BINARY, record);
 }
 
 struct Hook<'a> {
@@ -65,7 +54,7 @@ struct Hook<'a> {
     tool_use_id: &'a str,
     settings: Settings,
     queue: Queue,
-    audit_log: PathBuf,
+    audit: Trail,
     headless: bool,
     now: DateTime<Utc>,
 }
@@ -382,7 +371,7 @@ impl Hook<'_> {
         decision.answer.as_str().clone_into(&mut entry.decision);
         entry.rule_id = Some(decision.rule.clone());
         entry.reason = Some(decision.reason.clone());
-        record(&self.audit_log, &entry);
+        record(&self.audit, &entry);
         Reply::permission(&self.input.event_name, decision.answer, &decision.reason)
     }
 }

@@ -107,6 +107,8 @@ pub struct Settings {
     pub project_dir: PathBuf,
     /// The user's home, if known.
     pub home: Option<PathBuf>,
+    /// The audit trail, as every hookkit binary resolves it.
+    pub audit: crate::audit::Trail,
 }
 
 /// Why a call needs review.
@@ -198,6 +200,7 @@ impl Settings {
             endpoint_timeout,
             project_dir: project_dir.clone(),
             home: locations.home.clone(),
+            audit: crate::audit::Trail::of(locations),
         })
     }
 

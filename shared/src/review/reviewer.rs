@@ -10,7 +10,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::hook::{BINARY, audit_path, clip, record};
+use super::hook::{BINARY, clip, record};
 use super::policy::{Overrides, Settings};
 use super::queue::{Item, Queue, Status};
 use super::shell_quote::quote;
@@ -34,8 +34,8 @@ pub enum Target {
 pub struct Desk {
     /// The queue.
     pub queue: Queue,
-    /// The audit log.
-    pub audit_log: PathBuf,
+    /// The audit trail.
+    pub audit: crate::audit::Trail,
     /// The time the command runs.
     pub now: DateTime<Utc>,
 }
@@ -47,8 +47,8 @@ impl Desk {
         let project = crate::locations::find_project(env, None)?;
         let settings = Settings::load(env, Role::Person, &project, overrides)?;
         Ok(Self {
+            audit: settings.audit,
             queue: Queue::new(settings.queue_dir),
-            audit_log: audit_path(&project),
             now: Utc::now(),
         })
     }
@@ -349,7 +349,7 @@ impl Desk {
             "deny"
         };
         record(
-            &self.audit_log,
+            &self.audit,
             &Record {
                 binary: BINARY.into(),
                 event: "Review".into(),
@@ -481,7 +481,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let desk = Desk {
             queue: Queue::new(dir.path()),
-            audit_log: dir.path().join("audit.jsonl"),
+            audit: crate::audit::Trail::at(dir.path().join("audit.jsonl")),
             now: Utc::now(),
         };
         let err = desk.item_for_result("not json").unwrap_err().to_string();
