@@ -12,6 +12,11 @@ use serde_json::Value;
 use crate::logger::LOGGER;
 use crate::util::{Run, Sandbox, fixture_path};
 
+/// Logs that are links, hard links, FIFOs or someone else's: never written, never read.
+mod links;
+/// Each way of rewriting a trail, caught by the key and the checkpoint.
+mod tamper;
+
 /// Environment variable that turns [`append_worker`] into a helper process.
 const WORKER_LOG: &str = "HOOKKIT_TEST_APPEND_WORKER_LOG";
 /// The state directory (key and checkpoints) the helper appends with.
@@ -23,7 +28,7 @@ const WORKER_COUNT: &str = "HOOKKIT_TEST_APPEND_WORKER_COUNT";
 const PROCESSES: usize = 64;
 const APPENDS_PER_PROCESS: usize = 100;
 
-fn record(n: usize) -> Record {
+pub(crate) fn record(n: usize) -> Record {
     Record {
         binary: "audit-test".into(),
         event: "PreToolUse".into(),
@@ -46,7 +51,7 @@ pub(crate) fn state_dir(sandbox: &Sandbox) -> PathBuf {
 
 /// The trail at `log`, sealed and anchored in the sandbox's state directory, as the hooks
 /// write it.
-fn trail(sandbox: &Sandbox, log: &Path) -> Trail {
+pub(crate) fn trail(sandbox: &Sandbox, log: &Path) -> Trail {
     Trail {
         state_dir: Some(state_dir(sandbox)),
         ..Trail::at(log)
@@ -61,7 +66,7 @@ fn append_records(sandbox: &Sandbox, log: &Path, n: usize) {
     }
 }
 
-fn verify(sandbox: &Sandbox, log: &Path, extra: &[&str]) -> Run {
+pub(crate) fn verify(sandbox: &Sandbox, log: &Path, extra: &[&str]) -> Run {
     sandbox
         .hook(LOGGER)
         .args(["verify", "--log"])

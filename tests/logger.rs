@@ -10,11 +10,11 @@ use crate::util::{Sandbox, fixture_json};
 pub(crate) const LOGGER: &str = env!("CARGO_BIN_EXE_permission-denied-logger");
 
 /// The default log of a sandbox's project.
-fn default_log(sandbox: &Sandbox) -> PathBuf {
+pub(crate) fn default_log(sandbox: &Sandbox) -> PathBuf {
     sandbox.project().join(".claude/logs/hookkit-audit.jsonl")
 }
 
-fn records(log: &Path) -> Vec<Value> {
+pub(crate) fn records(log: &Path) -> Vec<Value> {
     std::fs::read_to_string(log)
         .unwrap_or_else(|e| panic!("reading {}: {e}", log.display()))
         .lines()
@@ -23,7 +23,7 @@ fn records(log: &Path) -> Vec<Value> {
 }
 
 /// A PermissionDenied payload for a Bash command, shaped like the real capture.
-fn denied_bash(command: &str) -> Value {
+pub(crate) fn denied_bash(command: &str) -> Value {
     let mut payload = fixture_json("captures/permissiondenied-bash.json");
     payload["tool_input"]["command"] = json!(command);
     payload
@@ -316,4 +316,45 @@ fn a_log_held_locked_by_another_process_still_gets_an_answer() {
     assert!(retry_of(&run.protocol_reply()));
     drop(holder);
     assert_eq!(std::fs::metadata(&log).unwrap().len(), 0);
+}
+
+#[test]
+fn person_commands_find_the_project_from_a_subdirectory_despite_a_broken_policy() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .hook(LOGGER)
+        .payload(denied_bash("ls"))
+        .run()
+        .code(0);
+    sandbox.write("project/.claude/hookkit.toml", "[audit\nlog = ");
+    let deep = sandbox.project().join("src/deep");
+    std::fs::create_dir_all(&deep).unwrap();
+    for command in [&["verify"][..], &["report"], &["tail", "-n", "1"]] {
+        // As a person types it: no CLAUDE_PROJECT_DIR, in a subdirectory of the project.
+        let out = std::process::Command::new(LOGGER)
+            .args(command)
+            .env_clear()
+            .env("HOME", sandbox.home())
+            .env("NO_COLOR", "1")
+            .current_dir(&deep)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert!(out.status.success(), "{command:?}\n{stdout}\n{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{command:?}: {stderr}");
+        assert!(
+            stderr.contains("warning") && stderr.contains("hookkit.toml"),
+            "{stderr}"
+        );
+        assert!(!stdout.is_empty(), "{command:?}");
+        if command == ["verify"] {
+            assert!(
+                stdout.contains("anchored: the log still holds record seq 1"),
+                "{stdout}"
+            );
+        }
+    }
 }
