@@ -358,3 +358,143 @@ fn person_commands_find_the_project_from_a_subdirectory_despite_a_broken_policy(
         }
     }
 }
+
+/// A command holding each shape of secret, and the secret (or the part of it) that must never
+/// be written to the log.
+const SECRET_COMMANDS: &[(&str, &str)] = &[
+    ("PGPASSWORD=hunter2x psql -h db app", "hunter2x"),
+    ("MYSQL_PWD=s3cretpw mysql -u root app", "s3cretpw"),
+    (
+        "curl -u admin:hunter22pw https://ci.example.com/api",
+        "hunter22pw",
+    ),
+    (
+        "curl --user admin:hunter22pw https://ci.example.com/api",
+        "hunter22pw",
+    ),
+    (
+        "curl -H 'X-Api-Key: 8f2b1c9d7e6a5f4b' https://api.example.com",
+        "8f2b1c9d7e6a5f4b",
+    ),
+    (
+        "curl -H 'Private-Token: 8f2b1c9d7e6a5f4c' https://gitlab.example.com",
+        "8f2b1c9d7e6a5f4c",
+    ),
+    (
+        "curl -H 'Cookie: session=9f8e7d6c5b4a' https://x.example.com",
+        "9f8e7d6c5b4a",
+    ),
+    ("db_password=hunter2db ./migrate", "hunter2db"),
+    ("deploy --db-password hunter2cli", "hunter2cli"),
+    (
+        "curl 'https://api.example.com/v1?key=a1b2c3d4e5f6&q=1'",
+        "a1b2c3d4e5f6",
+    ),
+    (
+        "curl 'https://api.example.com/v1?x=1&access_token=a1b2c3d4e5f7'",
+        "a1b2c3d4e5f7",
+    ),
+    (
+        "huggingface-cli login --token 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",
+        "ujzPdeIgxLdGncfBAepfJBdKhoOOLdKLzd",
+    ),
+    (
+        "SENDGRID=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 ./mail",
+        "MFxFkM_R5Kjp1vRt",
+    ),
+    (
+        "doctl auth init -t dop_v1_6947ccf25ec84d8dbc74254770f58904dba41ecccc3fc1626e53a13043b026c4",
+        "6947ccf25ec84d8dbc7425",
+    ),
+    (
+        "az storage blob list --connection-string 'AccountName=a;AccountKey=UIQfHOJMaidDn87XG3/q/xbMtEPO6Ukz==;EndpointSuffix=x'",
+        "UIQfHOJMaidDn87XG3",
+    ),
+    (
+        "vault login hvs.gcF_Ha6ili8GjHEAD6-Wj9KfzjsQGMrb9h_ImB_LK777pzNk8cL6j5IX",
+        "gcF_Ha6ili8GjHEAD6",
+    ),
+    (
+        "curl https://api.telegram.org/bot123456789:AAGSU8po_799NksnRH9ucAUsdMlHUvTCQCy/getMe",
+        "AAGSU8po_799NksnRH9uc",
+    ),
+    (
+        "echo 'ghp_'\"A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8\" | gh auth login --with-token",
+        "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8",
+    ),
+    (
+        "curl 'https://x.example.com/?t=%67hp_B1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'",
+        "B1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8",
+    ),
+    (
+        "databricks configure --token dapi2824c1c099724caf4941d4072014b3ce",
+        "2824c1c099724caf4941d4072014b3ce",
+    ),
+    (
+        "curl -X POST https://hooks.slack.com/services/T024BE7LD/B01ABCDEF12/AbC123dEf456GhI789jKl012",
+        "AbC123dEf456GhI789jKl012",
+    ),
+];
+
+#[test]
+fn no_shape_of_secret_reaches_the_log() {
+    let sandbox = Sandbox::new();
+    for (command, _) in SECRET_COMMANDS {
+        let mut payload = denied_bash(command);
+        // The classifier's reason quotes the command.
+        payload["reason"] = json!(format!("`{command}` sends a credential out"));
+        sandbox.hook(LOGGER).payload(payload).run().code(0);
+    }
+    let log = default_log(&sandbox);
+    let text = std::fs::read_to_string(&log).unwrap();
+    for (command, secret) in SECRET_COMMANDS {
+        assert!(
+            !text.contains(secret),
+            "{secret} of {command:?} is in the log"
+        );
+    }
+    let records = records(&log);
+    assert_eq!(records.len(), SECRET_COMMANDS.len());
+    for record in &records {
+        assert!(
+            record["input"].as_str().unwrap().contains("[REDACTED:"),
+            "{record}"
+        );
+        assert!(
+            record["reason"].as_str().unwrap().contains("[REDACTED:"),
+            "{record}"
+        );
+    }
+}
+
+#[test]
+fn the_input_filter_finds_each_shape_of_secret_in_a_call() {
+    use hookkit::protocol::ToolCall;
+    use hookkit::secrets::scan_call;
+    for (command, _) in SECRET_COMMANDS {
+        let call = ToolCall {
+            name: "Bash".into(),
+            input: json!({ "command": command, "description": "d" }),
+            mcp_server: None,
+        };
+        assert!(
+            !scan_call(&call, None).is_empty(),
+            "no secret found in {command:?}"
+        );
+        for (tool, input) in [
+            ("WebSearch", json!({ "query": command })),
+            (
+                "Write",
+                json!({ "file_path": "/p/run.sh", "content": command }),
+            ),
+            ("mcp__shell__run", json!({ "cmd": command })),
+        ] {
+            let call = ToolCall {
+                name: tool.into(),
+                input,
+                mcp_server: None,
+            };
+            assert!(!scan_call(&call, None).is_empty(), "{tool}: {command:?}");
+        }
+    }
+}

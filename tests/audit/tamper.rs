@@ -62,10 +62,13 @@ fn body(line: &str) -> String {
 }
 
 fn sha256(text: &str) -> String {
+    use std::fmt::Write as _;
     Sha256::digest(text.as_bytes())
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+        .fold(String::new(), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
 }
 
 /// What a forger without the key does with the MAC of a record it rewrote.

@@ -179,7 +179,8 @@ fn an_audit_failure_never_changes_the_decision() {
     assert_eq!(run.decision(), "deny");
     // The failure is reported, on stderr only (stdout holds the one reply).
     assert!(
-        run.stderr().contains("warning: the decision was not audited"),
+        run.stderr()
+            .contains("warning: the decision was not audited"),
         "{}",
         run.stderr()
     );

@@ -9,10 +9,11 @@
 //! append can tell that the log no longer ends where hookkit left it.
 
 use std::ffi::{OsStr, OsString};
+use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use super::dir::{Access, SafeDir, overwrite};
+use super::dir::{Access, SafeDir, overwrite, read_small};
 use super::mac::AuditKey;
 use super::verify::Head;
 use crate::digest::hex_sha256;
@@ -61,11 +62,36 @@ impl Checkpoint {
         let Some(dir) = &self.dir else {
             return Ok(None);
         };
-        let Some(file) = dir.file(&self.name, Access::Read)? else {
+        match dir.file(&self.name, Access::Read)? {
+            Some(file) => self.parse(&read_small(file, &self.path, 256)?),
+            None => Ok(None),
+        }
+    }
+
+    /// Opens the checkpoint to read it now and update it after the append (one open for
+    /// both), creating it when missing.
+    pub(crate) fn open(&self) -> io::Result<OpenCheckpoint> {
+        let dir = self
+            .dir
+            .as_ref()
+            .ok_or_else(|| io::Error::other("the checkpoint directory was not opened"))?;
+        let mut file = dir
+            .file(&self.name, Access::Update)?
+            .ok_or_else(|| io::Error::other("the checkpoint could not be created"))?;
+        let mut text = Vec::with_capacity(128);
+        (&mut file).take(256).read_to_end(&mut text)?;
+        Ok(OpenCheckpoint {
+            head: self.parse(&text)?,
+            len: text.len() as u64,
+            file,
+        })
+    }
+
+    fn parse(&self, text: &[u8]) -> io::Result<Option<Head>> {
+        let text = String::from_utf8_lossy(text);
+        if text.trim().is_empty() {
             return Ok(None);
-        };
-        let mut text = String::new();
-        file.take(256).read_to_string(&mut text)?;
+        }
         text.trim().parse().map(Some).map_err(|e: String| {
             io::Error::new(
                 io::ErrorKind::InvalidData,
@@ -76,20 +102,24 @@ impl Checkpoint {
             )
         })
     }
+}
 
+/// A checkpoint opened for an append: what it held, and the file to update.
+#[derive(Debug)]
+pub(crate) struct OpenCheckpoint {
+    /// The head it held when opened.
+    pub(crate) head: Option<Head>,
+    len: u64,
+    file: File,
+}
+
+impl OpenCheckpoint {
     /// Records `head` as the newest record.
-    pub(crate) fn write(&self, head: &Head) -> io::Result<()> {
-        let dir = self
-            .dir
-            .as_ref()
-            .ok_or_else(|| io::Error::other("the checkpoint directory was not opened"))?;
-        let mut file = dir
-            .file(&self.name, Access::Update)?
-            .ok_or_else(|| io::Error::other("the checkpoint could not be created"))?;
-        overwrite(
-            &mut file,
-            format!("{}:{}\n", head.seq, head.hash).as_bytes(),
-        )
+    pub(crate) fn write(&mut self, head: &Head) -> io::Result<()> {
+        let text = format!("{}:{}\n", head.seq, head.hash);
+        overwrite(&mut self.file, self.len, text.as_bytes())?;
+        self.len = text.len() as u64;
+        Ok(())
     }
 }
 
@@ -186,9 +216,12 @@ mod tests {
             seq,
             hash: format!("{seq:064}"),
         };
-        checkpoint.write(&head(1000)).unwrap();
-        checkpoint.write(&head(7)).unwrap();
+        let mut open = checkpoint.open().unwrap();
+        assert_eq!(open.head, None);
+        open.write(&head(1000)).unwrap();
+        open.write(&head(7)).unwrap();
         assert_eq!(checkpoint.read().unwrap(), Some(head(7)));
+        assert_eq!(checkpoint.open().unwrap().head, Some(head(7)));
         assert_eq!(
             std::fs::read_to_string(checkpoint.path()).unwrap(),
             format!("7:{}\n", head(7).hash)

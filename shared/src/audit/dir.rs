@@ -98,14 +98,16 @@ mod imp {
     use std::os::fd::OwnedFd;
     use std::os::unix::ffi::OsStrExt;
     use std::os::unix::fs::{FileExt, MetadataExt};
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
     use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags};
 
     use super::{Access, SafeDir, refused, split_at_base};
 
+    /// The user running hookkit (asked once).
     fn uid() -> u32 {
-        rustix::process::geteuid().as_raw()
+        static UID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+        *UID.get_or_init(|| rustix::process::geteuid().as_raw())
     }
 
     const DIR_FLAGS: OFlags = OFlags::RDONLY
@@ -118,12 +120,16 @@ mod imp {
         /// module docs); with `create`, missing directories are created `0700`.
         pub(crate) fn open(dir: &Path, root: Option<&Path>, create: bool) -> io::Result<Self> {
             let (base, below) = split_at_base(dir, root);
-            if create && !base.is_dir() {
-                let mut builder = std::fs::DirBuilder::new();
-                std::os::unix::fs::DirBuilderExt::mode(builder.recursive(true), 0o700);
-                builder.create(&base)?;
-            }
-            let mut fd = rustix::fs::openat(CWD, &base, DIR_FLAGS, Mode::empty())?;
+            let open_base = || rustix::fs::openat(CWD, &base, DIR_FLAGS, Mode::empty());
+            let mut fd = match open_base() {
+                Err(rustix::io::Errno::NOENT) if create => {
+                    let mut builder = std::fs::DirBuilder::new();
+                    std::os::unix::fs::DirBuilderExt::mode(builder.recursive(true), 0o700);
+                    builder.create(&base)?;
+                    open_base()?
+                }
+                other => other?,
+            };
             let mut path = base;
             for name in below {
                 path.push(name);
@@ -275,7 +281,7 @@ mod imp {
     }
 
     /// A regular file owned by the user, with one link.
-    fn check_file(file: &File, path: &PathBuf) -> io::Result<()> {
+    fn check_file(file: &File, path: &Path) -> io::Result<()> {
         let meta = file.metadata()?;
         if !meta.file_type().is_file() {
             return Err(refused(path, "it is not a regular file"));
@@ -396,7 +402,7 @@ mod imp {
 
 /// Reads a small file whole, refusing one larger than `limit` bytes.
 pub(crate) fn read_small(mut file: File, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(usize::try_from(limit + 1).unwrap_or(usize::MAX));
     (&mut file).take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(refused(path, &format!("it is larger than {limit} bytes")));
@@ -404,12 +410,12 @@ pub(crate) fn read_small(mut file: File, path: &Path, limit: u64) -> io::Result<
     Ok(bytes)
 }
 
-/// Replaces the content of `file` with `bytes`, in place: no rename, which some file systems
-/// flush to disk at a cost of milliseconds.
-pub(crate) fn overwrite(file: &mut File, bytes: &[u8]) -> io::Result<()> {
+/// Replaces the content of `file` (`old_len` bytes) with `bytes`, in place: no rename, which
+/// some file systems flush to disk at a cost of milliseconds.
+pub(crate) fn overwrite(file: &mut File, old_len: u64, bytes: &[u8]) -> io::Result<()> {
     file.seek(SeekFrom::Start(0))?;
     file.write_all(bytes)?;
-    if file.metadata()?.len() > bytes.len() as u64 {
+    if old_len > bytes.len() as u64 {
         file.set_len(bytes.len() as u64)?;
     }
     Ok(())

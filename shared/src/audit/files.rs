@@ -166,13 +166,14 @@ pub fn rotated_files(path: &Path) -> Vec<PathBuf> {
     } else {
         dir
     };
-    let names = std::fs::read_dir(dir)
-        .map(|entries| {
+    let names = std::fs::read_dir(dir).map_or_else(
+        |_| Vec::new(),
+        |entries| {
             entries
                 .filter_map(|e| e.ok().map(|e| e.file_name()))
                 .collect()
-        })
-        .unwrap_or_else(|_| Vec::new());
+        },
+    );
     let mut files: Vec<PathBuf> = rotated_numbers(names, name)
         .into_iter()
         .map(|n| PathBuf::from(rotated_name(path.as_os_str(), n)))

@@ -93,7 +93,7 @@ fn decode_hex(text: &[u8]) -> Option<Vec<u8>> {
     text.chunks(2)
         .map(|pair| {
             let digit = |b: u8| char::from(b).to_digit(16);
-            Some(u8::try_from(digit(pair[0])? * 16 + digit(pair[1])?).ok()?)
+            u8::try_from(digit(pair[0])? * 16 + digit(pair[1])?).ok()
         })
         .collect()
 }
@@ -117,11 +117,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(state.join(KEY_FILE))
+            let permissions = std::fs::metadata(state.join(KEY_FILE))
                 .unwrap()
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o600);
+                .permissions();
+            assert_eq!(permissions.mode() & 0o777, 0o600);
         }
     }
 

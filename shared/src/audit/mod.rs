@@ -6,7 +6,8 @@
 //! - **Never turned against the user.** The log, its rotated files and the trail's key and
 //!   checkpoint are opened without following links, and only a regular file with one link,
 //!   owned by the user, is written; every directory from the project down to the log must be
-//!   a real directory owned by the user (see [`dir`](self) for how). Anything else is refused
+//!   a real directory owned by the user (each directory is opened with `O_NOFOLLOW` below the
+//!   last, and files relative to it). Anything else is refused
 //!   with an error, and the hook's decision stands.
 //! - **Whole records.** Each record is one line written with one `write_all` on a file opened
 //!   with `O_APPEND`, under an exclusive lock, so concurrent hooks never interleave.

@@ -47,7 +47,7 @@ pub fn last_lines(trail: &Trail, n: usize) -> Result<Vec<Vec<u8>>> {
         }
         let mut file = log.read_existing(name)?;
         let mut older = last_lines_of(&mut file, n - lines.len())
-            .map_err(|e| Error::io("reading audit log", &log.path_of(name), e))?;
+            .map_err(|e| Error::io("reading audit log", log.path_of(name), e))?;
         older.append(&mut lines);
         lines = older;
     }

@@ -4,6 +4,7 @@
 //! What each check proves, and what none of them can, is spelled out by [`Verification`]'s
 //! `Display`, which `permission-denied-logger verify` prints.
 
+use std::ffi::OsString;
 use std::fmt;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -354,39 +355,19 @@ impl Verification {
 /// link, or otherwise refused (see [`super::Trail::append`]), is an error.
 pub fn verify(trail: &Trail, head: Option<&Head>) -> Result<Verification> {
     let path = trail.path.as_path();
+    let anchored = Anchored::read(trail)?;
+    let key = anchored.anchor.as_ref().and_then(|a| a.key.as_ref());
     let log = LogFiles::open(trail, false);
-    let anchor = match &trail.state_dir {
-        Some(state) => Anchor::for_reading(state, path).map_err(|e| Error::Audit {
-            path: path.to_path_buf(),
-            message: format!("reading its key and checkpoint: {e}"),
-        })?,
-        None => None,
-    };
-    let key_path = trail.key_path();
-    let checkpoint_path = match &trail.state_dir {
-        Some(state) => Some(checkpoint_path(state, path).map_err(|e| Error::Audit {
-            path: path.to_path_buf(),
-            message: format!("finding its checkpoint: {e}"),
-        })?),
-        None => None,
-    };
-    let noted = match &anchor {
-        Some(anchor) => anchor.checkpoint.read().map_err(|e| Error::Audit {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?,
-        None => None,
-    };
-    let key = anchor.as_ref().and_then(|a| a.key.as_ref());
     let files = match &log {
         Ok(log) => log
             .files()
             .map_err(|e| Error::io("listing audit log", log.dir().path(), e))?,
         Err(_) => Vec::new(),
     };
-    let log_result = log;
-    let (Ok(log), false) = (&log_result, files.is_empty()) else {
-        if let Some(noted) = &noted {
+    let log = match (log, files.is_empty(), &anchored.noted) {
+        (Ok(log), false, _) => log,
+        // Nothing to read where hookkit wrote: the log is gone.
+        (_, _, Some(noted)) => {
             return Ok(Verification {
                 verdict: Verdict::Broken(Break {
                     file: path.to_path_buf(),
@@ -394,24 +375,92 @@ pub fn verify(trail: &Trail, head: Option<&Head>) -> Result<Verification> {
                     seq: None,
                     problem: Problem::LogGone { seq: noted.seq },
                 }),
-                sealing: sealing(key_path, key.is_some(), true),
+                sealing: sealing(trail.key_path(), key.is_some(), true),
                 checkpoint: Checkpointing::Missing {
-                    path: checkpoint_path,
+                    path: anchored.path,
                 },
             });
         }
-        return Err(match log_result {
-            Ok(log) => log
+        (Ok(log), true, None) => {
+            return Err(log
                 .existing()
                 .err()
-                .unwrap_or_else(|| Error::Other("no such log".into())),
-            Err(e) => e,
-        });
+                .unwrap_or_else(|| Error::Other("no such log".into())));
+        }
+        (Err(e), _, None) => return Err(e),
     };
-    let mut walk = Walk::new(head, key, noted.as_ref());
+    let mut walk = Walk::new(head, key, anchored.noted.as_ref());
+    let broken = walk_files(&log, &files, &mut walk)?;
+    let checkpoint = match &anchored.noted {
+        Some(noted) => Checkpointing::Reached {
+            path: anchored.path.clone().unwrap_or_default(),
+            seq: noted.seq,
+            after: walk.after_checkpoint,
+        },
+        None => Checkpointing::Missing {
+            path: anchored.path.clone(),
+        },
+    };
+    let enforced = anchored.noted.is_some() || walk.sealed_here > 0;
+    let sealing = sealing(trail.key_path(), key.is_some(), enforced);
+    let last_file = files.last().map_or(path.to_path_buf(), |n| log.path_of(n));
+    let verdict = match broken {
+        Some(found) => Verdict::Broken(found),
+        None => walk.finish(&last_file, files.iter().map(|n| log.path_of(n)).collect()),
+    };
+    Ok(Verification {
+        verdict,
+        sealing,
+        checkpoint,
+    })
+}
+
+/// What anchors a trail on this machine, as far as it exists.
+struct Anchored {
+    anchor: Option<Anchor>,
+    /// Where the log's checkpoint is (or would be).
+    path: Option<PathBuf>,
+    /// The record it names.
+    noted: Option<Head>,
+}
+
+impl Anchored {
+    fn read(trail: &Trail) -> Result<Self> {
+        let path = trail.path.as_path();
+        let fail = |what: &str, e: std::io::Error| Error::Audit {
+            path: path.to_path_buf(),
+            message: format!("{what}: {e}"),
+        };
+        let Some(state) = &trail.state_dir else {
+            return Ok(Self {
+                anchor: None,
+                path: None,
+                noted: None,
+            });
+        };
+        let anchor = Anchor::for_reading(state, path)
+            .map_err(|e| fail("reading its key and checkpoint", e))?;
+        let noted = match &anchor {
+            Some(anchor) => anchor
+                .checkpoint
+                .read()
+                .map_err(|e| fail("reading its checkpoint", e))?,
+            None => None,
+        };
+        Ok(Self {
+            anchor,
+            path: Some(
+                checkpoint_path(state, path).map_err(|e| fail("finding its checkpoint", e))?,
+            ),
+            noted,
+        })
+    }
+}
+
+/// Walks every line of the log's files, oldest first; the first break, if any.
+fn walk_files(log: &LogFiles, files: &[OsString], walk: &mut Walk<'_>) -> Result<Option<Break>> {
     let mut buf = Vec::with_capacity(1024);
-    let mut broken = None;
-    'files: for name in &files {
+    for name in files {
         let file_path = log.path_of(name);
         let read_err = |e| Error::io("reading audit log", &file_path, e);
         let mut reader = BufReader::with_capacity(1 << 20, log.read_existing(name)?);
@@ -427,33 +476,11 @@ pub fn verify(trail: &Trail, head: Option<&Head>) -> Result<Verification> {
                 line: number,
             };
             if let Some(found) = walk.line(&here, &buf) {
-                broken = Some(found);
-                break 'files;
+                return Ok(Some(found));
             }
         }
     }
-    let keyed = walk.sealed_here > 0;
-    let checkpoint = match &noted {
-        Some(noted) => Checkpointing::Reached {
-            path: checkpoint_path.clone().unwrap_or_default(),
-            seq: noted.seq,
-            after: walk.after_checkpoint,
-        },
-        None => Checkpointing::Missing {
-            path: checkpoint_path,
-        },
-    };
-    let sealing = sealing(key_path, key.is_some(), noted.is_some() || keyed);
-    let last_file = files.last().map_or(path.to_path_buf(), |n| log.path_of(n));
-    let verdict = match broken {
-        Some(found) => Verdict::Broken(found),
-        None => walk.finish(&last_file, files.iter().map(|n| log.path_of(n)).collect()),
-    };
-    Ok(Verification {
-        verdict,
-        sealing,
-        checkpoint,
-    })
+    Ok(None)
 }
 
 /// What the key checked: `enforced` when the log is anchored here (a checkpoint, or records

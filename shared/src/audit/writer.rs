@@ -59,20 +59,23 @@ pub(crate) fn append(trail: &Trail, record: &Record) -> Result<Appended> {
             rotate(&log).map_err(|e| fail("rotating", e))?;
             continue;
         }
-        let tail = last_link(&mut file, len).map_err(|e| fail("reading its end", e))?;
-        let checkpoint = match &anchor {
-            Some(anchor) => anchor
-                .checkpoint
-                .read()
-                .map_err(|e| fail("reading its checkpoint", e))?,
+        let ending = last_link(&mut file, len).map_err(|e| fail("reading its end", e))?;
+        let mut checkpoint = match &anchor {
+            Some(anchor) => Some(
+                anchor
+                    .checkpoint
+                    .open()
+                    .map_err(|e| fail("reading its checkpoint", e))?,
+            ),
             None => None,
         };
-        let place = place(&log, &tail, checkpoint).map_err(|e| fail("reading <log>.1", e))?;
+        let noted = checkpoint.as_mut().and_then(|c| c.head.take());
+        let place = place(&log, &ending, noted).map_err(|e| fail("reading <log>.1", e))?;
         let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         let key = anchor.as_ref().and_then(|a| a.key.as_ref());
         let (line, hash) = prepared.seal(&time, place.seq, &place.prev, place.after_torn, key);
         let mut bytes = Vec::with_capacity(line.len() + 1);
-        if tail.unterminated {
+        if ending.unterminated {
             // End the torn line first so that it stays a line of its own.
             bytes.push(b'\n');
         }
@@ -83,12 +86,12 @@ pub(crate) fn append(trail: &Trail, record: &Record) -> Result<Appended> {
             return Err(fail("writing", e));
         }
         let mut notice = place.notice;
-        if let Some(anchor) = &anchor {
+        if let (Some(anchor), Some(checkpoint)) = (&anchor, &mut checkpoint) {
             let head = Head {
                 seq: place.seq,
                 hash: hash.clone(),
             };
-            if let Err(e) = anchor.checkpoint.write(&head) {
+            if let Err(e) = checkpoint.write(&head) {
                 notice = Some(format!(
                     "the record was written but its checkpoint `{}` was not updated: {e}",
                     anchor.checkpoint.path().display()

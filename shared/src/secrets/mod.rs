@@ -9,7 +9,7 @@
 //! - vendor tokens are matched by their documented prefix, alphabet and length, must start at
 //!   a word boundary and must look random (a digit and a letter at least);
 //! - named values (`PASSWORD=...`, `db_password: ...`, `"api_key": "..."`, `--token x`,
-//!   `?key=...`, `X-Api-Key: ...`) need a name that says secret ([`named`] says which), mask
+//!   `?key=...`, `X-Api-Key: ...`) need a name that says secret (a password, secret, token or qualified key), mask
 //!   only the value, and skip values that are references, placeholders or code (`$TOKEN`,
 //!   `${X}`, `<token>`, `****`, `password=pw)`, `token: String,`);
 //! - private key blocks need a key body, so a PEM parser's header constant is left alone;
@@ -18,11 +18,11 @@
 //! # Cost
 //!
 //! No regular expressions and nothing built at start-up: one pass over the text looks up each
-//! pair of bytes in a table of anchors made at compile time ([`anchors`]), and only where an
+//! pair of bytes in a table of anchors made at compile time, and only where an
 //! anchor is found does its rule look at the bytes around it. A text holding percent escapes
 //! (`%67hp_...`), glued shell quotes (`'ghp_'"AbC..."`), backslashes inside words or ANSI-C
 //! strings (`$'\x67hp_...'`) is also scanned as the server or the shell would read it
-//! ([`views`]), and what is found there is mapped back onto the original text.
+//! (a view), and what is found there is mapped back onto the original text.
 
 mod anchors;
 mod call;

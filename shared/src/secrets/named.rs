@@ -271,12 +271,13 @@ fn blank(b: u8) -> bool {
 /// Where an unquoted value ends: at a blank, a quote, or a shell or code separator.
 fn unquoted_end(bytes: &[u8], start: usize, query: bool) -> usize {
     run_end(bytes, start, |b| {
-        !b.is_ascii_whitespace()
-            && !matches!(
+        let separator = b.is_ascii_whitespace()
+            || matches!(
                 b,
                 b';' | b'&' | b'|' | b'"' | b'\'' | b'`' | b'<' | b'>' | b')' | b'}' | b']' | b','
             )
-            && !(query && b == b'#')
+            || query && b == b'#';
+        !separator
     })
 }
 
@@ -468,11 +469,13 @@ fn line_runs(text: &str, at: usize, programs: &[&str]) -> bool {
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(window, |n| &window[n + 1..]);
-    line.split(|b| b.is_ascii_whitespace() || matches!(b, b';' | b'|' | b'&' | b'(' | b'\'' | b'"'))
-        .any(|word| {
-            let program = word.rsplit(|&b| b == b'/').next().unwrap_or_default();
-            programs.iter().any(|p| p.as_bytes() == program)
-        })
+    line.split(|b| {
+        b.is_ascii_whitespace() || matches!(b, b';' | b'|' | b'&' | b'(' | b'\'' | b'"' | b'`')
+    })
+    .any(|word| {
+        let program = word.rsplit(|&b| b == b'/').next().unwrap_or_default();
+        programs.iter().any(|p| p.as_bytes() == program)
+    })
 }
 
 /// Programs whose `-u`/`--user` takes `user:password`.

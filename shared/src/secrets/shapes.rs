@@ -232,8 +232,8 @@ pub(super) fn private_key(text: &str, at: usize, found: &mut Found<'_>) {
 
 /// `AGE-SECRET-KEY-1` and its bech32 body.
 pub(super) fn age_key(text: &str, at: usize, found: &mut Found<'_>) {
-    let bytes = text.as_bytes();
     const PREFIX: &str = "AGE-SECRET-KEY-1";
+    let bytes = text.as_bytes();
     if !starts_word(bytes, at) || !text[at..].starts_with(PREFIX) {
         return;
     }
@@ -357,7 +357,7 @@ pub(super) fn webhook(text: &str, at: usize, found: &mut Found<'_>) {
         return;
     }
     let end = run_end(bytes, id_end + 1, key_char);
-    if end - id_end - 1 >= 40 {
+    if end - id_end > 40 {
         found.push("discord-webhook", id_end + 1..end, 0);
     }
 }

@@ -775,7 +775,8 @@ fn scan_cost() {
             })
             .min()
             .unwrap_or_default();
-        let rate = text.len() as f64 / best.as_secs_f64() / 1e6;
+        let rate =
+            f64::from(u32::try_from(text.len()).unwrap_or(u32::MAX)) / best.as_secs_f64() / 1e6;
         println!(
             "{name}: {} bytes, {best:?} a scan, {rate:.0} MB/s",
             text.len()

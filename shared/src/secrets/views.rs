@@ -28,7 +28,7 @@ impl View {
 /// little more than one scan.
 pub(super) fn of(text: &str) -> Vec<View> {
     let mut views = Vec::new();
-    let percent = lines_where(text, |line| has_percent_escape(line));
+    let percent = lines_where(text, has_percent_escape);
     let shell = lines_where(text, has_shell_quoting);
     if !percent.is_empty() {
         views.push(percent_decode(&copy(text, &percent)));
@@ -165,8 +165,8 @@ fn unquote_into(bytes: &[u8], start: usize, out: &mut Bytes) {
             b'\'' => {
                 let close =
                     memchr::memchr(b'\'', &bytes[i + 1..]).map_or(bytes.len(), |n| i + 1 + n);
-                for j in i + 1..close {
-                    out.push(bytes[j], j..j + 1);
+                for (j, &b) in bytes.iter().enumerate().take(close).skip(i + 1) {
+                    out.push(b, j..j + 1);
                 }
                 i = close + 1;
             }
