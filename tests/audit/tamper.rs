@@ -203,12 +203,12 @@ fn an_edit_with_every_hash_recomputed_is_caught_by_the_mac() {
     write_lines(&log, &rechain(&lines, 2, allow, Mac::Keep));
     assert_broken(
         &sandbox,
-        "broken: line 3 of LOG (seq 3): record not sealed with this machine's audit key (forged, or edited and re-hashed)",
+        "broken: line 3 of LOG (seq 3): record not sealed with this machine's audit key (forged, edited and re-hashed, or the key was replaced)",
     );
     write_lines(&log, &rechain(&lines, 2, allow, Mac::Drop));
     assert_broken(
         &sandbox,
-        "broken: line 3 of LOG (seq 3): record carries no MAC, where this machine's audit key seals the log (forged)",
+        "broken: line 3 of LOG (seq 3): record carries no MAC, where this machine's audit key seals the log (forged, or written while the key could not be opened)",
     );
 }
 
@@ -221,12 +221,12 @@ fn a_fresh_self_consistent_chain_in_place_of_the_log_is_caught() {
     write_lines(&log, &rechain(&lines, 0, benign, Mac::Drop));
     assert_broken(
         &sandbox,
-        "broken: line 1 of LOG (seq 1): record carries no MAC, where this machine's audit key seals the log (forged)",
+        "broken: line 1 of LOG (seq 1): record carries no MAC, where this machine's audit key seals the log (forged, or written while the key could not be opened)",
     );
     write_lines(&log, &rechain(&lines[..2], 0, benign, Mac::Drop));
     assert_broken(
         &sandbox,
-        "broken: line 1 of LOG (seq 1): record carries no MAC, where this machine's audit key seals the log (forged)",
+        "broken: line 1 of LOG (seq 1): record carries no MAC, where this machine's audit key seals the log (forged, or written while the key could not be opened)",
     );
 
     // A chain hookkit itself sealed, with another key (another state directory), copied over.
@@ -235,7 +235,7 @@ fn a_fresh_self_consistent_chain_in_place_of_the_log_is_caught() {
     std::fs::copy(&other_log, &log).unwrap();
     assert_broken(
         &sandbox,
-        "broken: line 1 of LOG (seq 1): record not sealed with this machine's audit key (forged, or edited and re-hashed)",
+        "broken: line 1 of LOG (seq 1): record not sealed with this machine's audit key (forged, edited and re-hashed, or the key was replaced)",
     );
 }
 
@@ -279,7 +279,7 @@ fn a_replaced_key_is_caught() {
     std::fs::write(&key, format!("{}\n", "ab".repeat(32))).unwrap();
     assert_broken(
         &sandbox,
-        "broken: line 1 of LOG (seq 1): record not sealed with this machine's audit key (forged, or edited and re-hashed)",
+        "broken: line 1 of LOG (seq 1): record not sealed with this machine's audit key (forged, edited and re-hashed, or the key was replaced)",
     );
 }
 
@@ -301,4 +301,34 @@ fn a_log_copied_to_another_machine_verifies_by_its_chain_and_says_so() {
         .stdout_contains(
             "not sealed here: the records are not sealed with this machine's audit key",
         );
+}
+
+#[cfg(unix)]
+#[test]
+fn records_written_while_the_key_was_out_of_reach_stay_as_evidence() {
+    let sandbox = Sandbox::new();
+    hook_runs(&sandbox, 2);
+    // The state directory swapped for a link to one the attacker made.
+    let state = state_dir(&sandbox);
+    let moved = sandbox.root().join("state-moved");
+    std::fs::rename(&state, &moved).unwrap();
+    std::fs::create_dir_all(sandbox.root().join("fake-state")).unwrap();
+    std::os::unix::fs::symlink(sandbox.root().join("fake-state"), &state).unwrap();
+    sandbox
+        .hook(LOGGER)
+        .payload(denied_bash("echo while unanchored"))
+        .run()
+        .code(0)
+        .stderr_contains("written without its seal and checkpoint")
+        .stderr_contains("it is a symbolic link");
+    verify(&sandbox)
+        .code(1)
+        .stderr_contains("it is a symbolic link");
+    // Put back, the record written meanwhile shows.
+    std::fs::remove_file(&state).unwrap();
+    std::fs::rename(&moved, &state).unwrap();
+    assert_broken(
+        &sandbox,
+        "broken: line 3 of LOG (seq 3): record carries no MAC, where this machine's audit key seals the log (forged, or written while the key could not be opened)",
+    );
 }

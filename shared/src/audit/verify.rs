@@ -131,10 +131,12 @@ impl fmt::Display for Break {
                 ": the log ends before record seq {seq} with the expected hash (records cut from the end)"
             ),
             Problem::Forged => f.write_str(
-                ": record not sealed with this machine's audit key (forged, or edited and re-hashed)",
+                ": record not sealed with this machine's audit key (forged, edited and re-hashed, \
+                 or the key was replaced)",
             ),
             Problem::Unsealed => f.write_str(
-                ": record carries no MAC, where this machine's audit key seals the log (forged)",
+                ": record carries no MAC, where this machine's audit key seals the log (forged, \
+                 or written while the key could not be opened)",
             ),
             Problem::CheckpointMissing { seq } => write!(
                 f,

@@ -31,12 +31,23 @@ pub(crate) fn append(trail: &Trail, record: &Record) -> Result<Appended> {
     };
     let prepared = Prepared::new(record);
     let log = LogFiles::open(trail, true)?;
-    let anchor = trail
+    // Without its key and checkpoint the record is still written, unsealed: `verify` then
+    // shows where the trail lost its anchor, where a missing record would show nothing.
+    let (anchor, unanchored) = match trail
         .state_dir
         .as_deref()
-        .map(|state| Anchor::for_writing(state, path))
-        .transpose()
-        .map_err(|e| fail("opening its key and checkpoint", e))?;
+        .map(|s| Anchor::for_writing(s, path))
+    {
+        Some(Ok(anchor)) => (Some(anchor), None),
+        Some(Err(e)) => (
+            None,
+            Some(format!(
+                "the record was written without its seal and checkpoint, which could not be \
+                 opened: {e}"
+            )),
+        ),
+        None => (None, None),
+    };
     let give_up = Instant::now() + LOCK_PATIENCE;
     for _ in 0..ATTEMPTS {
         let mut file = log
@@ -85,7 +96,7 @@ pub(crate) fn append(trail: &Trail, record: &Record) -> Result<Appended> {
             let _ = file.set_len(len);
             return Err(fail("writing", e));
         }
-        let mut notice = place.notice;
+        let mut notice = unanchored.or(place.notice);
         if let (Some(anchor), Some(checkpoint)) = (&anchor, &mut checkpoint) {
             let head = Head {
                 seq: place.seq,
