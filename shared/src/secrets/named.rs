@@ -228,7 +228,8 @@ pub(super) fn is_placeholder(value: &str) -> bool {
         || value.bytes().all(|b| b == first)
         || matches!(
             lower.as_str(),
-            "password" | "passwd" | "secret" | "token" | "key" | "changeme" | "none" | "null"
+            "password" | "passwd" | "pass" | "pw" | "secret" | "token" | "key" | "changeme"
+                | "none" | "null"
                 | "nil" | "true" | "false" | "undefined" | "yes" | "no" | "on" | "off"
                 | "required" | "optional" | "string" | "str" | "bool" | "boolean" | "number"
                 | "int" | "bytes" | "any" | "unknown" | "object" | "env" | "default" | "empty"
@@ -298,8 +299,10 @@ fn quoted(text: &str, start: usize) -> Range<usize> {
     inner..end.min(bytes.len())
 }
 
+/// A quote around a literal. A backquote is not one: it runs a command (and in Markdown it
+/// marks code), so what it encloses is never a literal secret.
 fn is_quote(b: u8) -> bool {
-    matches!(b, b'"' | b'\'' | b'`')
+    matches!(b, b'"' | b'\'')
 }
 
 /// An unquoted value that is code rather than a literal: a call, an index, or an identifier
@@ -440,8 +443,9 @@ pub(super) fn colon_value(text: &str, at: usize, found: &mut Found<'_>) {
     }
 }
 
-/// Whether an unquoted value after `name:` is a literal (YAML, a header) rather than a type
-/// or an expression (`password: String,`, `token: Option<T>`, `key: &str`, `pin: u32)`).
+/// Whether an unquoted value after `name:` is a literal that ends its line (YAML, a header)
+/// rather than a type, an expression or prose (`password: String,`, `token: Option<T>`,
+/// `key: &str`, `pin: u32)`, `a secret: keys and credentials`).
 fn literal_after_colon(bytes: &[u8], value: Range<usize>) -> bool {
     let v = &bytes[value.clone()];
     let Some(&first) = v.first() else {
@@ -451,11 +455,9 @@ fn literal_after_colon(bytes: &[u8], value: Range<usize>) -> bool {
     let type_like = first.is_ascii_uppercase()
         && v.iter().all(u8::is_ascii_alphanumeric)
         && !v.iter().any(u8::is_ascii_digit);
-    !matches!(first, b'&' | b'*' | b'!' | b'|' | b'>')
-        && !matches!(
-            bytes.get(after),
-            Some(b',' | b';' | b')' | b'>' | b'|' | b'&' | b'=' | b'{' | b'<')
-        )
+    let ends_line = matches!(bytes.get(after), None | Some(b'\n' | b'\r' | b'#'));
+    ends_line
+        && !matches!(first, b'&' | b'*' | b'!' | b'|' | b'>')
         && !type_like
         && !looks_like_code(bytes, value)
 }

@@ -599,6 +599,11 @@ const ORDINARY: &[&str] = &[
     "Set-Cookie: is a response header",
     "getpass(prompt='Password: ')",
     "mysql -h db -P 3306 -u app -p app",
+    "/// Reading a secret: keys and credentials are high, other secret files medium.",
+    "Whether a path names a secret: `.env` files, SSH/GPG keys",
+    "redacts `PASSWORD=`/`SECRET=`/`TOKEN=`-style assignments",
+    "the token: an opaque string the server hands out",
+    "echo `cat password.txt`; PASSWORD=`pass show db` ./run",
 ];
 
 #[test]
