@@ -47,3 +47,6 @@ mod classify;
 
 /// Shell completions and man pages generated from the CLI definitions.
 mod generate;
+
+/// The `hookkit` command: install, status, init, project discovery, the shared command line.
+mod hookkit;

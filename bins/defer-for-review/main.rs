@@ -17,13 +17,13 @@ use hookkit::review::parse_ttl;
 use hookkit::review::policy::{HOOK_DEADLINE, Overrides};
 use hookkit::review::reviewer::{Desk, Target, reviewer_name};
 use hookkit::{Error, HookSpec, Result, run_hook};
-
-#[path = "../common/generate.rs"]
-mod generate;
+use hookkit_cli::generate;
+use hookkit_cli::hook::{self as entry, Entry};
 
 #[derive(Parser)]
 #[command(
-    version,
+    name = "defer-for-review",
+    version = hookkit_cli::VERSION,
     about = "Defer sensitive tool calls of headless Claude Code runs for review",
     after_help = "Without a command it is the PreToolUse hook: it reads the hook input on stdin \
                   and answers with one JSON reply."
@@ -41,7 +41,7 @@ struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     policy: Option<PathBuf>,
     /// Print shell completions (bash, zsh, fish, elvish, powershell) or the man page (man)
-    #[arg(long, hide = true, value_name = "TARGET", value_parser = generate::TARGETS)]
+    #[arg(long, value_name = "TARGET", value_parser = generate::TARGETS)]
     generate: Option<String>,
 }
 
@@ -141,14 +141,16 @@ struct Pick {
 
 fn main() -> ExitCode {
     let env = Env::capture();
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        // Without a subcommand this is a hook: it must still read stdin and answer safely.
-        Err(e) if e.use_stderr() && !names_a_subcommand() => {
-            let spec = HookSpec::new(hook::BINARY);
-            return run_hook(&spec, |_| Err(Error::Other(format!("bad arguments: {e}"))));
-        }
-        Err(e) => e.exit(),
+    let spec = HookSpec {
+        deadline: HOOK_DEADLINE,
+        ..HookSpec::new(hook::BINARY)
+    };
+    let cli = match entry::entry(&spec, |cli: &Cli| {
+        cli.command.is_some() || cli.generate.is_some()
+    }) {
+        Ok(Entry::Hook(None)) => Cli::parse_from([hook::BINARY]),
+        Ok(Entry::Hook(Some(cli)) | Entry::Person(cli)) => cli,
+        Err(code) => return code,
     };
     match run(cli, &env) {
         Ok(code) => code,
@@ -248,15 +250,4 @@ impl Pick {
             (None, id) => Target::Id(id.clone().unwrap_or_default()),
         }
     }
-}
-
-/// Whether the command line names a subcommand (then a usage error is printed, not answered
-/// as a hook).
-fn names_a_subcommand() -> bool {
-    std::env::args().skip(1).any(|a| {
-        matches!(
-            a.as_str(),
-            "list" | "show" | "approve" | "deny" | "resume" | "help"
-        )
-    })
 }

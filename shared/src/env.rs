@@ -141,6 +141,14 @@ impl Env {
         self.policy.as_deref()
     }
 
+    /// The user's name: `USER`, else `LOGNAME`, else the name the system's user database gives
+    /// the process's user id (read only when asked: hooks rarely need it).
+    pub fn user_name(&self) -> Option<String> {
+        self.user
+            .clone()
+            .or_else(|| name_of_uid(rustix::process::getuid().as_raw()))
+    }
+
     /// `HOOKKIT_AUDIT_LOG`, for a person only.
     pub fn audit_log_for(&self, role: Role) -> Option<PathBuf> {
         person_only(role, self.audit_log.as_ref())
@@ -155,6 +163,21 @@ impl Env {
     pub fn review_dir_for(&self, role: Role) -> Option<PathBuf> {
         person_only(role, self.review_dir.as_ref())
     }
+}
+
+/// The login name of `uid` in `/etc/passwd`, if it is listed there.
+fn name_of_uid(uid: u32) -> Option<String> {
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd_name(&passwd, uid)
+}
+
+fn passwd_name(passwd: &str, uid: u32) -> Option<String> {
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let id: u32 = fields.nth(1)?.parse().ok()?;
+        (id == uid && !name.is_empty()).then(|| name.to_owned())
+    })
 }
 
 /// A location variable, honoured only for [`Role::Person`].
@@ -183,6 +206,22 @@ mod tests {
         assert_eq!(
             env.audit_log_for(Role::Person),
             Some(PathBuf::from("/home/u/.bashrc"))
+        );
+    }
+
+    #[test]
+    fn the_user_name_falls_back_to_the_user_database() {
+        let passwd = "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/sh\n";
+        assert_eq!(passwd_name(passwd, 1000).as_deref(), Some("alice"));
+        assert_eq!(passwd_name(passwd, 7), None);
+        let env = Env {
+            user: Some("bob".into()),
+            ..Env::default()
+        };
+        assert_eq!(env.user_name().as_deref(), Some("bob"));
+        assert!(
+            Env::default().user_name().is_some(),
+            "the test's own user is listed"
         );
     }
 

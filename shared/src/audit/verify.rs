@@ -232,30 +232,52 @@ impl fmt::Display for Verification {
                 summary.torn_skipped
             )?;
         }
-        match &self.sealing {
-            Sealing::Sealed { key } => writeln!(
+        writeln!(f, "{}", self.sealing)?;
+        writeln!(f, "{}", self.checkpoint)?;
+        writeln!(f, "head: {}:{}", summary.last_seq, summary.head)?;
+        writeln!(f, "{LIMITS}")
+    }
+}
+
+/// What no check of the trail can prove, said after every intact verdict.
+pub const LIMITS: &str = "cannot prove: that records appended after the checkpoint was read \
+     were not cut (they cannot be told from records never written); nor anything against code \
+     running as you: the key and the checkpoint are your files, which a test or build script \
+     the agent starts can read and rewrite (hookkit keeps only the agent's own tools from them)";
+
+impl fmt::Display for Sealing {
+    /// What the key proved, in one line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Sealing::Sealed { key } => write!(
                 f,
                 "sealed: every record carries a MAC made with this machine's audit key ({}): \
                  none was forged or edited by anyone without the key",
                 key.display()
-            )?,
-            Sealing::NoKey { key } => writeln!(
+            ),
+            Sealing::NoKey { key } => write!(
                 f,
                 "not sealed: no audit key{} (another machine, or nothing written here yet): only \
                  the chain was checked, and a log rewritten with recomputed hashes would pass too",
                 key.as_ref()
                     .map(|k| format!(" at {}", k.display()))
                     .unwrap_or_default()
-            )?,
-            Sealing::Foreign { key } => writeln!(
+            ),
+            Sealing::Foreign { key } => write!(
                 f,
                 "not sealed here: the records are not sealed with this machine's audit key ({}) \
                  and no checkpoint names this log (a copy from another machine?): only the chain \
                  was checked",
                 key.display()
-            )?,
+            ),
         }
-        match &self.checkpoint {
+    }
+}
+
+impl fmt::Display for Checkpointing {
+    /// What the checkpoint proved, in one line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             Checkpointing::Reached { path, seq, after } => {
                 write!(
                     f,
@@ -270,25 +292,17 @@ impl fmt::Display for Verification {
                          or by an append interrupted before its update"
                     )?;
                 }
-                writeln!(f)?;
+                Ok(())
             }
-            Checkpointing::Missing { path } => writeln!(
+            Checkpointing::Missing { path } => write!(
                 f,
                 "not anchored: no checkpoint{}: records cut from the end, or a log replaced \
                  wholesale, cannot be detected; note the head below and check it with --head",
                 path.as_ref()
                     .map(|p| format!(" at {}", p.display()))
                     .unwrap_or_default()
-            )?,
+            ),
         }
-        writeln!(f, "head: {}:{}", summary.last_seq, summary.head)?;
-        writeln!(
-            f,
-            "cannot prove: that records appended after the checkpoint was read were not cut \
-             (they cannot be told from records never written); nor anything against code running \
-             as you: the key and the checkpoint are your files, which a test or build script the \
-             agent starts can read and rewrite (hookkit keeps only the agent's own tools from them)"
-        )
     }
 }
 
@@ -348,6 +362,13 @@ impl Verification {
     /// Whether the trail verified.
     pub fn is_intact(&self) -> bool {
         matches!(self.verdict, Verdict::Intact(_))
+    }
+
+    /// Whether it verified with every check: chain, MACs and checkpoint.
+    pub fn is_anchored(&self) -> bool {
+        self.is_intact()
+            && matches!(self.sealing, Sealing::Sealed { .. })
+            && matches!(self.checkpoint, Checkpointing::Reached { .. })
     }
 }
 

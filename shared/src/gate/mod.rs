@@ -17,6 +17,7 @@
 //! state or the audit trail.
 
 pub mod decision;
+mod egress;
 mod evaluate;
 pub mod explain;
 mod protected;
