@@ -35,10 +35,10 @@ pub(crate) struct Checkpoint {
 }
 
 impl Checkpoint {
-    /// The checkpoint of the log at `log`, in `state`'s `audit-heads/` (created when
-    /// `create`; without it, a missing directory means no checkpoint).
+    /// The checkpoint of the log whose canonical path is `log`, in `state`'s `audit-heads/`
+    /// (created when `create`; without it, a missing directory means no checkpoint).
     pub(crate) fn of(state: &SafeDir, log: &Path, create: bool) -> io::Result<Self> {
-        let path = checkpoint_path(state.path(), log)?;
+        let path = checkpoint_path(state.path(), log);
         let file = path.file_name().unwrap_or_default().to_owned();
         let dir = match state.subdir(OsStr::new(HEADS_DIR), create) {
             Ok(dir) => Some(dir),
@@ -133,13 +133,14 @@ pub(crate) struct Anchor {
 }
 
 impl Anchor {
-    /// The anchor of the log at `log`, for writing: the key and the checkpoint's directory
-    /// are created when missing.
-    pub(crate) fn for_writing(state: &Path, log: &Path) -> io::Result<Self> {
+    /// The anchor of the log `name` in `log_dir`, for writing: the key and the checkpoint's
+    /// directory are created when missing.
+    pub(crate) fn for_writing(state: &Path, log_dir: &SafeDir, name: &OsStr) -> io::Result<Self> {
         let state = state_dir(state, true)?;
+        let log = log_dir.real_path()?.join(name);
         Ok(Self {
             key: Some(AuditKey::load_or_create(&state)?),
-            checkpoint: Checkpoint::of(&state, log, true)?,
+            checkpoint: Checkpoint::of(&state, &log, true)?,
         })
     }
 
@@ -153,15 +154,16 @@ impl Anchor {
         };
         Ok(Some(Self {
             key: AuditKey::load(&state)?,
-            checkpoint: Checkpoint::of(&state, log, false)?,
+            checkpoint: Checkpoint::of(&state, &canonical(log)?, false)?,
         }))
     }
 }
 
-/// Where the checkpoint of the log at `log` is kept in the state directory `state`.
-pub(crate) fn checkpoint_path(state: &Path, log: &Path) -> io::Result<PathBuf> {
-    let name = hex_sha256(canonical(log)?.as_os_str().as_encoded_bytes());
-    Ok(state.join(HEADS_DIR).join(name))
+/// Where the checkpoint of the log whose canonical path is `log` is kept in the state
+/// directory `state`.
+pub(crate) fn checkpoint_path(state: &Path, log: &Path) -> PathBuf {
+    let name = hex_sha256(log.as_os_str().as_encoded_bytes());
+    state.join(HEADS_DIR).join(name)
 }
 
 /// The canonical form of `path`, which may not exist: the nearest existing ancestor
@@ -210,7 +212,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let state = state_dir(&dir.path().join("state"), true).unwrap();
         let log = dir.path().join("log.jsonl");
-        let checkpoint = Checkpoint::of(&state, &log, true).unwrap();
+        let checkpoint = Checkpoint::of(&state, &canonical(&log).unwrap(), true).unwrap();
         assert_eq!(checkpoint.read().unwrap(), None);
         let head = |seq: u64| Head {
             seq,

@@ -18,7 +18,7 @@
 
 use std::ffi::OsStr;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 
 /// How a file is opened.
@@ -98,7 +98,7 @@ mod imp {
     use std::os::fd::OwnedFd;
     use std::os::unix::ffi::OsStrExt;
     use std::os::unix::fs::{FileExt, MetadataExt};
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
 
     use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags};
 
@@ -138,6 +138,21 @@ mod imp {
             Ok(Self { path, fd })
         }
 
+        /// The directory's canonical path, as the kernel knows the directory opened (on Linux
+        /// one look-up; elsewhere the path is resolved again).
+        pub(crate) fn real_path(&self) -> io::Result<PathBuf> {
+            #[cfg(target_os = "linux")]
+            {
+                use std::os::fd::AsRawFd;
+                if let Ok(path) =
+                    std::fs::read_link(format!("/proc/self/fd/{}", self.fd.as_raw_fd()))
+                {
+                    return Ok(path);
+                }
+            }
+            std::fs::canonicalize(&self.path)
+        }
+
         /// The directory `name` in this one, reached without following a link.
         pub(crate) fn subdir(&self, name: &OsStr, create: bool) -> io::Result<Self> {
             let path = self.join(name);
@@ -149,13 +164,14 @@ mod imp {
         /// `Ok(None)` when it does not exist and `access` does not create it.
         pub(crate) fn file(&self, name: &OsStr, access: Access) -> io::Result<Option<File>> {
             let path = self.join(name);
-            // Looked at before opening, so that a FIFO or a device is never opened at all.
-            match self.stat(name)? {
-                None if access == Access::Read => return Ok(None),
-                Some(kind) if kind != FileType::RegularFile => {
-                    return Err(refused(&path, &describe(kind)));
-                }
-                _ => {}
+            // The log's directory is the agent's to write: what is there is looked at before
+            // it is opened, so that a FIFO or a device is never opened at all. (Elsewhere the
+            // open itself refuses a link, and the check after it anything else.)
+            if access == Access::Append
+                && let Some(kind) = self.stat(name)?
+                && kind != FileType::RegularFile
+            {
+                return Err(refused(&path, &describe(kind)));
             }
             let mut flags = OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
             flags |= match access {
@@ -282,9 +298,22 @@ mod imp {
 
     /// A regular file owned by the user, with one link.
     fn check_file(file: &File, path: &Path) -> io::Result<()> {
+        use std::os::unix::fs::FileTypeExt;
         let meta = file.metadata()?;
-        if !meta.file_type().is_file() {
-            return Err(refused(path, "it is not a regular file"));
+        let kind = meta.file_type();
+        if !kind.is_file() {
+            let what = if kind.is_fifo() {
+                "it is a FIFO"
+            } else if kind.is_dir() {
+                "it is a directory"
+            } else if kind.is_socket() {
+                "it is a socket"
+            } else if kind.is_char_device() || kind.is_block_device() {
+                "it is a device"
+            } else {
+                "it is not a regular file"
+            };
+            return Err(refused(path, what));
         }
         if meta.uid() != uid() {
             return Err(refused(path, &not_yours(meta.uid())));
@@ -324,7 +353,7 @@ mod imp {
     use std::ffi::{OsStr, OsString};
     use std::fs::{File, OpenOptions};
     use std::io::{self, Write};
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
 
     use super::{Access, SafeDir, refused, split_at_base};
 
@@ -350,6 +379,10 @@ mod imp {
 
         pub(crate) fn subdir(&self, name: &OsStr, create: bool) -> io::Result<Self> {
             Self::open(&self.join(name), Some(&self.path), create)
+        }
+
+        pub(crate) fn real_path(&self) -> io::Result<PathBuf> {
+            std::fs::canonicalize(&self.path)
         }
 
         pub(crate) fn file(&self, name: &OsStr, access: Access) -> io::Result<Option<File>> {
@@ -413,8 +446,14 @@ pub(crate) fn read_small(mut file: File, path: &Path, limit: u64) -> io::Result<
 /// Replaces the content of `file` (`old_len` bytes) with `bytes`, in place: no rename, which
 /// some file systems flush to disk at a cost of milliseconds.
 pub(crate) fn overwrite(file: &mut File, old_len: u64, bytes: &[u8]) -> io::Result<()> {
-    file.seek(SeekFrom::Start(0))?;
-    file.write_all(bytes)?;
+    #[cfg(unix)]
+    std::os::unix::fs::FileExt::write_all_at(file, bytes, 0)?;
+    #[cfg(not(unix))]
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        file.seek(SeekFrom::Start(0))?;
+        file.write_all(bytes)?;
+    }
     if old_len > bytes.len() as u64 {
         file.set_len(bytes.len() as u64)?;
     }

@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use super::Trail;
-use super::anchor::{Anchor, checkpoint_path};
+use super::anchor::{Anchor, canonical, checkpoint_path};
 use super::chain::{GENESIS, read_link};
 use super::files::LogFiles;
 use super::mac::AuditKey;
@@ -472,9 +472,10 @@ impl Anchored {
         };
         Ok(Self {
             anchor,
-            path: Some(
-                checkpoint_path(state, path).map_err(|e| fail("finding its checkpoint", e))?,
-            ),
+            path: Some(checkpoint_path(
+                state,
+                &canonical(path).map_err(|e| fail("finding its checkpoint", e))?,
+            )),
             noted,
         })
     }

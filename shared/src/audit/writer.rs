@@ -36,7 +36,7 @@ pub(crate) fn append(trail: &Trail, record: &Record) -> Result<Appended> {
     let (anchor, unanchored) = match trail
         .state_dir
         .as_deref()
-        .map(|s| Anchor::for_writing(s, path))
+        .map(|s| Anchor::for_writing(s, log.dir(), log.name()))
     {
         Some(Ok(anchor)) => (Some(anchor), None),
         Some(Err(e)) => (
