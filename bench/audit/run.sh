@@ -23,12 +23,13 @@ trap 'rm -rf "$work"' EXIT
 denied="$root/tests/fixtures/captures/permissiondenied-bash.json"
 # Another event: the same binary, policy-free, and no append. The baseline process cost.
 other="$root/tests/fixtures/captures/stop.json"
-export HOOKKIT_POLICY="$work/policy.toml"
-printf '[audit]\nmax_bytes = 4000000000\n' >"$HOOKKIT_POLICY" # no rotation during the run
 export CLAUDE_PROJECT_DIR="$work"
 # The audit key and the checkpoints go to the state directory under HOME: keep them here.
 export HOME="$work/home"
-mkdir -p "$HOME"
+mkdir -p "$HOME/.claude"
+# No rotation during the run. The user's own file: a hook reads location and size keys only
+# from trusted layers.
+printf '[audit]\nmax_bytes = 4000000000\n' >"$HOME/.claude/hookkit.toml"
 
 echo "== building a 1 GiB log of real records"
 for _ in $(seq 2000); do "$bin" --log "$work/block.jsonl" <"$denied" >/dev/null; done
@@ -48,7 +49,7 @@ echo "== append cost ($runs hook runs per series, interleaved, medians)"
 # The series run in turn (baseline, new, empty, 1 GiB, baseline, ...) so that load from other
 # processes falls on all of them alike, and medians ignore the spikes.
 python3 - "$bin" "$work" "$denied" "$other" "$runs" <<'PY'
-import os, statistics, subprocess, sys, time
+import hashlib, os, statistics, subprocess, sys, time
 binary, work, denied, other, runs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 fresh = os.path.join(work, "fresh.jsonl")
 small = os.path.join(work, "small.jsonl")
@@ -64,7 +65,12 @@ times = {name: [] for name in series}
 for round in range(runs + 10):
     for name, (log, payload) in series.items():
         if name == "new" and os.path.exists(fresh):
+            # A new log: its checkpoint goes too (else the append reports a deleted log).
             os.remove(fresh)
+            heads = os.path.join(os.environ["HOME"], ".local/state/hookkit/audit-heads")
+            head = os.path.join(heads, hashlib.sha256(os.path.realpath(fresh).encode()).hexdigest())
+            if os.path.exists(head):
+                os.remove(head)
         start = time.perf_counter_ns()
         subprocess.run([binary, "--log", log], input=payloads[payload], stdout=subprocess.DEVNULL, check=True)
         elapsed = (time.perf_counter_ns() - start) / 1000
