@@ -154,20 +154,6 @@ fn the_default_policy_answers_only_deny_ask_or_no_opinion() {
 
 #[test]
 fn the_docs_table_is_the_codes() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/decision-table.md");
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
-    let generated = decision::markdown(HighRisk::Deny);
-    assert!(
-        text.contains(generated.trim()),
-        "docs/decision-table.md is out of date; regenerate it with \
-         `cargo test --test integration gate::table -- --ignored regenerate`"
-    );
-}
-
-#[test]
-#[ignore = "writes docs/decision-table.md; run by hand after changing the table"]
-fn regenerate() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/decision-table.md");
     let text = format!(
         "# The decision table\n\n\
          What `pretooluse-gate` answers on PreToolUse, from what its pipeline concluded about a \
@@ -189,5 +175,5 @@ fn regenerate() {
          {}",
         decision::markdown(HighRisk::Deny)
     );
-    std::fs::write(path, text).unwrap();
+    crate::hookkit::check_generated("docs/decision-table.md", &text);
 }
