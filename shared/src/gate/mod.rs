@@ -309,12 +309,7 @@ fn record(
     record.rule_source.clone_from(&verdict.rule_source);
     record.reason = Some(verdict.reason.clone());
     record.latency = started.elapsed();
-    let locations = options.locations(policy);
-    let trail = Trail {
-        path: locations.audit_log,
-        max_bytes: locations.audit_max_bytes,
-    };
-    let _ = trail.append(&record);
+    Trail::of(&options.locations(policy)).append_or_warn(BINARY, &record);
 }
 
 #[cfg(test)]

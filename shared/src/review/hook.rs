@@ -50,12 +50,7 @@ pub fn handle(input: &HookInput, env: &Env, overrides: &Overrides) -> Result<Out
 
 /// Appends a record; a failure is reported on stderr and changes no decision.
 pub(crate) fn record(trail: &Trail, record: &Record) {
-    if let Err(error) = trail.append(record) {
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "{BINARY}: warning: the decision was not audited: {error}"
-        );
-    }
+    trail.append_or_warn(BINARY, record);
 }
 
 struct Hook<'a> {

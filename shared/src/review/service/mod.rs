@@ -160,9 +160,9 @@ impl Service {
                 .trim()
                 .to_owned()
         });
-        let path = &self.config.audit.path;
-        let (verify, intact) = self.verify_status(path);
-        let lines = crate::audit::tail::last_lines(path, AUDIT_WINDOW).unwrap_or_default();
+        let trail = &self.config.audit;
+        let (verify, intact) = self.verify_status(trail);
+        let lines = crate::audit::tail::last_lines(trail, AUDIT_WINDOW).unwrap_or_default();
         let [decision, tool, rule, session] = &filters;
         let rows = lines
             .iter()
@@ -199,7 +199,7 @@ impl Service {
             })
             .collect();
         AuditView {
-            log: path.display().to_string(),
+            log: trail.path.display().to_string(),
             verify,
             intact,
             rows,
@@ -208,8 +208,8 @@ impl Service {
     }
 
     /// `verify` of the log, cached while the log does not change.
-    fn verify_status(&self, path: &Path) -> (String, bool) {
-        let stamp = std::fs::metadata(path).ok().map(|m| {
+    fn verify_status(&self, trail: &crate::audit::Trail) -> (String, bool) {
+        let stamp = std::fs::metadata(&trail.path).ok().map(|m| {
             (
                 m.len(),
                 m.modified().unwrap_or(std::time::SystemTime::UNIX_EPOCH),
@@ -226,18 +226,22 @@ impl Service {
         {
             return (text.clone(), *ok);
         }
-        let (text, ok) = match crate::audit::verify::verify(path, None) {
-            Ok(crate::audit::verify::Verdict::Intact(summary)) => (
-                format!(
-                    "verified: {} records in {} file(s), chain intact",
-                    summary.records,
-                    summary.files.len()
+        let (text, ok) = match crate::audit::verify::verify(trail, None) {
+            Ok(verification) => match &verification.verdict {
+                crate::audit::verify::Verdict::Intact(summary) => (
+                    format!(
+                        "verified: {} records in {} file(s), chain intact; {}; {}",
+                        summary.records,
+                        summary.files.len(),
+                        verification.sealing,
+                        verification.checkpoint
+                    ),
+                    true,
                 ),
-                true,
-            ),
-            Ok(crate::audit::verify::Verdict::Broken(broken)) => {
-                (format!("BROKEN: {broken}"), false)
-            }
+                crate::audit::verify::Verdict::Broken(broken) => {
+                    (format!("BROKEN: {broken}"), false)
+                }
+            },
             Err(e) => (format!("not verified: {e}"), stamp.is_none()),
         };
         if let Some((len, modified)) = stamp {
