@@ -32,6 +32,8 @@ pub const AUDIT_LOG: &str = "HOOKKIT_AUDIT_LOG";
 pub const STATE_DIR: &str = "HOOKKIT_STATE_DIR";
 /// The review queue directory of `defer-for-review` (person role only).
 pub const REVIEW_DIR: &str = "HOOKKIT_REVIEW_DIR";
+/// The passphrase of a secret key file (person role only).
+pub const PASSPHRASE: &str = "HOOKKIT_PASSPHRASE";
 /// The user's home directory.
 pub const HOME: &str = "HOME";
 /// The user's login name.
@@ -76,6 +78,8 @@ pub struct Env {
     pub state_dir: Option<PathBuf>,
     /// `HOOKKIT_REVIEW_DIR`.
     pub review_dir: Option<PathBuf>,
+    /// `HOOKKIT_PASSPHRASE`.
+    pub passphrase: Option<crate::crypto::Secret>,
     /// `NO_COLOR` is set to a non-empty value.
     pub no_color: bool,
     /// `PATH`.
@@ -111,6 +115,10 @@ impl Env {
             audit_log: path(AUDIT_LOG),
             state_dir: path(STATE_DIR),
             review_dir: path(REVIEW_DIR),
+            passphrase: std::env::var(PASSPHRASE)
+                .ok()
+                .filter(|value| !value.is_empty())
+                .map(crate::crypto::Secret::new),
             no_color: std::env::var_os(NO_COLOR).is_some_and(|v| !v.is_empty()),
             path: std::env::var_os(PATH),
             cwd: std::env::current_dir().ok(),
@@ -159,6 +167,11 @@ impl Env {
         person_only(role, self.state_dir.as_ref())
     }
 
+    /// `HOOKKIT_PASSPHRASE`, for a person only: a hook never unlocks a key.
+    pub fn passphrase_for(&self, role: Role) -> Option<crate::crypto::Secret> {
+        person_only(role, self.passphrase.as_ref())
+    }
+
     /// `HOOKKIT_REVIEW_DIR`, for a person only.
     pub fn review_dir_for(&self, role: Role) -> Option<PathBuf> {
         person_only(role, self.review_dir.as_ref())
@@ -180,8 +193,8 @@ fn passwd_name(passwd: &str, uid: u32) -> Option<String> {
     })
 }
 
-/// A location variable, honoured only for [`Role::Person`].
-fn person_only(role: Role, value: Option<&PathBuf>) -> Option<PathBuf> {
+/// A variable honoured only for [`Role::Person`].
+fn person_only<T: Clone>(role: Role, value: Option<&T>) -> Option<T> {
     match role {
         Role::Person => value.cloned(),
         Role::Hook => None,

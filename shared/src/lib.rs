@@ -18,6 +18,7 @@
 //! - [`shell`]: reading shell command lines into the simple commands they run.
 //! - [`classify`]: the built-in risk classifier.
 //! - [`secrets`]: finding and masking secrets.
+//! - [`crypto`]: Ed25519 keys, signatures and passphrase-protected key files.
 //! - [`protect`]: the protected set: what the agent may never change, and how a path is
 //!   compared with it.
 //! - [`audit`]: the append-only, hash-chained audit trail.
@@ -32,6 +33,7 @@
 pub mod audit;
 pub mod classify;
 pub mod config;
+pub mod crypto;
 pub mod denied;
 mod digest;
 pub mod env;

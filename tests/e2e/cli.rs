@@ -75,7 +75,7 @@ pub(crate) fn claude() -> Option<PathBuf> {
 
 /// Appends the running test's name to `HOOKKIT_E2E_SKIPPED` (set by scripts/test.sh), so that
 /// the suite's summary lists skipped scenarios as skipped rather than passed.
-fn record_skip() {
+pub(crate) fn record_skip() {
     use std::io::Write;
     let Some(path) = std::env::var_os("HOOKKIT_E2E_SKIPPED").filter(|v| !v.is_empty()) else {
         return;

@@ -166,6 +166,19 @@ impl Situation {
         }
     }
 
+    /// Whether a person's decision can settle `conclusion`: what the table asks for (or denies
+    /// only because nobody is at the prompt), as opposed to what it always refuses. A signed
+    /// approval of exactly this call from the review queue settles it.
+    pub fn person_may_decide(self, conclusion: Conclusion) -> bool {
+        match conclusion {
+            Conclusion::Secret | Conclusion::RuleDeny | Conclusion::Protected => false,
+            Conclusion::Classified {
+                risk: Risk::High, ..
+            } => self.high_risk == HighRisk::Ask,
+            _ => true,
+        }
+    }
+
     /// Whether a denial may be escalated to `ask` after repeated denials: only where a person
     /// is at the prompt, so that escalation never lets a call run unseen.
     pub fn may_escalate(self) -> bool {

@@ -35,18 +35,21 @@ pub(super) fn check(
     commands: Option<&[Command]>,
     allowed_hosts: &[String],
 ) -> Option<Leak> {
-    let texts = outbound_texts(call, view, commands);
-    let mut kinds: Vec<String> = Vec::new();
-    for text in &texts {
-        for found in secrets::scan(text) {
-            if !kinds.iter().any(|k| k == found.kind) {
-                kinds.push(found.kind.to_owned());
-            }
-        }
-    }
+    // The shell's words, one string per simple command, as the program receives them.
+    let words: Option<Vec<String>> = commands.map(|commands| {
+        commands
+            .iter()
+            .flat_map(|c| std::iter::once(c.argv.join(" ")).chain(c.stdin_text.clone()))
+            .collect()
+    });
+    let kinds: Vec<String> = secrets::scan_call(call, words.as_deref())
+        .into_iter()
+        .map(|found| found.kind.to_owned())
+        .collect();
     if !kinds.is_empty() {
         return Some(Leak::Secret(kinds));
     }
+    let texts = outbound_texts(call, view, commands);
     for text in &texts {
         if let Some((host, _)) = hosts_in(text).find(|(h, url)| is_metadata_host(h, *url)) {
             return Some(Leak::Metadata(host));

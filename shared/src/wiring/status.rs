@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use super::setup::{Install, Record, Target, is_executable, version_of};
 use super::{GATE, REVIEW, binary_of};
+use crate::audit::Trail;
 use crate::audit::tail::{self, Style};
 use crate::audit::verify::{Verdict, verify};
 use crate::config::{Discovery, Effective, Trust};
@@ -676,35 +677,41 @@ fn sandbox(layers: &[SettingsLayer]) -> Check {
 }
 
 fn audit(locations: &Locations, n: usize) -> (Check, Vec<Vec<u8>>) {
-    let path = &locations.audit_log;
-    if crate::audit::rotated_files(path).is_empty() {
-        return (
-            Check::new(
+    let trail = Trail::of(locations);
+    let path = &trail.path;
+    let check = match verify(&trail, None) {
+        Ok(v) => match &v.verdict {
+            Verdict::Intact(summary) => Check {
+                name: "audit log",
+                level: if v.is_anchored() {
+                    Level::Ok
+                } else {
+                    Level::Warn
+                },
+                lines: vec![
+                    format!(
+                        "{} records, chain intact ({})",
+                        summary.records,
+                        path.display()
+                    ),
+                    v.sealing.to_string(),
+                    v.checkpoint.to_string(),
+                ],
+            },
+            Verdict::Broken(broken) => Check::new(
                 "audit log",
-                Level::Note,
-                format!("nothing recorded yet ({})", path.display()),
+                Level::Fail,
+                format!("the trail is broken: {broken} (`hookkit log verify`)"),
             ),
-            Vec::new(),
-        );
-    }
-    let check = match verify(path, None) {
-        Ok(Verdict::Intact(summary)) => Check::new(
+        },
+        Err(_) if crate::audit::rotated_files(path).is_empty() => Check::new(
             "audit log",
-            Level::Ok,
-            format!(
-                "{} records, chain intact ({})",
-                summary.records,
-                path.display()
-            ),
-        ),
-        Ok(Verdict::Broken(broken)) => Check::new(
-            "audit log",
-            Level::Fail,
-            format!("the chain is broken: {broken} (`hookkit log verify`)"),
+            Level::Note,
+            format!("nothing recorded yet ({})", path.display()),
         ),
         Err(e) => Check::new("audit log", Level::Fail, e.to_string()),
     };
-    let decisions = tail::last_lines(path, n).unwrap_or_default();
+    let decisions = tail::last_lines(&trail, n).unwrap_or_default();
     (check, decisions)
 }
 
