@@ -1,49 +1,50 @@
 #!/usr/bin/env bash
-# Builds hookkit and wires its hooks into a Claude Code project (or your user settings).
+# Installs hookkit into a Claude Code project (or your user settings): builds the binaries
+# unless told not to, then hands over to `hookkit install`, which copies them into
+# .claude/hooks/, merges the wiring into the settings, keeps the new files out of git and lints
+# the result. No jq or python is needed, and with --no-build no Rust toolchain either.
 #
-#   ./install.sh                       build, then wire into the current directory's project
-#   ./install.sh --project ~/code/app  wire into another project
-#   ./install.sh --user                wire into ~/.claude (every project), absolute paths
+#   ./install.sh                       this project, for this checkout only (settings.local.json)
+#   ./install.sh --shared              wire the committed .claude/settings.json (+ .gitignore)
+#   ./install.sh --project ~/code/app  another project
+#   ./install.sh --user                ~/.claude: every project, with absolute paths
+#   ./install.sh --mode auto           opt this project into a mode (in ~/.claude/hookkit.toml)
 #   ./install.sh --with-review         also wire defer-for-review (headless claude -p review)
 #   ./install.sh --uninstall           take hookkit out again (restores the backup if untouched)
 #   ./install.sh --plugin-bin          put the binaries in ./bin for the Claude Code plugin
 #                                      (--plugin-dir DIR: another copy of the plugin)
 #
-# Options: --no-build (use binaries already built), --bin-dir DIR (take the binaries from DIR),
-# --no-logger (leave permission-denied-logger out), -h/--help.
-#
-# The settings merge is done by the `hookkit-wiring` helper (Rust, built with the hooks), so no
-# jq or python is needed. Your settings.json is backed up to settings.json.hookkit-backup before
-# the first change; running the script twice changes nothing.
+# Options: --no-build (never run cargo: use --bin-dir, the bin/ of a release archive, or an
+# earlier build), --bin-dir DIR (take the binaries from DIR), --no-logger (leave
+# permission-denied-logger out), -h/--help. From an unpacked release archive, nothing is built.
 set -euo pipefail
 
-BINARIES=(pretooluse-gate permission-denied-logger defer-for-review rules-lint)
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+die() { echo "install.sh: $*" >&2; exit 1; }
 
 project=""
 user=0
 uninstall=0
 build=1
 bin_dir=""
-with_review=0
-with_logger=1
 plugin_bin=0
 plugin_dir="$repo"
-
-usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
-die() { echo "install.sh: $*" >&2; exit 1; }
+forward=()
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --project) [ $# -ge 2 ] || die "--project needs a directory"; project="$2"; shift 2 ;;
     --project=*) project="${1#*=}"; shift ;;
-    --user) user=1; shift ;;
+    --user) user=1; forward+=(--user); shift ;;
     --uninstall) uninstall=1; shift ;;
     --no-build) build=0; shift ;;
     --bin-dir) [ $# -ge 2 ] || die "--bin-dir needs a directory"; bin_dir="$2"; shift 2 ;;
     --bin-dir=*) bin_dir="${1#*=}"; shift ;;
-    --with-review) with_review=1; shift ;;
-    --no-logger) with_logger=0; shift ;;
+    --shared|--with-review|--no-logger) forward+=("$1"); shift ;;
+    --mode) [ $# -ge 2 ] || die "--mode needs guard, strict or auto"; forward+=(--mode "$2"); shift 2 ;;
+    --mode=*) forward+=(--mode "${1#*=}"); shift ;;
     --plugin-bin) plugin_bin=1; shift ;;
     --plugin-dir) [ $# -ge 2 ] || die "--plugin-dir needs a directory"; plugin_dir="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -52,127 +53,78 @@ while [ $# -gt 0 ]; do
 done
 
 [ "$user" = 1 ] && [ -n "$project" ] && die "--user and --project exclude each other"
+if [ -n "$project" ]; then
+  [ -d "$project" ] || die "project directory '$project' does not exist"
+  project="$(cd "$project" && pwd)"
+fi
 
-target_dir="${CARGO_TARGET_DIR:-$repo/target}"
-
-# 1. The binaries: build them, or take them from --bin-dir / an earlier build.
-if [ "$uninstall" = 0 ] && [ "$build" = 1 ]; then
-  command -v cargo >/dev/null 2>&1 ||
-    die "cargo is not installed: get Rust from https://rustup.rs, or pass --no-build --bin-dir DIR"
-  echo "building hookkit (scripts/build-release.sh: cargo build --release --locked)..."
-  built_dir="$("$repo/scripts/build-release.sh")"
+# An unpacked release archive (scripts/dist.sh) has bin/ and no sources: nothing to build.
+archive=0
+if [ -x "$repo/bin/hookkit" ] && [ ! -f "$repo/Cargo.toml" ]; then
+  archive=1
+  build=0
 fi
 
 # Where an earlier build put the binaries: scripts/build-release.sh builds for the host triple
-# on Linux with glibc (statically linked), a plain `cargo build --release` builds in release/.
+# (statically linked on Linux with glibc), a plain `cargo build --release` builds in release/.
 earlier_build() {
-  local host=""
-  command -v rustc >/dev/null 2>&1 && host="$(rustc -vV | sed -n 's/^host: //p')"
-  if [ -n "$host" ] && [ -x "$target_dir/$host/release/pretooluse-gate" ]; then
-    echo "$target_dir/$host/release"
-  else
-    echo "$target_dir/release"
-  fi
-}
-src="${bin_dir:-${built_dir:-$(earlier_build)}}"
-
-# The settings merge helper: next to the binaries, or built by cargo as an example.
-find_wiring() {
-  local candidate
-  for candidate in "${HOOKKIT_WIRING:-}" "$src/hookkit-wiring" "$src/examples/hookkit-wiring" \
-    "$(earlier_build)/examples/hookkit-wiring" "$target_dir/debug/examples/hookkit-wiring"; do
-    if [ -n "$candidate" ] && [ -x "$candidate" ]; then
-      echo "$candidate"
+  local target_dir="${CARGO_TARGET_DIR:-$repo/target}" dir
+  for dir in "$target_dir"/*/release "$target_dir/release"; do
+    if [ -x "$dir/hookkit" ]; then
+      echo "$dir"
       return 0
     fi
   done
-  if command -v cargo >/dev/null 2>&1; then
-    local dir
-    dir="$("$repo/scripts/build-release.sh" -p hookkit --example hookkit-wiring)" || return 1
-    echo "$dir/examples/hookkit-wiring"
-    return 0
-  fi
   return 1
 }
 
-copy_binaries() { # copy_binaries DEST
-  local dest="$1" name
-  for name in "${BINARIES[@]}"; do
-    [ -x "$src/$name" ] || die "$src/$name is missing: build first (scripts/build-release.sh) or pass --bin-dir"
-  done
-  mkdir -p "$dest"
-  for name in "${BINARIES[@]}"; do
-    # Copy then rename, so a hook that is running right now keeps its old file.
-    cp -L "$src/$name" "$dest/.$name.hookkit-tmp"
-    chmod 0755 "$dest/.$name.hookkit-tmp"
-    mv -f "$dest/.$name.hookkit-tmp" "$dest/$name"
-  done
-}
+# 1. The binaries: --bin-dir, the archive's bin/, a fresh build, or an earlier one.
+if [ -n "$bin_dir" ]; then
+  src="$(cd "$bin_dir" 2>/dev/null && pwd)" || die "--bin-dir '$bin_dir' does not exist"
+elif [ "$archive" = 1 ]; then
+  src="$repo/bin"
+elif [ "$build" = 1 ] && [ "$uninstall" = 0 ]; then
+  command -v cargo >/dev/null 2>&1 ||
+    die "cargo is not installed: get Rust from https://rustup.rs, or use a release archive (scripts/dist.sh), or pass --no-build --bin-dir DIR"
+  echo "building hookkit (scripts/build-release.sh: cargo build --release --locked)..."
+  src="$("$repo/scripts/build-release.sh")"
+else
+  src="$(earlier_build)" || src=""
+fi
 
-# 2. The plugin layout only needs the binaries under ./bin.
+# An archive's checksums catch a truncated or corrupted download before anything is copied.
+if [ "$archive" = 1 ] && [ -f "$repo/SHA256SUMS" ]; then
+  if command -v sha256sum >/dev/null 2>&1; then
+    (cd "$repo" && sha256sum --quiet -c SHA256SUMS) || die "the archive's files do not match SHA256SUMS"
+  elif command -v shasum >/dev/null 2>&1; then
+    (cd "$repo" && shasum -a 256 --quiet -c SHA256SUMS) || die "the archive's files do not match SHA256SUMS"
+  fi
+fi
+
+# 2. The `hookkit` command does the rest.
+hookkit=""
+if [ -n "$src" ] && [ -x "$src/hookkit" ]; then
+  hookkit="$src/hookkit"
+elif [ "$uninstall" = 1 ]; then
+  for candidate in "${project:-$PWD}/.claude/hooks/hookkit" "${HOME:-/nonexistent}/.claude/hooks/hookkit"; do
+    if [ -x "$candidate" ]; then
+      hookkit="$candidate"
+      break
+    fi
+  done
+fi
+[ -n "$hookkit" ] || die "${src:-the build directory}/hookkit is missing: build first (scripts/build-release.sh), or pass --bin-dir with the directory of hookkit's binaries"
+
+where=()
+[ -n "$project" ] && where=(--project-dir "$project")
+
+# (`${a[@]+"${a[@]}"}`: an empty array under `set -u`, for the bash 3.2 of macOS.)
 if [ "$plugin_bin" = 1 ]; then
-  [ -f "$plugin_dir/.claude-plugin/plugin.json" ] || die "$plugin_dir has no .claude-plugin/plugin.json"
-  copy_binaries "$plugin_dir/bin"
-  echo "plugin binaries installed in $plugin_dir/bin"
-  echo "try it:   claude --plugin-dir $plugin_dir"
-  exit 0
+  exec "$hookkit" install --bin-dir "$src" --plugin "$plugin_dir"
 fi
-
-# 3. Where to wire.
-if [ "$user" = 1 ]; then
-  [ -n "${HOME:-}" ] || die "HOME is not set"
-  claude_dir="$HOME/.claude"
-else
-  project="${project:-$PWD}"
-  [ -d "$project" ] || die "project directory '$project' does not exist"
-  project="$(cd "$project" && pwd)"
-  claude_dir="$project/.claude"
-fi
-hooks_dir="$claude_dir/hooks"
-settings="$claude_dir/settings.json"
-
-wiring="$(find_wiring)" || die "the hookkit-wiring helper is not built and cargo is missing"
-
 if [ "$uninstall" = 1 ]; then
-  "$wiring" uninstall --settings "$settings"
-  for name in "${BINARIES[@]}"; do
-    rm -f "$hooks_dir/$name"
-  done
-  rmdir "$hooks_dir" 2>/dev/null || true
-  echo "hookkit removed from $claude_dir"
-  exit 0
+  user_flag=()
+  [ "$user" = 1 ] && user_flag=(--user)
+  exec "$hookkit" ${where[@]+"${where[@]}"} uninstall ${user_flag[@]+"${user_flag[@]}"}
 fi
-
-copy_binaries "$hooks_dir"
-echo "binaries installed in $hooks_dir"
-
-wire_args=(install --settings "$settings")
-[ "$user" = 1 ] && wire_args+=(--bin-dir "$hooks_dir")
-[ "$with_review" = 1 ] && wire_args+=(--with-review)
-[ "$with_logger" = 0 ] && wire_args+=(--no-logger)
-"$wiring" "${wire_args[@]}"
-
-# 4. Lint what we wired: findings (exit 1) are reported, a usage error (exit 2) or a crash is
-#    fatal. A rules-lint without a command line (an early build) cannot lint and is skipped.
-lint="$hooks_dir/rules-lint"
-if "$lint" --help </dev/null >/dev/null 2>&1; then
-  set +e
-  # The linter resolves "$CLAUDE_PROJECT_DIR" in the wired commands against the project.
-  lint_output="$(CLAUDE_PROJECT_DIR="${project:-$PWD}" "$lint" "$settings" </dev/null 2>&1)"
-  lint_status=$?
-  set -e
-  case "$lint_status" in
-    0) echo "rules-lint: no errors in $settings"
-       [ -n "$lint_output" ] && echo "$lint_output" ;;
-    1) echo "rules-lint found issues in $settings (hookkit is installed; review them):"
-       echo "$lint_output" ;;
-    *) echo "$lint_output" >&2
-       die "rules-lint failed on $settings (exit $lint_status)" ;;
-  esac
-else
-  echo "rules-lint: skipped (this build of rules-lint cannot lint files)"
-fi
-
-echo "hookkit is wired into $settings"
-[ "$with_review" = 1 ] && echo "review queue: .claude/reviews (defer-for-review list | approve ID | deny ID)"
-echo "undo with: $0 --uninstall${project:+ --project $project}$( [ "$user" = 1 ] && echo ' --user')"
+exec "$hookkit" ${where[@]+"${where[@]}"} install --bin-dir "$src" ${forward[@]+"${forward[@]}"}

@@ -2,13 +2,13 @@
 # Builds hookkit's release binaries the way install.sh ships them, and prints the directory
 # they are in (the only line on stdout; cargo's output goes to stderr).
 #
-#   scripts/build-release.sh                    # the four binaries and the hookkit-wiring helper
+#   scripts/build-release.sh                    # every binary: the hooks, rules-lint, hookkit
 #   scripts/build-release.sh --bin pretooluse-gate
 #
 # On Linux with glibc the binaries are linked statically (`-C target-feature=+crt-static`).
 # Every tool call starts a hook process, and a dynamically linked one spends about a quarter of
 # its life in the dynamic loader: statically linked, the gate answers in 0.75x the time (see
-# the README's "Performance"). Host name lookups (the review endpoint) still read
+# docs/benchmarks.md). Host name lookups (the review endpoint) still read
 # /etc/nsswitch.conf, /etc/hosts and the DNS servers as before. The flag is given for the
 # target triple only, so build scripts and proc-macros stay dynamic, and an explicit RUSTFLAGS
 # still wins. Elsewhere (macOS, musl) this is a plain `cargo build --release`.
@@ -17,7 +17,11 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target_dir="${CARGO_TARGET_DIR:-$repo/target}"
 if [ "$#" -eq 0 ]; then
-  set -- -p hookkit-bins -p hookkit --bins --example hookkit-wiring
+  set -- -p hookkit-bins --bins
+fi
+# `--version` names the commit; the build script asks git itself when this is not set.
+if [ -z "${HOOKKIT_GIT_COMMIT:-}" ] && commit="$(git -C "$repo" rev-parse --short=12 HEAD 2>/dev/null)"; then
+  export HOOKKIT_GIT_COMMIT="$commit"
 fi
 
 host="$(rustc -vV | sed -n 's/^host: //p')"

@@ -6,13 +6,21 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use hookkit::audit::{self, Record, Trail};
+use hookkit::locations::DEFAULT_AUDIT_MAX_BYTES;
 use serde_json::Value;
 
 use crate::logger::LOGGER;
 use crate::util::{Run, Sandbox, fixture_path};
 
+/// Logs that are links, hard links, FIFOs or someone else's: never written, never read.
+mod links;
+/// Each way of rewriting a trail, caught by the key and the checkpoint.
+mod tamper;
+
 /// Environment variable that turns [`append_worker`] into a helper process.
 const WORKER_LOG: &str = "HOOKKIT_TEST_APPEND_WORKER_LOG";
+/// The state directory (key and checkpoints) the helper appends with.
+const WORKER_STATE: &str = "HOOKKIT_TEST_APPEND_WORKER_STATE";
 /// The rotation size the helper appends with.
 const WORKER_MAX_BYTES: &str = "HOOKKIT_TEST_APPEND_WORKER_MAX_BYTES";
 /// How many records the helper appends.
@@ -20,7 +28,7 @@ const WORKER_COUNT: &str = "HOOKKIT_TEST_APPEND_WORKER_COUNT";
 const PROCESSES: usize = 64;
 const APPENDS_PER_PROCESS: usize = 100;
 
-fn record(n: usize) -> Record {
+pub(crate) fn record(n: usize) -> Record {
     Record {
         binary: "audit-test".into(),
         event: "PreToolUse".into(),
@@ -35,14 +43,30 @@ fn record(n: usize) -> Record {
     }
 }
 
-/// Appends `n` records to `log` through the library.
-fn append_records(log: &Path, n: usize) {
-    for i in 0..n {
-        audit::append(log, &record(i)).unwrap();
+/// hookkit's state directory in a sandbox, where a person's `verify` (with the sandbox's
+/// `HOME`) finds the audit key and the checkpoints.
+pub(crate) fn state_dir(sandbox: &Sandbox) -> PathBuf {
+    sandbox.home().join(".local/state/hookkit")
+}
+
+/// The trail at `log`, sealed and anchored in the sandbox's state directory, as the hooks
+/// write it.
+pub(crate) fn trail(sandbox: &Sandbox, log: &Path) -> Trail {
+    Trail {
+        state_dir: Some(state_dir(sandbox)),
+        ..Trail::at(log)
     }
 }
 
-fn verify(sandbox: &Sandbox, log: &Path, extra: &[&str]) -> Run {
+/// Appends `n` records to `log` through the library.
+fn append_records(sandbox: &Sandbox, log: &Path, n: usize) {
+    let trail = trail(sandbox, log);
+    for i in 0..n {
+        trail.append(&record(i)).unwrap();
+    }
+}
+
+pub(crate) fn verify(sandbox: &Sandbox, log: &Path, extra: &[&str]) -> Run {
     sandbox
         .hook(LOGGER)
         .args(["verify", "--log"])
@@ -65,8 +89,9 @@ fn append_worker() {
             .map_or(default, |v| v.parse().unwrap())
     };
     let trail = Trail {
-        path: PathBuf::from(log),
-        max_bytes: number(WORKER_MAX_BYTES, audit::DEFAULT_MAX_BYTES),
+        max_bytes: number(WORKER_MAX_BYTES, DEFAULT_AUDIT_MAX_BYTES),
+        state_dir: std::env::var_os(WORKER_STATE).map(PathBuf::from),
+        ..Trail::at(PathBuf::from(log))
     };
     for i in 0..number(WORKER_COUNT, APPENDS_PER_PROCESS as u64) {
         trail.append(&record(usize::try_from(i).unwrap())).unwrap();
@@ -74,7 +99,7 @@ fn append_worker() {
 }
 
 /// Starts `processes` helper processes appending `count` records each, and waits for them.
-fn run_workers(log: &Path, processes: usize, count: usize, max_bytes: u64) {
+fn run_workers(sandbox: &Sandbox, log: &Path, processes: usize, count: usize, max_bytes: u64) {
     let this_test_binary = std::env::current_exe().unwrap();
     let workers: Vec<_> = (0..processes)
         .map(|_| {
@@ -86,6 +111,7 @@ fn run_workers(log: &Path, processes: usize, count: usize, max_bytes: u64) {
                     "--test-threads=1",
                 ])
                 .env(WORKER_LOG, log)
+                .env(WORKER_STATE, state_dir(sandbox))
                 .env(WORKER_COUNT, count.to_string())
                 .env(WORKER_MAX_BYTES, max_bytes.to_string())
                 .stdout(Stdio::null())
@@ -109,10 +135,11 @@ fn concurrent_appends_stay_whole_and_chained() {
     let sandbox = Sandbox::new();
     let log = sandbox.root().join("logs/concurrent.jsonl");
     run_workers(
+        &sandbox,
         &log,
         PROCESSES,
         APPENDS_PER_PROCESS,
-        audit::DEFAULT_MAX_BYTES,
+        DEFAULT_AUDIT_MAX_BYTES,
     );
     let text = std::fs::read_to_string(&log).unwrap();
     let total = PROCESSES * APPENDS_PER_PROCESS;
@@ -135,7 +162,7 @@ fn concurrent_appends_stay_whole_and_chained() {
 fn concurrent_appends_across_rotations_stay_chained() {
     let sandbox = Sandbox::new();
     let log = sandbox.root().join("rotating/concurrent.jsonl");
-    run_workers(&log, 16, 50, 20_000);
+    run_workers(&sandbox, &log, 16, 50, 20_000);
     let files = audit::rotated_files(&log);
     assert!(files.len() >= 10, "{files:?}");
     verify(&sandbox, &log, &[])
@@ -175,7 +202,7 @@ fn concurrent_hook_runs_stay_whole_and_chained() {
 /// A fresh log of ten records, and its lines.
 fn ten_records(sandbox: &Sandbox) -> (PathBuf, Vec<String>) {
     let log = sandbox.root().join("tamper.jsonl");
-    append_records(&log, 10);
+    append_records(sandbox, &log, 10);
     let lines = std::fs::read_to_string(&log)
         .unwrap()
         .lines()
@@ -279,17 +306,23 @@ fn a_removed_start_is_caught() {
 
 #[test]
 fn records_cut_from_the_end_are_caught_against_a_noted_head() {
+    // Without a checkpoint (a copy read elsewhere), the head a person noted catches the cut.
     let sandbox = Sandbox::new();
     let (log, lines) = ten_records(&sandbox);
     let last: Value = serde_json::from_str(&lines[9]).unwrap();
     let head = format!("10:{}", last["hash"].as_str().unwrap());
     write_lines(&log, &lines[..8]);
+    std::fs::remove_dir_all(state_dir(&sandbox)).unwrap();
     let run = verify(&sandbox, &log, &["--head", &head]).code(1);
     assert!(
         run.stdout().contains("the log ends before record seq 10"),
         "{}",
         run.stdout()
     );
+    verify(&sandbox, &log, &[])
+        .code(0)
+        .stdout_contains("not anchored: no checkpoint")
+        .stdout_contains("not sealed: no audit key");
 }
 
 #[test]
@@ -304,16 +337,20 @@ fn a_line_that_is_not_a_record_is_caught() {
 #[test]
 fn a_torn_last_line_is_caught_then_skipped_and_flagged_by_the_next_append() {
     let sandbox = Sandbox::new();
-    let (log, lines) = ten_records(&sandbox);
-    let torn = &lines[9][..lines[9].len() / 2];
-    std::fs::write(&log, lines[..9].join("\n") + "\n" + torn).unwrap();
+    let log = sandbox.root().join("torn.jsonl");
+    append_records(&sandbox, &log, 9);
+    // An append that died half way through its line, before it could update the checkpoint.
+    let mut file = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    std::io::Write::write_all(&mut file, br#"{"time":"2026-11-21T10:00:00Z","binary":"#).unwrap();
+    drop(file);
     assert_broken(
         &sandbox,
         &log,
         "broken: line 10 of LOG: incomplete last record (file truncated or write torn)",
     );
 
-    audit::append(&log, &record(10)).unwrap();
+    let appended = trail(&sandbox, &log).append(&record(10)).unwrap();
+    assert_eq!((appended.seq, appended.notice), (10, None));
     let text = std::fs::read_to_string(&log).unwrap();
     let last: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
     assert_eq!(last["seq"], 10);
@@ -329,8 +366,8 @@ fn rotation_keeps_the_chain_across_files() {
     let sandbox = Sandbox::new();
     let log = sandbox.root().join("rotating.jsonl");
     let trail = Trail {
-        path: log.clone(),
         max_bytes: 2000,
+        ..trail(&sandbox, &log)
     };
     for i in 0..30 {
         trail.append(&record(i)).unwrap();
@@ -429,8 +466,14 @@ fn tail_shows_the_latest_records() {
 }
 
 #[test]
-fn the_sample_log_verifies() {
-    insta::assert_snapshot!(read_sample(&["verify"]));
+fn the_sample_log_verifies_by_its_chain_alone() {
+    // Read on a machine that never wrote it: no key, no checkpoint, and the output says so.
+    insta::with_settings!({filters => vec![
+        (r"/\S*/home/\.local/state/hookkit/", "[STATE]/"),
+        (r"audit-heads/[0-9a-f]{64}", "audit-heads/[LOG]"),
+    ]}, {
+        insta::assert_snapshot!(read_sample(&["verify"]));
+    });
 }
 
 #[test]
@@ -444,8 +487,8 @@ fn tail_reads_back_into_rotated_files() {
     let sandbox = Sandbox::new();
     let log = sandbox.root().join("t.jsonl");
     let trail = Trail {
-        path: log.clone(),
         max_bytes: 1200,
+        ..trail(&sandbox, &log)
     };
     for i in 0..12 {
         trail.append(&record(i)).unwrap();
@@ -485,7 +528,7 @@ fn tail_follow_prints_records_as_they_come() {
 
     let sandbox = Sandbox::new();
     let log = sandbox.root().join("follow.jsonl");
-    append_records(&log, 1);
+    append_records(&sandbox, &log, 1);
     let mut child = Command::new(LOGGER)
         .args(["tail", "-n", "1", "-f", "--log"])
         .arg(&log)
@@ -514,7 +557,7 @@ fn tail_follow_prints_records_as_they_come() {
         }
     };
     wait_for("seq 1");
-    audit::append(&log, &record(1)).unwrap();
+    trail(&sandbox, &log).append(&record(1)).unwrap();
     wait_for("seq 2");
     drop(child);
 }
@@ -535,9 +578,10 @@ fn a_record_longer_than_the_tail_window_still_chains() {
     let log = sandbox.root().join("long.jsonl");
     let mut oversized = record(0);
     oversized.cwd = "/very/long/path".repeat(5_000);
-    audit::append(&log, &record(1)).unwrap();
-    audit::append(&log, &oversized).unwrap();
-    audit::append(&log, &record(2)).unwrap();
+    let trail = trail(&sandbox, &log);
+    trail.append(&record(1)).unwrap();
+    trail.append(&oversized).unwrap();
+    trail.append(&record(2)).unwrap();
     verify(&sandbox, &log, &[])
         .code(0)
         .stdout_contains("ok: 3 records");

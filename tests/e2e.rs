@@ -29,3 +29,5 @@ mod logger;
 mod plugin;
 /// Headless review: defer, approve or deny, resume.
 mod review;
+/// The trust model: never looser than Claude Code alone; the tools hookkit models.
+mod trust;

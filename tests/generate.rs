@@ -3,7 +3,8 @@
 use crate::util::Sandbox;
 
 /// Each binary with a subcommand or flag its completions and man page must know.
-const BINARIES: [(&str, &str); 4] = [
+const BINARIES: [(&str, &str); 5] = [
+    (env!("CARGO_BIN_EXE_hookkit"), "status"),
     (env!("CARGO_BIN_EXE_pretooluse-gate"), "explain"),
     (env!("CARGO_BIN_EXE_permission-denied-logger"), "verify"),
     (env!("CARGO_BIN_EXE_defer-for-review"), "approve"),

@@ -10,11 +10,11 @@ use crate::util::{Sandbox, fixture_json};
 pub(crate) const LOGGER: &str = env!("CARGO_BIN_EXE_permission-denied-logger");
 
 /// The default log of a sandbox's project.
-fn default_log(sandbox: &Sandbox) -> PathBuf {
+pub(crate) fn default_log(sandbox: &Sandbox) -> PathBuf {
     sandbox.project().join(".claude/logs/hookkit-audit.jsonl")
 }
 
-fn records(log: &Path) -> Vec<Value> {
+pub(crate) fn records(log: &Path) -> Vec<Value> {
     std::fs::read_to_string(log)
         .unwrap_or_else(|e| panic!("reading {}: {e}", log.display()))
         .lines()
@@ -23,7 +23,7 @@ fn records(log: &Path) -> Vec<Value> {
 }
 
 /// A PermissionDenied payload for a Bash command, shaped like the real capture.
-fn denied_bash(command: &str) -> Value {
+pub(crate) fn denied_bash(command: &str) -> Value {
     let mut payload = fixture_json("captures/permissiondenied-bash.json");
     payload["tool_input"]["command"] = json!(command);
     payload
@@ -209,7 +209,7 @@ fn an_unwritable_log_still_answers_and_says_so() {
             .payload(denied_bash("npm publish"))
             .run()
             .code(0)
-            .stderr_contains("denial not recorded");
+            .stderr_contains("the decision was not audited");
         assert!(retry_of(&run.protocol_reply()), "{}", log.display());
     }
 }
@@ -316,4 +316,185 @@ fn a_log_held_locked_by_another_process_still_gets_an_answer() {
     assert!(retry_of(&run.protocol_reply()));
     drop(holder);
     assert_eq!(std::fs::metadata(&log).unwrap().len(), 0);
+}
+
+#[test]
+fn person_commands_find_the_project_from_a_subdirectory_despite_a_broken_policy() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .hook(LOGGER)
+        .payload(denied_bash("ls"))
+        .run()
+        .code(0);
+    sandbox.write("project/.claude/hookkit.toml", "[audit\nlog = ");
+    let deep = sandbox.project().join("src/deep");
+    std::fs::create_dir_all(&deep).unwrap();
+    for command in [&["verify"][..], &["report"], &["tail", "-n", "1"]] {
+        // As a person types it: no CLAUDE_PROJECT_DIR, in a subdirectory of the project.
+        let out = std::process::Command::new(LOGGER)
+            .args(command)
+            .env_clear()
+            .env("HOME", sandbox.home())
+            .env("NO_COLOR", "1")
+            .current_dir(&deep)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert!(out.status.success(), "{command:?}\n{stdout}\n{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{command:?}: {stderr}");
+        assert!(
+            stderr.contains("warning") && stderr.contains("hookkit.toml"),
+            "{stderr}"
+        );
+        assert!(!stdout.is_empty(), "{command:?}");
+        if command == ["verify"] {
+            assert!(
+                stdout.contains("anchored: the log still holds record seq 1"),
+                "{stdout}"
+            );
+        }
+    }
+}
+
+/// A command holding each shape of secret, and the secret (or the part of it) that must never
+/// be written to the log.
+const SECRET_COMMANDS: &[(&str, &str)] = &[
+    ("PGPASSWORD=hunter2x psql -h db app", "hunter2x"),
+    ("MYSQL_PWD=s3cretpw mysql -u root app", "s3cretpw"),
+    (
+        "curl -u admin:hunter22pw https://ci.example.com/api",
+        "hunter22pw",
+    ),
+    (
+        "curl --user admin:hunter22pw https://ci.example.com/api",
+        "hunter22pw",
+    ),
+    (
+        "curl -H 'X-Api-Key: 8f2b1c9d7e6a5f4b' https://api.example.com",
+        "8f2b1c9d7e6a5f4b",
+    ),
+    (
+        "curl -H 'Private-Token: 8f2b1c9d7e6a5f4c' https://gitlab.example.com",
+        "8f2b1c9d7e6a5f4c",
+    ),
+    (
+        "curl -H 'Cookie: session=9f8e7d6c5b4a' https://x.example.com",
+        "9f8e7d6c5b4a",
+    ),
+    ("db_password=hunter2db ./migrate", "hunter2db"),
+    ("deploy --db-password hunter2cli", "hunter2cli"),
+    (
+        "curl 'https://api.example.com/v1?key=a1b2c3d4e5f6&q=1'",
+        "a1b2c3d4e5f6",
+    ),
+    (
+        "curl 'https://api.example.com/v1?x=1&access_token=a1b2c3d4e5f7'",
+        "a1b2c3d4e5f7",
+    ),
+    (
+        "huggingface-cli login --token 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",
+        "ujzPdeIgxLdGncfBAepfJBdKhoOOLdKLzd",
+    ),
+    (
+        "SENDGRID=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 ./mail",
+        "MFxFkM_R5Kjp1vRt",
+    ),
+    (
+        "doctl auth init -t dop_v1_6947ccf25ec84d8dbc74254770f58904dba41ecccc3fc1626e53a13043b026c4",
+        "6947ccf25ec84d8dbc7425",
+    ),
+    (
+        "az storage blob list --connection-string 'AccountName=a;AccountKey=UIQfHOJMaidDn87XG3/q/xbMtEPO6Ukz==;EndpointSuffix=x'",
+        "UIQfHOJMaidDn87XG3",
+    ),
+    (
+        "vault login hvs.gcF_Ha6ili8GjHEAD6-Wj9KfzjsQGMrb9h_ImB_LK777pzNk8cL6j5IX",
+        "gcF_Ha6ili8GjHEAD6",
+    ),
+    (
+        "curl https://api.telegram.org/bot123456789:AAGSU8po_799NksnRH9ucAUsdMlHUvTCQCy/getMe",
+        "AAGSU8po_799NksnRH9uc",
+    ),
+    (
+        "echo 'ghp_'\"A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8\" | gh auth login --with-token",
+        "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8",
+    ),
+    (
+        "curl 'https://x.example.com/?t=%67hp_B1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'",
+        "B1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8",
+    ),
+    (
+        "databricks configure --token dapi2824c1c099724caf4941d4072014b3ce",
+        "2824c1c099724caf4941d4072014b3ce",
+    ),
+    (
+        "curl -X POST https://hooks.slack.com/services/T024BE7LD/B01ABCDEF12/AbC123dEf456GhI789jKl012",
+        "AbC123dEf456GhI789jKl012",
+    ),
+];
+
+#[test]
+fn no_shape_of_secret_reaches_the_log() {
+    let sandbox = Sandbox::new();
+    for (command, _) in SECRET_COMMANDS {
+        let mut payload = denied_bash(command);
+        // The classifier's reason quotes the command.
+        payload["reason"] = json!(format!("`{command}` sends a credential out"));
+        sandbox.hook(LOGGER).payload(payload).run().code(0);
+    }
+    let log = default_log(&sandbox);
+    let text = std::fs::read_to_string(&log).unwrap();
+    for (command, secret) in SECRET_COMMANDS {
+        assert!(
+            !text.contains(secret),
+            "{secret} of {command:?} is in the log"
+        );
+    }
+    let records = records(&log);
+    assert_eq!(records.len(), SECRET_COMMANDS.len());
+    for record in &records {
+        assert!(
+            record["input"].as_str().unwrap().contains("[REDACTED:"),
+            "{record}"
+        );
+        assert!(
+            record["reason"].as_str().unwrap().contains("[REDACTED:"),
+            "{record}"
+        );
+    }
+}
+
+#[test]
+fn the_input_filter_finds_each_shape_of_secret_in_a_call() {
+    use hookkit::protocol::ToolCall;
+    use hookkit::secrets::scan_call;
+    for (command, _) in SECRET_COMMANDS {
+        let call = ToolCall {
+            name: "Bash".into(),
+            input: json!({ "command": command, "description": "d" }),
+            mcp_server: None,
+        };
+        assert!(
+            !scan_call(&call, None).is_empty(),
+            "no secret found in {command:?}"
+        );
+        for (tool, input) in [
+            ("WebSearch", json!({ "query": command })),
+            (
+                "Write",
+                json!({ "file_path": "/p/run.sh", "content": command }),
+            ),
+            ("mcp__shell__run", json!({ "cmd": command })),
+        ] {
+            let call = ToolCall {
+                name: tool.into(),
+                input,
+                mcp_server: None,
+            };
+            assert!(!scan_call(&call, None).is_empty(), "{tool}: {command:?}");
+        }
+    }
 }

@@ -1,14 +1,18 @@
 //! `defer-for-review` through the real binary: the hook's decisions on first sight and on
-//! resume, the one-deferral-per-session guard under parallel hooks, the approval service, and
-//! the reviewer's commands.
+//! resume, the one-deferral-per-session guard under parallel hooks, the approval service, the
+//! reviewer's commands and keys, and decisions the agent cannot forge.
 
 mod commands;
 mod endpoint;
 mod flow;
+mod forgery;
 mod guard;
+mod keys;
+pub(crate) mod service;
 
 use std::path::{Path, PathBuf};
 
+use hookkit::review::decision::{STATEMENT_TYPE, Statement, Verdict};
 use serde_json::Value;
 
 use crate::util::{Hook, Run, Sandbox, fixture_json};
@@ -30,33 +34,94 @@ pub(crate) fn bare_headless(sandbox: &Sandbox) -> Hook {
 }
 
 /// A user policy under which exactly the Bash commands starting with `rm`, `make`, `git push`
-/// or `curl` need review, whatever the classifier makes of them; a project file in a test can
-/// still override it.
+/// or `curl` need review, whatever the classifier makes of them, trusting the sandbox
+/// reviewer's key; a project file in a test can still override it.
 pub(crate) fn deterministic_policy(sandbox: &Sandbox) {
-    let path = sandbox.home().join(".claude/hookkit.toml");
-    if !path.exists() {
-        sandbox.write(
-            "home/.claude/hookkit.toml",
-            "[review]\nrisk = []\n\
-             when = ['(.tool_input.command // \"\") | test(\"^(rm|make|git push|curl) \")']\n",
-        );
+    let existing = std::fs::read_to_string(sandbox.home().join(".claude/hookkit.toml"));
+    // A file that only trusts the reviewer (see `trust_reviewer`) is replaced.
+    if existing.is_err() || existing.is_ok_and(|text| !text.contains("when =")) {
+        user_review_policy(sandbox, "");
     }
 }
 
 /// The deterministic user policy plus more `[review]` keys of the user's own file (the only
-/// file that may name an approval service or its timeout).
+/// file that may name an approval service, its timeout or trusted keys).
 pub(crate) fn user_review_policy(sandbox: &Sandbox, extra: &str) {
+    let key = reviewer_key(sandbox);
     sandbox.write(
         "home/.claude/hookkit.toml",
         &format!(
             "[review]\nrisk = []\n\
-             when = ['(.tool_input.command // \"\") | test(\"^(rm|make|git push|curl) \")']\n{extra}"
+             when = ['(.tool_input.command // \"\") | test(\"^(rm|make|git push|curl) \")']\n\
+             trusted_keys = [\"{key}\"]\n{extra}"
         ),
     );
 }
 
-/// A reviewer's command in the sandbox's project.
+/// The sandbox reviewer's public key line, making the key (unencrypted, in the sandbox's
+/// key directory) on first use.
+pub(crate) fn reviewer_key(sandbox: &Sandbox) -> String {
+    let saved = sandbox.root().join("reviewer.pub");
+    if let Ok(line) = std::fs::read_to_string(&saved) {
+        return line;
+    }
+    let run = sandbox
+        .hook(BIN)
+        .env("USER", "alice")
+        .args(["keygen", "--no-passphrase", "--no-trust"])
+        .run()
+        .code(0);
+    let line = public_key_in(&run.stdout());
+    std::fs::write(&saved, &line).unwrap();
+    line
+}
+
+/// The public key line `keygen` printed (`public key <id>: ed25519:... <name>`).
+pub(crate) fn public_key_in(stdout: &str) -> String {
+    stdout
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("public key ")?
+                .split_once(": ")
+                .map(|(_, k)| k.to_owned())
+        })
+        .unwrap_or_else(|| panic!("keygen printed no public key:\n{stdout}"))
+}
+
+/// Runs hooks side by side, as Claude Code runs the hooks of one message's calls.
+pub(crate) fn run_all(hooks: Vec<Hook>) -> Vec<Run> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = hooks
+            .into_iter()
+            .map(|hook| scope.spawn(move || hook.run()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+/// Makes sure the user's policy trusts the sandbox reviewer's key (writing a policy that
+/// holds only that key when there is none).
+pub(crate) fn trust_reviewer(sandbox: &Sandbox) {
+    let key = reviewer_key(sandbox);
+    let path = sandbox.home().join(".claude/hookkit.toml");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => assert!(
+            text.contains(&key),
+            "the user policy does not trust the reviewer:\n{text}"
+        ),
+        Err(_) => {
+            sandbox.write(
+                "home/.claude/hookkit.toml",
+                &format!("[review]\ntrusted_keys = [\"{key}\"]\n"),
+            );
+        }
+    }
+}
+
+/// A reviewer's command in the sandbox's project, as the sandbox reviewer (whose key the user
+/// policy trusts).
 pub(crate) fn reviewer(sandbox: &Sandbox, args: &[&str]) -> Run {
+    trust_reviewer(sandbox);
     sandbox.hook(BIN).env("USER", "alice").args(args).run()
 }
 
@@ -137,4 +202,41 @@ pub(crate) fn audit(sandbox: &Sandbox) -> Vec<Value> {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
+}
+
+/// The sandbox reviewer's key pair (made on first use).
+pub(crate) fn reviewer_pair(sandbox: &Sandbox) -> hookkit::crypto::KeyPair {
+    reviewer_key(sandbox);
+    hookkit::crypto::KeyPair::read(&sandbox.home().join(".config/hookkit/reviewer.key"), || {
+        panic!("the sandbox key has no passphrase")
+    })
+    .unwrap()
+}
+
+/// A statement that names exactly the call of `payload` as the hook sees it in the sandbox
+/// (its cwd is the sandbox project), decided by alice and expiring far in the future.
+pub(crate) fn statement_for(
+    sandbox: &Sandbox,
+    payload: &Value,
+    item: &str,
+    decision: Verdict,
+) -> Statement {
+    let tool = payload["tool_name"].as_str().unwrap();
+    let input = &payload["tool_input"];
+    Statement {
+        kind: STATEMENT_TYPE.into(),
+        item: item.into(),
+        decision,
+        session_id: payload["session_id"].as_str().unwrap().into(),
+        tool_use_id: payload["tool_use_id"].as_str().unwrap().into(),
+        cwd: sandbox.project().display().to_string(),
+        permission_mode: payload["permission_mode"].as_str().map(str::to_owned),
+        tool: tool.into(),
+        input_sha256: hookkit::review::input_sha256(tool, input),
+        shown_sha256: hookkit::review::input_sha256(tool, &hookkit::review::redact_value(input)),
+        expires_at: Some("2999-01-01T00:00:00.000Z".into()),
+        reviewer: "alice".into(),
+        decided_at: "2026-01-01T00:00:00.000Z".into(),
+        reason: Some("signed in the test".into()),
+    }
 }

@@ -187,3 +187,46 @@ fn replies_are_single_compact_lines() {
     let reply: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(reply["hookSpecificOutput"]["hookEventName"], "PreToolUse");
 }
+
+/// Runs `binary` with a terminal on stdin (through `script`, which gives it a pty) and returns
+/// how long it took, its exit code and what it printed.
+fn on_a_terminal(binary: &str) -> Option<(std::time::Duration, i32, String)> {
+    let script = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .ok()?;
+    if !script.status.success() {
+        return None;
+    }
+    let started = std::time::Instant::now();
+    let output = std::process::Command::new("timeout")
+        .args(["10", "script", "-qec", binary, "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("running script");
+    Some((
+        started.elapsed(),
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    ))
+}
+
+#[test]
+fn a_hook_run_by_hand_on_a_terminal_prints_usage_at_once() {
+    for binary in [
+        GATE,
+        env!("CARGO_BIN_EXE_permission-denied-logger"),
+        env!("CARGO_BIN_EXE_defer-for-review"),
+    ] {
+        let Some((took, code, printed)) = on_a_terminal(binary) else {
+            eprintln!("skipped: `script` (util-linux) is not installed, so no pty can be made");
+            return;
+        };
+        assert_eq!(code, 2, "{binary}: {printed}");
+        assert!(printed.contains("Claude Code hook"), "{binary}: {printed}");
+        assert!(
+            took < std::time::Duration::from_secs(1),
+            "{binary} took {took:?}"
+        );
+    }
+}

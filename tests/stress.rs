@@ -179,7 +179,7 @@ fn permission_denied(sandbox: &Sandbox) -> Value {
 #[test]
 fn a_torn_audit_log_does_not_stop_the_hooks() {
     let sandbox = Sandbox::new();
-    let log = hookkit::audit::default_path(&sandbox.project());
+    let log = sandbox.project().join(hookkit::locations::AUDIT_LOG);
     std::fs::create_dir_all(log.parent().unwrap()).unwrap();
     let intact = concat!(
         r#"{"seq":1,"binary":"pretooluse-gate","event":"PreToolUse","decision":"deny"}"#,

@@ -45,5 +45,11 @@ mod stress;
 /// The built-in risk classifier against the destructive and everyday command corpus.
 mod classify;
 
+/// The protected set through the library: links, hard links, globs and locations on disk.
+mod protect;
+
 /// Shell completions and man pages generated from the CLI definitions.
 mod generate;
+
+/// The `hookkit` command: install, status, init, project discovery, the shared command line.
+mod hookkit;

@@ -2,9 +2,12 @@
 # Audit trail benchmark, through the release `permission-denied-logger`:
 #
 #   1. append cost on an empty log and on a 1 GiB log (the writer reads only the end of the
-#      file, so the ratio should be close to 1), measured against a baseline run of the same
-#      binary that appends nothing;
-#   2. `report` and `verify` over 1,000,000 records: time, throughput and peak memory.
+#      file and the checkpoint, so the ratio should be close to 1), measured against a baseline
+#      run of the same binary that appends nothing; every append is sealed with the audit key
+#      and updates the log's checkpoint, as in real use;
+#   2. `report` and `verify` over 1,000,000 records: time, throughput and peak memory. The
+#      records carry MACs made with the audit key and the log has its checkpoint, so `verify`
+#      checks all three (chain, MACs, checkpoint).
 #
 # Needs hyperfine, jq and python3. Writes only under a temporary directory (about 1.5 GB, removed at
 # the end). Usage: bench/audit/run.sh [RUNS]   (default 300 hook runs per series)
@@ -20,9 +23,13 @@ trap 'rm -rf "$work"' EXIT
 denied="$root/tests/fixtures/captures/permissiondenied-bash.json"
 # Another event: the same binary, policy-free, and no append. The baseline process cost.
 other="$root/tests/fixtures/captures/stop.json"
-export HOOKKIT_POLICY="$work/policy.toml"
-printf '[audit]\nmax_bytes = 4000000000\n' >"$HOOKKIT_POLICY" # no rotation during the run
 export CLAUDE_PROJECT_DIR="$work"
+# The audit key and the checkpoints go to the state directory under HOME: keep them here.
+export HOME="$work/home"
+mkdir -p "$HOME/.claude"
+# No rotation during the run. The user's own file: a hook reads location and size keys only
+# from trusted layers.
+printf '[audit]\nmax_bytes = 4000000000\n' >"$HOME/.claude/hookkit.toml"
 
 echo "== building a 1 GiB log of real records"
 for _ in $(seq 2000); do "$bin" --log "$work/block.jsonl" <"$denied" >/dev/null; done
@@ -42,7 +49,7 @@ echo "== append cost ($runs hook runs per series, interleaved, medians)"
 # The series run in turn (baseline, new, empty, 1 GiB, baseline, ...) so that load from other
 # processes falls on all of them alike, and medians ignore the spikes.
 python3 - "$bin" "$work" "$denied" "$other" "$runs" <<'PY'
-import os, statistics, subprocess, sys, time
+import hashlib, os, statistics, subprocess, sys, time
 binary, work, denied, other, runs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 fresh = os.path.join(work, "fresh.jsonl")
 small = os.path.join(work, "small.jsonl")
@@ -58,7 +65,12 @@ times = {name: [] for name in series}
 for round in range(runs + 10):
     for name, (log, payload) in series.items():
         if name == "new" and os.path.exists(fresh):
+            # A new log: its checkpoint goes too (else the append reports a deleted log).
             os.remove(fresh)
+            heads = os.path.join(os.environ["HOME"], ".local/state/hookkit/audit-heads")
+            head = os.path.join(heads, hashlib.sha256(os.path.realpath(fresh).encode()).hexdigest())
+            if os.path.exists(head):
+                os.remove(head)
         start = time.perf_counter_ns()
         subprocess.run([binary, "--log", log], input=payloads[payload], stdout=subprocess.DEVNULL, check=True)
         elapsed = (time.perf_counter_ns() - start) / 1000
@@ -80,8 +92,10 @@ echo
 echo "== reading 1,000,000 records"
 # A chained log (so that verify has something to check), in the writer's format, with a mix
 # of binaries, tools, decisions, rules and 500 sessions.
-python3 - "$work/million.jsonl" <<'PY'
-import hashlib, json, sys
+python3 - "$work/million.jsonl" "$HOME/.local/state/hookkit" <<'PY'
+import hashlib, hmac, json, os, sys
+state = sys.argv[2]
+key = bytes.fromhex(open(os.path.join(state, "audit.key")).read().strip())
 tools = ["Bash", "Bash", "Bash", "Write", "Edit", "Read", "WebFetch", "mcp__github__create_issue"]
 decisions = ["allow", "allow", "allow", "allow", "deny", "ask", "denied", "defer"]
 rules = ["fs.delete-outside", "git.push", "net.unlisted-host", "auto-mode", "deploy.prod", None]
@@ -103,7 +117,12 @@ with open(sys.argv[1], "w") as out:
         record.update(reason="a reason of ordinary length for a decision", latency_us=120, seq=seq, prev=prev)
         body = json.dumps(record, separators=(",", ":"))
         prev = hashlib.sha256(body.encode()).hexdigest()
-        out.write(body[:-1] + ',"hash":"' + prev + '"}\n')
+        mac = hmac.new(key, prev.encode(), hashlib.sha256).hexdigest()
+        out.write(body[:-1] + ',"hash":"' + prev + '","mac":"' + mac + '"}\n')
+# The checkpoint hookkit would have written after the last append.
+name = hashlib.sha256(os.path.realpath(sys.argv[1]).encode()).hexdigest()
+with open(os.path.join(state, "audit-heads", name), "w") as head:
+    head.write("%d:%s\n" % (seq, prev))
 PY
 echo "million: $(stat -c %s "$work/million.jsonl") bytes"
 # Best of 3 runs, elapsed and CPU (user + sys) time: on a shared machine the elapsed time
@@ -130,5 +149,5 @@ measure "verify (1,000,000 records)" "$bin" verify --log "$work/million.jsonl"
 measure "tail -n 20 (1 GiB log)" "$bin" tail -n 20 --log "$work/big.jsonl"
 records_big=$(wc -l <"$work/big.jsonl")
 measure "report (1 GiB log, $records_big records)" "$bin" report --log "$work/big.jsonl"
-"$bin" verify --log "$work/million.jsonl" | sed -n 1p
+"$bin" verify --log "$work/million.jsonl" | sed -n 1,3p
 echo "load average while measuring: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"

@@ -5,11 +5,11 @@
 use std::io::Write;
 
 /// The values `--generate` takes.
-pub(crate) const TARGETS: [&str; 6] = ["bash", "zsh", "fish", "elvish", "powershell", "man"];
+pub const TARGETS: [&str; 6] = ["bash", "zsh", "fish", "elvish", "powershell", "man"];
 
 /// Writes the completion script for a shell, or the man page (`man`), of `command`, under the
 /// binary's own name (clap would otherwise take the package's).
-pub(crate) fn generate(
+pub fn generate(
     command: clap::Command,
     binary: &'static str,
     target: &str,

@@ -11,20 +11,20 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-#[path = "../common/generate.rs"]
-mod generate;
 use hookkit::audit::commands;
 use hookkit::audit::report::{self, Filter};
 use hookkit::audit::tail::Style;
 use hookkit::audit::verify::Head;
 use hookkit::env::Env;
 use hookkit::{HookSpec, denied, run_hook};
+use hookkit_cli::generate;
+use hookkit_cli::hook::{self as entry, Entry};
 
 /// Record auto-mode denials in the audit trail and answer retry; read the trail back.
 #[derive(Debug, Parser)]
 #[command(
     name = "permission-denied-logger",
-    version,
+    version = hookkit_cli::VERSION,
     after_help = "Without a subcommand, runs as the PermissionDenied hook (input on stdin).\n\n\
                   Examples:\n  permission-denied-logger verify\n  \
                   permission-denied-logger report --since 7d\n  \
@@ -39,7 +39,7 @@ struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     policy: Option<PathBuf>,
     /// Print shell completions (bash, zsh, fish, elvish, powershell) or the man page (man).
-    #[arg(long, hide = true, value_name = "TARGET", value_parser = generate::TARGETS)]
+    #[arg(long, value_name = "TARGET", value_parser = generate::TARGETS)]
     generate: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
@@ -78,7 +78,18 @@ enum Command {
 
 fn main() -> ExitCode {
     let env = Env::capture();
-    let cli = Cli::parse();
+    let cli = match entry::entry(&HookSpec::new(denied::BINARY), |cli: &Cli| {
+        cli.command.is_some() || cli.generate.is_some()
+    }) {
+        Ok(Entry::Hook(None)) => Cli {
+            log: None,
+            policy: None,
+            generate: None,
+            command: None,
+        },
+        Ok(Entry::Hook(Some(cli)) | Entry::Person(cli)) => cli,
+        Err(code) => return code,
+    };
     match run(cli, env) {
         Ok(code) => code,
         Err(e) => {

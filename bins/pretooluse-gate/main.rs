@@ -9,15 +9,15 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-#[path = "../common/generate.rs"]
-mod generate;
 use hookkit::env::{Env, Role};
 use hookkit::gate::{self, Options, explain, replay};
 use hookkit::{HookSpec, run_hook};
+use hookkit_cli::generate;
+use hookkit_cli::hook::{self as entry, Entry};
 
 /// The PreToolUse policy gate: decides allow / ask / deny for every tool call.
 #[derive(Debug, Parser)]
-#[command(version, after_help = EXAMPLES)]
+#[command(name = "pretooluse-gate", version = hookkit_cli::VERSION, after_help = EXAMPLES)]
 struct Cli {
     /// A policy file that replaces the user and project files (the built-in layer stays)
     /// [for a person: $HOOKKIT_POLICY; in a hook that variable can only add restrictions]
@@ -28,7 +28,7 @@ struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     log: Option<PathBuf>,
     /// Print shell completions (bash, zsh, fish, elvish, powershell) or the man page (man).
-    #[arg(long, hide = true, value_name = "TARGET", value_parser = generate::TARGETS)]
+    #[arg(long, value_name = "TARGET", value_parser = generate::TARGETS)]
     generate: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
@@ -84,11 +84,14 @@ Examples:
 
 fn main() -> ExitCode {
     let env = Env::capture();
-    // Hook mode without arguments is what runs on every tool call: skip the argument parser.
-    if std::env::args_os().len() == 1 {
-        return hook(&Options::hook(env));
-    }
-    let cli = Cli::parse();
+    // Hook mode without arguments is what runs on every tool call: the parser is skipped.
+    let cli = match entry::entry(&hook_spec(), |cli: &Cli| {
+        cli.command.is_some() || cli.generate.is_some()
+    }) {
+        Ok(Entry::Hook(None)) => return hook(&Options::hook(env)),
+        Ok(Entry::Hook(Some(cli)) | Entry::Person(cli)) => cli,
+        Err(code) => return code,
+    };
     if let Some(target) = &cli.generate {
         return print_generated(target);
     }
@@ -115,10 +118,12 @@ fn main() -> ExitCode {
     }
 }
 
+fn hook_spec() -> HookSpec {
+    HookSpec::new("pretooluse-gate")
+}
+
 fn hook(options: &Options) -> ExitCode {
-    run_hook(&HookSpec::new("pretooluse-gate"), |input| {
-        gate::handle(input, options)
-    })
+    run_hook(&hook_spec(), |input| gate::handle(input, options))
 }
 
 fn run(command: Command, options: &Options) -> hookkit::Result<ExitCode> {

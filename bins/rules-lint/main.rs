@@ -1,62 +1,39 @@
 //! `rules-lint`: finds the Claude Code permission rules and hooks that silently do nothing, or
 //! less than they say, in settings files, plugin `hooks/hooks.json` files and hookkit
-//! policies. With no files it lints the layers that apply to the project (`CLAUDE_PROJECT_DIR`
-//! or the working directory). Exit 0 when clean, 1 on errors (or warnings with `--strict`),
-//! 2 on a usage error or an unreadable file. Not a hook: it never reads a payload.
+//! policies. With no files it lints the layers that apply to the project (`--project-dir`,
+//! `CLAUDE_PROJECT_DIR`, or the nearest directory up with a `.claude/` directory or a git
+//! root). Exit 0 when clean, 1 on errors (or warnings with `--strict`), 2 on a usage error, an
+//! unreadable file, or no file to lint. Not a hook: it never reads a payload. `hookkit lint`
+//! is the same command.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, ValueEnum};
+use clap::{CommandFactory, Parser};
 use hookkit::env::Env;
-use hookkit::lint::{self, Options, catalog, discover, render, verify};
+use hookkit_cli::color::Color;
+use hookkit_cli::generate;
+use hookkit_cli::lint::{self, LintArgs};
+use hookkit_cli::project::Person;
 
-#[path = "../common/generate.rs"]
-mod generate;
-
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// rustc-like text with the offending line and a caret.
-    Text,
-    /// One JSON object with every finding.
-    Json,
-    /// SARIF 2.1.0, for code-scanning upload.
-    Sarif,
-}
+const BINARY: &str = "rules-lint";
 
 /// Finds the Claude Code rules and hooks that silently do nothing, or less than they say.
 #[derive(Debug, Parser)]
-#[command(
-    version,
-    after_help = "Examples:\n  rules-lint\n  rules-lint .claude/settings.json ~/.claude/settings.json\n  rules-lint --format sarif > rules-lint.sarif\n  rules-lint --verify\n  rules-lint --explain HK301"
-)]
+#[command(name = BINARY, version = hookkit_cli::VERSION, after_help = lint::examples(BINARY))]
 struct Cli {
-    /// Files to lint: settings JSON, a plugin's hooks/hooks.json, or a hookkit .toml policy.
-    /// Without files, the layers that apply to the project are found.
-    files: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    format: Format,
-    /// Fail (exit 1) on warnings as well as errors.
-    #[arg(long)]
-    strict: bool,
-    /// Also run the wired PreToolUse hooks against dangerous and safe payloads.
-    #[arg(long)]
-    verify: bool,
-    /// The settings are used only by headless runs (`claude -p`), where defer works.
-    #[arg(long)]
-    headless: bool,
+    #[command(flatten)]
+    lint: LintArgs,
     /// The project root [default: $CLAUDE_PROJECT_DIR, else the nearest directory up with a
     /// .claude/ directory or a git root]
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     project_dir: Option<PathBuf>,
-    /// Print the long description of a finding id, such as HK201, and exit.
-    #[arg(long, value_name = "ID")]
-    explain: Option<String>,
-    /// Print shell completions (bash, zsh, fish, elvish, powershell) or the man page (man).
-    #[arg(long, hide = true, value_name = "TARGET", value_parser = generate::TARGETS)]
+    /// Colour: auto (a terminal without NO_COLOR), always or never
+    #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    color: Color,
+    /// Print shell completions (bash, zsh, fish, elvish, powershell) or the man page (man)
+    #[arg(long, value_name = "TARGET", value_parser = generate::TARGETS)]
     generate: Option<String>,
 }
 
@@ -68,7 +45,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(message) => {
             let _ = out.flush();
-            let _ = writeln!(std::io::stderr().lock(), "rules-lint: {message}");
+            let _ = writeln!(std::io::stderr().lock(), "{BINARY}: {message}");
             ExitCode::from(2)
         }
     }
@@ -76,67 +53,11 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli, env: &Env, out: &mut impl Write) -> Result<ExitCode, String> {
     if let Some(target) = &cli.generate {
-        generate::generate(Cli::command(), "rules-lint", target, out)?;
+        generate::generate(Cli::command(), BINARY, target, out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    if let Some(id) = &cli.explain {
-        let entry = catalog::lookup(id).ok_or_else(|| format!("unknown finding id `{id}`"))?;
-        writeln!(
-            out,
-            "{} ({}, {})\n\n{}",
-            entry.id, entry.title, entry.severity, entry.explain
-        )
-        .map_err(|e| e.to_string())?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let cwd = env
-        .cwd
-        .clone()
-        .ok_or("the working directory cannot be read")?;
-    let project_dir = hookkit::locations::find_project(env, cli.project_dir.as_deref())
-        .map_err(|e| e.to_string())?;
-    let options = Options {
-        project_dir: project_dir.clone(),
-        home: env.home.clone(),
-        path_var: env.path.clone(),
-        headless: cli.headless,
-    };
-    let files = if cli.files.is_empty() {
-        let policy = env.policy.clone();
-        discover::for_project(
-            &project_dir,
-            options.home.as_deref(),
-            policy.as_deref(),
-            &cwd,
-        )
-    } else {
-        discover::explicit(&cli.files, &cwd)
-    }
-    .map_err(|e| e.to_string())?;
-    let guards = if cli.verify {
-        lint::wired_guards(&files)
-    } else {
-        Vec::new()
-    };
-    let mut report = lint::lint(files, &options);
-    if cli.verify {
-        let found = verify::verify(&report.files, &guards, &options);
-        report.extend(found);
-    }
-    let written = match cli.format {
-        Format::Text => {
-            let color = std::io::stdout().is_terminal() && !env.no_color;
-            write!(out, "{}", render::text(&report, color))
-        }
-        Format::Json => writeln!(out, "{:#}", render::json(&report)),
-        Format::Sarif => writeln!(out, "{:#}", render::sarif(&report)),
-    };
-    written.map_err(|e| e.to_string())?;
-    Ok(if report.fails(cli.strict) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    let person = Person::find(env, cli.project_dir.as_deref()).map_err(|e| e.to_string())?;
+    lint::run(&cli.lint, &person, cli.color, out)
 }
 
 #[cfg(test)]

@@ -174,9 +174,7 @@ pub fn handle(input: &HookInput, options: &Options) -> Result<Outcome> {
         &effective,
         &flags,
     ));
-    if let Err(e) = trail.append(&record) {
-        warn(&format!("denial not recorded: {e}"));
-    }
+    trail.append_or_warn(BINARY, &record);
     Ok(Outcome::Reply(Reply::permission_denied_retry(
         &input.event_name,
         retry,

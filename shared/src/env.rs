@@ -32,6 +32,8 @@ pub const AUDIT_LOG: &str = "HOOKKIT_AUDIT_LOG";
 pub const STATE_DIR: &str = "HOOKKIT_STATE_DIR";
 /// The review queue directory of `defer-for-review` (person role only).
 pub const REVIEW_DIR: &str = "HOOKKIT_REVIEW_DIR";
+/// The passphrase of a secret key file (person role only).
+pub const PASSPHRASE: &str = "HOOKKIT_PASSPHRASE";
 /// The user's home directory.
 pub const HOME: &str = "HOME";
 /// The user's login name.
@@ -76,6 +78,8 @@ pub struct Env {
     pub state_dir: Option<PathBuf>,
     /// `HOOKKIT_REVIEW_DIR`.
     pub review_dir: Option<PathBuf>,
+    /// `HOOKKIT_PASSPHRASE`.
+    pub passphrase: Option<crate::crypto::Secret>,
     /// `NO_COLOR` is set to a non-empty value.
     pub no_color: bool,
     /// `PATH`.
@@ -111,6 +115,10 @@ impl Env {
             audit_log: path(AUDIT_LOG),
             state_dir: path(STATE_DIR),
             review_dir: path(REVIEW_DIR),
+            passphrase: std::env::var(PASSPHRASE)
+                .ok()
+                .filter(|value| !value.is_empty())
+                .map(crate::crypto::Secret::new),
             no_color: std::env::var_os(NO_COLOR).is_some_and(|v| !v.is_empty()),
             path: std::env::var_os(PATH),
             cwd: std::env::current_dir().ok(),
@@ -141,6 +149,14 @@ impl Env {
         self.policy.as_deref()
     }
 
+    /// The user's name: `USER`, else `LOGNAME`, else the name the system's user database gives
+    /// the process's user id (read only when asked: hooks rarely need it).
+    pub fn user_name(&self) -> Option<String> {
+        self.user
+            .clone()
+            .or_else(|| name_of_uid(rustix::process::getuid().as_raw()))
+    }
+
     /// `HOOKKIT_AUDIT_LOG`, for a person only.
     pub fn audit_log_for(&self, role: Role) -> Option<PathBuf> {
         person_only(role, self.audit_log.as_ref())
@@ -151,14 +167,34 @@ impl Env {
         person_only(role, self.state_dir.as_ref())
     }
 
+    /// `HOOKKIT_PASSPHRASE`, for a person only: a hook never unlocks a key.
+    pub fn passphrase_for(&self, role: Role) -> Option<crate::crypto::Secret> {
+        person_only(role, self.passphrase.as_ref())
+    }
+
     /// `HOOKKIT_REVIEW_DIR`, for a person only.
     pub fn review_dir_for(&self, role: Role) -> Option<PathBuf> {
         person_only(role, self.review_dir.as_ref())
     }
 }
 
-/// A location variable, honoured only for [`Role::Person`].
-fn person_only(role: Role, value: Option<&PathBuf>) -> Option<PathBuf> {
+/// The login name of `uid` in `/etc/passwd`, if it is listed there.
+fn name_of_uid(uid: u32) -> Option<String> {
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd_name(&passwd, uid)
+}
+
+fn passwd_name(passwd: &str, uid: u32) -> Option<String> {
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let id: u32 = fields.nth(1)?.parse().ok()?;
+        (id == uid && !name.is_empty()).then(|| name.to_owned())
+    })
+}
+
+/// A variable honoured only for [`Role::Person`].
+fn person_only<T: Clone>(role: Role, value: Option<&T>) -> Option<T> {
     match role {
         Role::Person => value.cloned(),
         Role::Hook => None,
@@ -183,6 +219,22 @@ mod tests {
         assert_eq!(
             env.audit_log_for(Role::Person),
             Some(PathBuf::from("/home/u/.bashrc"))
+        );
+    }
+
+    #[test]
+    fn the_user_name_falls_back_to_the_user_database() {
+        let passwd = "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/sh\n";
+        assert_eq!(passwd_name(passwd, 1000).as_deref(), Some("alice"));
+        assert_eq!(passwd_name(passwd, 7), None);
+        let env = Env {
+            user: Some("bob".into()),
+            ..Env::default()
+        };
+        assert_eq!(env.user_name().as_deref(), Some("bob"));
+        assert!(
+            Env::default().user_name().is_some(),
+            "the test's own user is listed"
         );
     }
 

@@ -18,17 +18,22 @@
 //! - [`shell`]: reading shell command lines into the simple commands they run.
 //! - [`classify`]: the built-in risk classifier.
 //! - [`secrets`]: finding and masking secrets.
+//! - [`crypto`]: Ed25519 keys, signatures and passphrase-protected key files.
+//! - [`protect`]: the protected set: what the agent may never change, and how a path is
+//!   compared with it.
 //! - [`audit`]: the append-only, hash-chained audit trail.
 //! - [`denied`]: the PermissionDenied hook: record the classifier's denial, answer retry.
 //! - [`review`]: the review queue of `defer-for-review`: defer, review, resume.
 //! - [`env`](mod@env): the environment, read once at a binary's entry point.
-//! - [`wiring`]: merging hookkit into a Claude Code settings file, and taking it out.
+//! - [`wiring`]: installing hookkit (the settings merge, binaries, opt-ins), taking it out, and
+//!   `status`.
 //! - [`Error`]: the one error type.
 #![warn(missing_docs)]
 
 pub mod audit;
 pub mod classify;
 pub mod config;
+pub mod crypto;
 pub mod denied;
 mod digest;
 pub mod env;
@@ -40,6 +45,7 @@ pub mod lint;
 pub mod locations;
 pub mod permission;
 pub mod policy;
+pub mod protect;
 pub mod protocol;
 pub mod review;
 pub mod runner;

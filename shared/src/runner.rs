@@ -19,7 +19,7 @@
 //! is unknown because the input did not parse, both end in exit 2. Exactly one answer is ever
 //! written: the first writer takes a process-wide lock and later ones are dropped.
 
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -135,6 +135,18 @@ where
         event_name: Mutex::new(None),
         unattended: AtomicBool::new(true),
     });
+    if io::stdin().is_terminal() {
+        // A person ran the hook by hand: waiting for a payload that never comes (and then
+        // answering with the deadline's failure) helps nobody.
+        let binary = spec.binary;
+        let _ = writeln!(
+            io::stderr().lock(),
+            "{binary}: this is a Claude Code hook: it reads one hook input (JSON) on stdin and \
+             answers on stdout.\nTry `{binary} < payload.json`, or `{binary} --help` for its \
+             commands."
+        );
+        return ExitCode::from(2);
+    }
     install_panic_hook();
     MEMORY_BOUND.store(spec.max_memory_bytes, Ordering::SeqCst);
     start_watchdog(spec.deadline);
@@ -157,6 +169,32 @@ where
         Ok(outcome) => answer(&outcome),
         Err(error) => fail(&error.to_string()),
     }
+}
+
+/// Answers a hook whose own command line is wrong (a mistyped flag in the wiring): the
+/// message goes to stderr, and the hook still reads all of its input and answers with its
+/// failure decision, because Claude Code treats a hook that exits without reading its input as
+/// a non-blocking error, which would let the call go ahead. With a terminal on stdin (a person
+/// typing) it only prints the message.
+pub fn hook_usage_error(spec: &HookSpec, message: &str) -> ExitCode {
+    if io::stdin().is_terminal() {
+        let _ = writeln!(io::stderr().lock(), "{}", message.trim_end());
+        return ExitCode::from(2);
+    }
+    let _ = writeln!(io::stderr().lock(), "{}", message.trim_end());
+    let first_line = message.lines().next().unwrap_or(message).trim().to_owned();
+    run_hook(spec, |_| {
+        Err(Error::Other(format!(
+            "its command line is wrong ({first_line})"
+        )))
+    })
+}
+
+/// Whether a command line starts with a subcommand (a word that is not an option), so that a
+/// usage error is a person's typo rather than a hook's wiring (which passes options only).
+pub fn names_a_command(args: &[std::ffi::OsString]) -> bool {
+    args.get(1)
+        .is_some_and(|a| !a.to_string_lossy().starts_with('-'))
 }
 
 /// Reads all of stdin, up to `limit` bytes. A larger input is drained to EOF (so that Claude

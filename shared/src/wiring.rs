@@ -1,11 +1,28 @@
-//! Wiring hookkit into a Claude Code `settings.json` (or a plugin's `hooks/hooks.json`), and
-//! taking it out again.
+//! Wiring hookkit into Claude Code: merging its hook handlers into a `settings.json` (or a
+//! plugin's `hooks/hooks.json`) and taking them out again, installing the binaries
+//! ([`setup`]), recording an opt-in mode in the user's own policy ([`optin`]), and telling a
+//! person whether it all works ([`status`]).
 //!
-//! The installer merges our handlers into whatever the user already has: every key it does not
-//! own survives, running it twice changes nothing, and removing takes out exactly the handlers
-//! that run one of our binaries. Guard entries (the gate and the review hook) carry
-//! `onFailure: "block"`, so a crash or a timeout of the hook blocks the call instead of letting
-//! it through.
+//! The merge keeps whatever the user already has: every key it does not own survives, running
+//! it twice changes nothing, and removing takes out exactly the handlers that run one of our
+//! binaries. Guard entries (the gate and the review hook) carry `onFailure: "block"`, so a
+//! crash or a timeout of the hook blocks the call instead of letting it through.
+//!
+//! # How a hook is named
+//!
+//! Every command is a path Claude Code itself resolves, never a bare program name: a
+//! project's settings `env` block reaches hooks, `PATH` included, so a name looked up in
+//! `PATH` could be another program. Handlers use the exec form (`"args": []`, Claude Code
+//! 2.1.139 and later), which starts the binary without a shell: Claude Code substitutes
+//! `${CLAUDE_PROJECT_DIR}` and `${CLAUDE_PLUGIN_ROOT}` itself (with the real project, whatever
+//! a settings `env` block says), and no shell start-up (`BASH_ENV`, `ENV`) or quoting is
+//! involved.
+
+pub mod ignore;
+pub mod optin;
+pub mod setup;
+pub mod status;
+pub mod template;
 
 use std::path::{Path, PathBuf};
 
@@ -13,18 +30,24 @@ use serde_json::{Map, Value, json};
 
 use crate::{Error, Result};
 
-/// The hook binaries the wiring refers to.
-pub const BINARIES: [&str; 4] = [
-    "pretooluse-gate",
-    "permission-denied-logger",
-    "defer-for-review",
-    "rules-lint",
-];
+/// The gate: PreToolUse, PermissionRequest and UserPromptSubmit.
+pub const GATE: &str = "pretooluse-gate";
+/// The PermissionDenied hook.
+pub const LOGGER: &str = "permission-denied-logger";
+/// The headless review hook.
+pub const REVIEW: &str = "defer-for-review";
+/// The linter (installed, not wired).
+pub const LINT: &str = "rules-lint";
+/// The command for people (installed, not wired).
+pub const HOOKKIT: &str = "hookkit";
+
+/// Every binary an install copies, the hooks first.
+pub const BINARIES: [&str; 5] = [GATE, LOGGER, REVIEW, LINT, HOOKKIT];
 
 /// Where the wired commands find the binaries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BinaryLocation {
-    /// `"$CLAUDE_PROJECT_DIR"/.claude/hooks/<bin>`: a project install, valid wherever the
+    /// `${CLAUDE_PROJECT_DIR}/.claude/hooks/<bin>`: a project install, valid wherever the
     /// project is checked out.
     Project,
     /// An absolute directory, for a user install (`~/.claude/hooks`).
@@ -34,12 +57,12 @@ pub enum BinaryLocation {
 }
 
 impl BinaryLocation {
-    /// The `command` string that runs `binary`.
+    /// The `command` (exec form: the program itself) that runs `binary`.
     pub fn command(&self, binary: &str) -> String {
         match self {
-            Self::Project => format!("\"$CLAUDE_PROJECT_DIR\"/.claude/hooks/{binary}"),
-            Self::Absolute(dir) => format!("\"{}/{binary}\"", dir.trim_end_matches('/')),
-            Self::Plugin => format!("\"${{CLAUDE_PLUGIN_ROOT}}\"/bin/{binary}"),
+            Self::Project => format!("${{CLAUDE_PROJECT_DIR}}/.claude/hooks/{binary}"),
+            Self::Absolute(dir) => format!("{}/{binary}", dir.trim_end_matches('/')),
+            Self::Plugin => format!("${{CLAUDE_PLUGIN_ROOT}}/bin/{binary}"),
         }
     }
 }
@@ -69,6 +92,7 @@ impl Plan {
             json!({
                 "type": "command",
                 "command": self.location.command(binary),
+                "args": [],
                 "timeout": timeout,
                 "onFailure": "block",
             })
@@ -76,24 +100,24 @@ impl Plan {
         let mut entries = vec![Entry {
             event: "PreToolUse",
             matcher: Some("*"),
-            handler: guard("pretooluse-gate", 10),
+            handler: guard(GATE, 10),
         }];
         if self.with_review {
             entries.push(Entry {
                 event: "PreToolUse",
                 matcher: Some("*"),
-                handler: guard("defer-for-review", 30),
+                handler: guard(REVIEW, 30),
             });
         }
         entries.push(Entry {
             event: "PermissionRequest",
             matcher: Some("*"),
-            handler: guard("pretooluse-gate", 10),
+            handler: guard(GATE, 10),
         });
         entries.push(Entry {
             event: "UserPromptSubmit",
             matcher: None,
-            handler: guard("pretooluse-gate", 10),
+            handler: guard(GATE, 10),
         });
         if self.with_logger {
             entries.push(Entry {
@@ -101,7 +125,8 @@ impl Plan {
                 matcher: Some("*"),
                 handler: json!({
                     "type": "command",
-                    "command": self.location.command("permission-denied-logger"),
+                    "command": self.location.command(LOGGER),
+                    "args": [],
                     "timeout": 10,
                 }),
             });
@@ -109,9 +134,10 @@ impl Plan {
         entries
     }
 
-    /// `settings` with this plan's handlers merged in. Existing handlers that run the same
-    /// command under the same event and matcher are replaced in place, so the result of a
-    /// second run equals the first.
+    /// `settings` with this plan's handlers merged in. An existing handler of ours that runs
+    /// the same binary under the same event and matcher (in any form an earlier release wrote)
+    /// is replaced in place, so the result of a second run equals the first and an upgrade
+    /// never wires a binary twice.
     pub fn install(&self, settings: &Value) -> Result<Value> {
         let mut settings = settings.clone();
         let root = settings
@@ -150,7 +176,7 @@ fn shape(message: &str) -> Error {
     Error::Other(format!("settings: {message}"))
 }
 
-/// Adds `handler` to the group with `matcher`, replacing a handler with the same command.
+/// Adds `handler` to the group with `matcher`, replacing a handler of ours for the same binary.
 fn merge_handler(groups: &mut Vec<Value>, matcher: Option<&str>, handler: Value) {
     let wanted = matcher.unwrap_or("");
     let group = groups.iter_mut().find(|group| {
@@ -169,28 +195,31 @@ fn merge_handler(groups: &mut Vec<Value>, matcher: Option<&str>, handler: Value)
     let handlers = group["hooks"]
         .as_array_mut()
         .expect("checked to be an array above");
-    match handlers
-        .iter_mut()
-        .find(|h| h.get("command") == handler.get("command"))
-    {
+    let binary = binary_of(&handler);
+    match handlers.iter_mut().find(|h| {
+        h.get("command") == handler.get("command") || (binary.is_some() && binary_of(h) == binary)
+    }) {
         Some(existing) => *existing = handler,
         None => handlers.push(handler),
     }
 }
 
-/// Whether a handler runs one of our binaries from a hookkit install (any location).
-pub fn is_ours(handler: &Value) -> bool {
-    let Some(command) = handler.get("command").and_then(Value::as_str) else {
-        return false;
-    };
-    let command = command.trim().trim_matches('"');
-    BINARIES.iter().any(|binary| {
-        let path = command.trim_end_matches('"');
+/// Which of our binaries a handler runs, if it runs one from a hookkit install (any location,
+/// exec or shell form, as this and earlier releases wrote them).
+pub fn binary_of(handler: &Value) -> Option<&'static str> {
+    let command = handler.get("command").and_then(Value::as_str)?;
+    let path = command.trim().trim_matches('"');
+    BINARIES.into_iter().find(|binary| {
         path.ends_with(&format!("/.claude/hooks/{binary}"))
             || path.ends_with(&format!("/.claude/hooks\"/{binary}"))
             || path.ends_with(&format!("}}\"/bin/{binary}"))
             || path.ends_with(&format!("}}/bin/{binary}"))
     })
+}
+
+/// Whether a handler runs one of our binaries from a hookkit install.
+pub fn is_ours(handler: &Value) -> bool {
+    binary_of(handler).is_some()
 }
 
 /// `settings` without any of our handlers. Groups and events left empty are removed, and so
@@ -270,19 +299,10 @@ fn read_settings(path: &Path) -> Result<Option<Value>> {
 /// Writes JSON (pretty, with a final newline) through a temporary file and a rename, so a
 /// crash never leaves half a settings file.
 fn write_settings(path: &Path, value: &Value) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Error::io("creating the settings directory", parent, e))?;
-    }
     let mut text = serde_json::to_string_pretty(value)
         .map_err(|e| Error::Other(format!("serialising settings: {e}")))?;
     text.push('\n');
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".hookkit-tmp");
-    let temporary = PathBuf::from(temporary);
-    std::fs::write(&temporary, text)
-        .map_err(|e| Error::io("writing settings file", &temporary, e))?;
-    std::fs::rename(&temporary, path).map_err(|e| Error::io("replacing settings file", path, e))
+    setup::write_atomically(path, text.as_bytes())
 }
 
 /// Merges `plan` into the settings file at `path`, saving the previous version to
@@ -361,7 +381,11 @@ mod tests {
         );
         assert_eq!(
             wired["hooks"]["PreToolUse"][1]["hooks"][0]["command"],
-            "\"$CLAUDE_PROJECT_DIR\"/.claude/hooks/pretooluse-gate"
+            "${CLAUDE_PROJECT_DIR}/.claude/hooks/pretooluse-gate"
+        );
+        assert_eq!(
+            wired["hooks"]["PreToolUse"][1]["hooks"][0]["args"],
+            json!([])
         );
         assert_eq!(
             wired["hooks"]["PreToolUse"][1]["hooks"][0]["onFailure"],
@@ -379,6 +403,22 @@ mod tests {
         let once = project_plan().install(&json!({"env": {"A": "1"}})).unwrap();
         let twice = project_plan().install(&once).unwrap();
         assert_eq!(once, twice);
+    }
+
+    #[test]
+    fn an_upgrade_replaces_the_shell_form_of_an_earlier_release() {
+        let earlier = json!({"hooks": {"PreToolUse": [{"matcher": "*", "hooks": [
+            {"type": "command", "command": "\"$CLAUDE_PROJECT_DIR\"/.claude/hooks/pretooluse-gate", "timeout": 10},
+            {"type": "command", "command": "./mine.sh"}
+        ]}]}});
+        let wired = project_plan().install(&earlier).unwrap();
+        let handlers = wired["hooks"]["PreToolUse"][0]["hooks"].as_array().unwrap();
+        assert_eq!(handlers.len(), 2, "{wired:#}");
+        assert_eq!(
+            handlers[0]["command"],
+            "${CLAUDE_PROJECT_DIR}/.claude/hooks/pretooluse-gate"
+        );
+        assert_eq!(handlers[1]["command"], "./mine.sh");
     }
 
     #[test]

@@ -66,7 +66,9 @@ fn crashing_wrapper(s: &Scenario, body: &str) -> String {
         ".claude/hooks/broken-gate",
         &format!("#!/bin/sh\ncat >/dev/null\n{body}\n"),
     );
-    "\"$CLAUDE_PROJECT_DIR\"/.claude/hooks/broken-gate".into()
+    // Braces: Claude Code substitutes `${CLAUDE_PROJECT_DIR}` itself in the exec form the
+    // installer writes, and the shell does in the shell form.
+    "${CLAUDE_PROJECT_DIR}/.claude/hooks/broken-gate".into()
 }
 
 #[test]

@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -16,7 +15,8 @@ use super::process::run_with_timeout;
 pub(crate) use super::process::{Output, read_json};
 
 /// Our binaries, as cargo built them for this test run.
-pub(crate) const BINARIES: [(&str, &str); 4] = [
+pub(crate) const BINARIES: [(&str, &str); 5] = [
+    ("hookkit", env!("CARGO_BIN_EXE_hookkit")),
     ("pretooluse-gate", env!("CARGO_BIN_EXE_pretooluse-gate")),
     (
         "permission-denied-logger",
@@ -78,46 +78,20 @@ pub(crate) fn require_classified(command: &str) {
     );
 }
 
-/// The `hookkit-wiring` helper `install.sh` merges settings with. It is an example of the
-/// `hookkit` library, which
-/// `cargo test` builds but `cargo test --test integration` does not, so it is (re)built once per
-/// test run; cargo makes that a no-op when it is fresh.
+/// The program that merges hookkit's wiring into a settings file: `hookkit install --settings
+/// FILE [--bin-dir ABS_DIR] [--with-review] [--no-logger]`, the merge `install.sh` runs.
 pub(crate) fn wiring_helper() -> PathBuf {
-    static HELPER: OnceLock<PathBuf> = OnceLock::new();
-    HELPER
-        .get_or_init(|| {
-            let exe = std::env::current_exe().expect("the test binary's path");
-            let profile_dir = exe
-                .parent()
-                .and_then(Path::parent)
-                .expect("the test binary lives in <target>/<profile>/deps");
-            let mut cmd = Command::new(env!("CARGO"));
-            cmd.args([
-                "build",
-                "--quiet",
-                "--package",
-                "hookkit",
-                "--example",
-                "hookkit-wiring",
-                "--manifest-path",
-            ])
-            .arg(repo_root().join("Cargo.toml"));
-            if profile_dir.file_name().is_some_and(|n| n == "release") {
-                cmd.arg("--release");
-            }
-            let output = cmd
-                .output()
-                .expect("running cargo build --example hookkit-wiring");
-            assert!(
-                output.status.success(),
-                "building the hookkit-wiring example failed:\n{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-            let helper = profile_dir.join("examples/hookkit-wiring");
-            assert!(helper.is_file(), "{} was not built", helper.display());
-            helper
-        })
-        .clone()
+    binary_path("hookkit")
+}
+
+/// A `PATH` without a Rust toolchain: the test run's `PATH` minus every directory that holds
+/// `cargo` (rustup's `~/.cargo/bin`), as on a machine that installs from a release archive.
+pub(crate) fn path_without_cargo() -> std::ffi::OsString {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let kept: Vec<PathBuf> = std::env::split_paths(&path)
+        .filter(|dir| !dir.join("cargo").exists())
+        .collect();
+    std::env::join_paths(kept).expect("PATH entries without separators")
 }
 
 /// A throwaway user: a home, a project, a directory of our binaries, and shims.
@@ -193,15 +167,13 @@ impl Scenario {
         path
     }
 
-    /// Symlinks the binaries of this test run, and the settings merge helper, into
-    /// [`Scenario::bin_dir`], as `install.sh --bin-dir` expects them.
+    /// Symlinks the binaries of this test run into [`Scenario::bin_dir`], as `install.sh
+    /// --bin-dir` expects them.
     fn link_binaries(&self) {
         for (name, _) in BINARIES {
             std::os::unix::fs::symlink(binary_path(name), self.bin_dir().join(name))
                 .expect("linking a binary");
         }
-        std::os::unix::fs::symlink(wiring_helper(), self.bin_dir().join("hookkit-wiring"))
-            .expect("linking the wiring helper");
     }
 
     /// Puts a fake `program` first on the CLI's `PATH`: it records its arguments and does
@@ -258,7 +230,8 @@ impl Scenario {
     }
 
     /// `install.sh --project <project> --no-build --bin-dir <bin> <extra>`: wires hookkit into
-    /// the project the way a user would. Panics with install.sh's output on failure.
+    /// the project the way a user would (by default into `.claude/settings.local.json`).
+    /// Panics with install.sh's output on failure.
     pub(crate) fn install(&self, extra: &[&str]) -> Output {
         let output = self.install_sh(
             &[
@@ -282,27 +255,44 @@ impl Scenario {
         std::fs::write(&path, text).expect("writing the user policy");
     }
 
-    /// Runs `install.sh` with `args` then `extra`, as the scenario's user.
+    /// Runs `install.sh` with `args` then `extra`, as the scenario's user, with no Rust
+    /// toolchain on `PATH` (installing needs none).
     pub(crate) fn install_sh(&self, args: &[&str], extra: &[&str]) -> Output {
-        let mut cmd = Command::new(repo_root().join("install.sh"));
+        self.script(&repo_root().join("install.sh"), args, extra)
+    }
+
+    /// Runs the script `program` with `args` then `extra`, as the scenario's user, in the
+    /// project, with no Rust toolchain on `PATH`.
+    pub(crate) fn script(&self, program: &Path, args: &[&str], extra: &[&str]) -> Output {
+        let mut cmd = Command::new(program);
         cmd.args(args)
             .args(extra)
             .env_clear()
             .env("HOME", self.home())
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("PATH", path_without_cargo())
             .current_dir(self.project());
         run_with_timeout(cmd, Duration::from_mins(2))
     }
 
-    /// The project's `.claude/settings.json`, parsed.
-    pub(crate) fn settings(&self) -> Value {
-        read_json(&self.path(".claude/settings.json"))
+    /// The settings file an install wired: `.claude/settings.local.json` (the default), else
+    /// `.claude/settings.json` (`--shared`).
+    fn settings_file(&self) -> &'static str {
+        if self.path(".claude/settings.local.json").exists() {
+            ".claude/settings.local.json"
+        } else {
+            ".claude/settings.json"
+        }
     }
 
-    /// Replaces the project's `.claude/settings.json`.
+    /// The settings file the install wired, parsed.
+    pub(crate) fn settings(&self) -> Value {
+        read_json(&self.path(self.settings_file()))
+    }
+
+    /// Replaces the settings file the install wired.
     pub(crate) fn set_settings(&self, settings: &Value) {
         self.write(
-            ".claude/settings.json",
+            self.settings_file(),
             &serde_json::to_string_pretty(settings).expect("serialising settings"),
         );
     }

@@ -12,7 +12,7 @@
 # even in CI. Every other failure (no npm, a broken download, a wrong version) exits 1.
 set -euo pipefail
 
-VERSION=2.1.329
+VERSION=2.1.332
 PACKAGE=@anthropic-ai/claude-code
 cache="${HOOKKIT_E2E_CACHE:-${HOME:?HOME is not set}/.cache/hookkit-e2e/claude-$VERSION}"
 marker="$cache/npm-unreachable"

@@ -8,8 +8,9 @@ use serde_json::Value;
 use super::fake_api::{FakeApi, Script, bash};
 use super::harness::{Scenario, require_finished};
 
-/// The meta message the CLI adds when a PermissionDenied hook answers `retry: true`.
-const RETRY_MESSAGE: &str = "The PermissionDenied hook indicated you may retry";
+/// The meta message Claude Code 2.1.332 adds after a denial when the PermissionDenied hook
+/// answers `retry: true` (2.1.329 said "The PermissionDenied hook indicated you may retry").
+const RETRY_MESSAGE: &str = "the PermissionDenied hook set up for this session allows one more try";
 
 /// A publish call the gate leaves to auto mode (guard mode never allows), with `npm` shimmed
 /// so nothing is published even if the call got through.

@@ -5,22 +5,22 @@
 use serde_json::Value;
 
 use super::fake_api::{FakeApi, Script, bash};
-use super::harness::{Scenario, read_json, repo_root, wiring_helper};
+use super::harness::{Scenario, read_json, repo_root};
+use crate::hookkit::check_generated;
 
 #[test]
 fn plugin_hooks_equal_what_the_wiring_generates() {
-    let committed = read_json(&repo_root().join("hooks/hooks.json"));
-    let output = std::process::Command::new(wiring_helper())
-        .arg("plugin-hooks")
-        .output()
-        .expect("running hookkit-wiring plugin-hooks");
-    assert!(output.status.success(), "{output:?}");
-    let generated: Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    assert_eq!(
-        committed, generated,
-        "hooks/hooks.json is stale: regenerate it with \
-         `target/debug/examples/hookkit-wiring plugin-hooks > hooks/hooks.json`"
-    );
+    let plan = hookkit::wiring::Plan {
+        location: hookkit::wiring::BinaryLocation::Plugin,
+        with_review: false,
+        with_logger: true,
+    };
+    let mut generated =
+        serde_json::to_string_pretty(&plan.plugin_hooks()).expect("serialising hooks.json");
+    generated.push('\n');
+    check_generated("hooks/hooks.json", &generated);
+    let committed: Value = read_json(&repo_root().join("hooks/hooks.json"));
+    assert!(committed["hooks"]["PreToolUse"].is_array());
     let manifest = read_json(&repo_root().join(".claude-plugin/plugin.json"));
     assert_eq!(manifest["name"], "hookkit");
     assert_eq!(

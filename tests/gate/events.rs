@@ -177,5 +177,11 @@ fn an_audit_failure_never_changes_the_decision() {
         .bash("rm -rf /")
         .run();
     assert_eq!(run.decision(), "deny");
-    assert!(run.stderr().is_empty(), "{}", run.stderr());
+    // The failure is reported, on stderr only (stdout holds the one reply).
+    assert!(
+        run.stderr()
+            .contains("warning: the decision was not audited"),
+        "{}",
+        run.stderr()
+    );
 }

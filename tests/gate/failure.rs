@@ -99,3 +99,36 @@ fn a_failing_condition_gets_the_failure_decision() {
     assert_eq!(run.decision(), "ask");
     assert!(run.reason().contains("bad"), "{}", run.reason());
 }
+
+#[test]
+fn a_mistyped_flag_in_the_wiring_reads_the_input_and_fails_closed() {
+    let sandbox = Sandbox::new();
+    let run = sandbox
+        .hook(GATE)
+        .args(["--polcy", "x.toml"])
+        .bash("rm -rf /")
+        .run();
+    assert_eq!(run.decision(), "ask");
+    assert!(run.reason().contains("--polcy"), "{}", run.reason());
+    assert!(
+        run.stderr().contains("--policy"),
+        "clap's suggestion: {}",
+        run.stderr()
+    );
+    // Where nobody is at the prompt, the failure is a denial.
+    let mut payload = crate::util::fixture_json("captures/pretooluse-bash-rm.json");
+    payload["permission_mode"] = serde_json::json!("bypassPermissions");
+    sandbox
+        .hook(GATE)
+        .args(["--polcy", "x.toml"])
+        .payload(payload)
+        .run()
+        .code(2);
+    // A person's typo of a subcommand gets clap's error and suggestion.
+    sandbox
+        .hook(GATE)
+        .args(["explian", "ls"])
+        .run()
+        .code(2)
+        .stderr_contains("explain");
+}

@@ -7,6 +7,7 @@ mod escalation;
 mod events;
 mod failure;
 mod layering;
+mod table;
 
 use crate::util::{Hook, Sandbox};
 

@@ -7,8 +7,8 @@ runs=${2:-200}
 fixtures=$(cd "$(dirname "$0")/../fixtures" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/project"
-export CLAUDE_PROJECT_DIR="$work/project" CLAUDE_CODE_ENTRYPOINT=sdk-cli HOOKKIT_AUDIT_LOG=/dev/null
+mkdir -p "$work/project" "$work/home"
+export HOME="$work/home" CLAUDE_PROJECT_DIR="$work/project" CLAUDE_CODE_ENTRYPOINT=sdk-cli
 quiet=$(mktemp -p "$work")
 sed 's/"rm -rf build"/"git status"/' "$fixtures/captures/pretooluse-bash-rm.json" > "$quiet"
 
@@ -42,3 +42,16 @@ defer=$(time_calls "$bin_dir/defer-for-review")
 echo "pretooluse-gate (baseline)          ${gate} us/call"
 echo "defer-for-review, no review needed  ${no_review} us/call  ratio $(echo "scale=2; $no_review / $gate" | bc)"
 echo "defer-for-review, defer (500 items) ${defer} us/call  ratio $(echo "scale=2; $defer / $gate" | bc)"
+
+# With signed decisions (binaries that have `keygen`): the resumed call carries an approval,
+# which is verified (Ed25519), bound to the call and checked against the used-approvals
+# directory on every run (the first run uses it; the rest are replays, denied after the same
+# checks).
+if "$bin_dir/defer-for-review" --help 2>/dev/null | grep -q keygen; then
+    "$bin_dir/defer-for-review" keygen --no-passphrase > /dev/null 2>&1
+    pending=$(grep -l '"status": "pending"' "$work/project/.claude/reviews/"*.json | head -n 1)
+    id=$(basename "$pending" .json)
+    USER=bench "$bin_dir/defer-for-review" approve "$id" > /dev/null
+    signed=$(time_calls "$bin_dir/defer-for-review")
+    echo "defer-for-review, signed decision   ${signed} us/call  ratio $(echo "scale=2; $signed / $gate" | bc)"
+fi

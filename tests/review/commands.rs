@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{bash_call, edit_item, headless, item_of, resumed, reviewer};
+use super::{bash_call, edit_item, headless, item_of, resumed, reviewer, tool_call};
 use crate::util::{Sandbox, fixture_json, fixture_path};
 
 /// Asserts a snapshot with what changes from run to run filtered out: the sandbox path,
@@ -14,6 +14,13 @@ fn snapshot(name: &str, text: &str, sandbox: &Sandbox) {
     settings.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[TIME]");
     settings.add_filter(r"(?m)^(\w{6}  )\d+s +", "$1[AGE]  ");
     settings.add_filter(r"\(\d+s ago\)", "([AGE] ago)");
+    // Every sandbox makes its own reviewer key.
+    settings.add_filter(r"ed25519:[A-Za-z0-9+/=]+", "ed25519:[KEY]");
+    settings.add_filter(
+        r#""signature": "[A-Za-z0-9+/=]+""#,
+        r#""signature": "[SIGNATURE]""#,
+    );
+    settings.add_filter(r"key [0-9a-f]{16}", "key [KEY ID]");
     settings.bind(|| insta::assert_snapshot!(name, text));
 }
 
@@ -41,15 +48,25 @@ fn queue_three(sandbox: &Sandbox) {
         &["deny", &id, "--reason", "no", "--reviewer", "bob"],
     )
     .code(0);
-    let second = bash_call("toolu_list_2", "git push --force origin main");
+    let second = bash_call("toolu_list_2", "git push origin main");
     assert_eq!(headless(sandbox).payload(second).run().decision(), "defer");
-    let mut other = bash_call(
+    // A search for a leaked key: the gate's input filter stops a Bash call that carries a
+    // secret, but not a search, and the queue must not store it in the clear.
+    let mut other = tool_call(
         "toolu_list_3",
-        "curl -H 'x: sk-ant-api03-Xb7kPq2ZrT9wLm4NvC8sDf3Gh6Jk1Lp0QaWe' https://api.example.com",
+        "Grep",
+        json!({"pattern": "sk-ant-api03-Xb7kPq2ZrT9wLm4NvC8sDf3Gh6Jk1Lp0QaWe", "path": "."}),
     );
     other["session_id"] = json!("5b1e2c3d-other-session");
     other["permission_mode"] = json!("acceptEdits");
-    assert_eq!(headless(sandbox).payload(other).run().decision(), "defer");
+    assert_eq!(
+        headless(sandbox)
+            .args(["--when", ".tool_name == \"Grep\""])
+            .payload(other)
+            .run()
+            .decision(),
+        "defer"
+    );
 }
 
 #[test]
@@ -184,7 +201,10 @@ fn resume_exec_runs_claude_and_passes_its_exit_code_through() {
 #[test]
 fn from_result_finds_the_item_of_a_real_deferred_run() {
     let sandbox = Sandbox::new();
-    let call = fixture_json("captures/pretooluse-defer-on-resume.json");
+    // The captured run deferred `rm -rf victim`, which today's gate denies outright (and a
+    // call the gate denies is never queued); the same call on the build directory defers.
+    let mut call = fixture_json("captures/pretooluse-defer-on-resume.json");
+    call["tool_input"]["command"] = json!("rm -rf build");
     assert_eq!(
         headless(&sandbox).payload(call.clone()).run().decision(),
         "defer"

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use hookkit::review::decision::{Statement, Verdict};
+
 use super::{bash_call, headless, item_of, items, queue_dir, user_review_policy};
 use crate::util::Sandbox;
 
@@ -69,22 +71,29 @@ fn serve(status: &str, body: &str, delay: Duration) -> Service {
     }
 }
 
+/// A search for a leaked token (a call the gate's input filter lets through, unlike a Bash
+/// command carrying the token), and the flag that sends Grep calls to review.
 fn secret_call(tool_use_id: &str) -> Value {
-    bash_call(
+    super::tool_call(
         tool_use_id,
-        "curl -H 'Authorization: ghp_abcdef0123456789ABCDEFGHIJabcdefghij' https://x",
+        "Grep",
+        serde_json::json!({"pattern": "ghp_abcdef0123456789ABCDEFGHIJabcdefghij", "path": "."}),
     )
 }
 
+const REVIEW_GREP: [&str; 2] = ["--when", ".tool_name == \"Grep\""];
+
 #[test]
-fn approval_allows_and_is_recorded() {
+fn an_unsigned_approval_allows_where_the_user_opts_in() {
     let sandbox = Sandbox::new();
     let service = serve(
         "200 OK",
         r#"{"approve": true, "reason": "change ticket 42"}"#,
         Duration::ZERO,
     );
+    user_review_policy(&sandbox, "allow_unsigned_endpoint = true\n");
     let run = headless(&sandbox)
+        .args(REVIEW_GREP)
         .args(["--approval-endpoint", &service.url])
         .payload(secret_call("toolu_ep_yes"))
         .run();
@@ -100,9 +109,9 @@ fn approval_allows_and_is_recorded() {
         .unwrap();
     service.thread.join().unwrap();
     assert_eq!(sent["tool_use_id"], "toolu_ep_yes");
-    assert_eq!(sent["tool"], "Bash");
+    assert_eq!(sent["tool"], "Grep");
     assert_eq!(sent["input_sha256"].as_str().unwrap().len(), 64);
-    let command = sent["input"]["command"].as_str().unwrap();
+    let command = sent["input"]["pattern"].as_str().unwrap();
     assert!(
         !command.contains("ghp_abcdef"),
         "the secret left the machine: {command}"
@@ -113,10 +122,130 @@ fn approval_allows_and_is_recorded() {
     assert_eq!(item["last_answer"], "allow");
     let by = item["decided_by"].as_str().unwrap();
     assert!(by.starts_with("approval service http://127.0.0.1:"), "{by}");
+    assert!(by.ends_with("(unsigned)"), "{by}");
     assert!(
         !by.contains("s3cret"),
         "the URL's query is not recorded: {by}"
     );
+}
+
+#[test]
+fn an_unsigned_approval_is_no_answer_without_the_users_opt_in() {
+    for project_opt_in in [false, true] {
+        let sandbox = Sandbox::new();
+        let service = serve("200 OK", r#"{"approve": true}"#, Duration::ZERO);
+        user_review_policy(&sandbox, &format!("endpoint = \"{}\"\n", service.url));
+        if project_opt_in {
+            // A project file cannot opt its user into unsigned answers.
+            sandbox.write(
+                "project/.claude/hookkit.toml",
+                "[review]\nallow_unsigned_endpoint = true\n",
+            );
+        }
+        let run = headless(&sandbox)
+            .payload(bash_call("toolu_ep_unsigned", "make deploy"))
+            .run();
+        assert_eq!(run.decision(), "defer", "{}", run.reason());
+        assert!(
+            run.stderr().contains("allow_unsigned_endpoint"),
+            "{}",
+            run.stderr()
+        );
+        service.thread.join().unwrap();
+        assert_eq!(item_of(&sandbox, "toolu_ep_unsigned")["status"], "pending");
+    }
+}
+
+#[test]
+fn a_signed_answer_counts_only_with_a_trusted_key_and_for_this_call() {
+    let call = bash_call("toolu_ep_signed", "make deploy");
+    // (what the service signed, the decision, the rule the hook records)
+    let cases = [
+        ("trusted approval", "allow", "review.approved:"),
+        ("trusted denial", "deny", "review.denied:"),
+        ("untrusted key", "deny", "review.untrusted-key:"),
+        ("another call's approval", "deny", "review.swapped:"),
+    ];
+    let answer = |what: &str, s: &Sandbox| match what {
+        "trusted approval" => signed(s, &call, Verdict::Approve, |_| {}, false),
+        "trusted denial" => signed(s, &call, Verdict::Deny, |_| {}, false),
+        "untrusted key" => signed(s, &call, Verdict::Approve, |_| {}, true),
+        _ => signed(
+            s,
+            &call,
+            Verdict::Approve,
+            |st| st.tool_use_id = "toolu_other".into(),
+            false,
+        ),
+    };
+    for (what, decision, rule) in cases {
+        let sandbox = Sandbox::new();
+        let body = serde_json::json!({"status": "decided", "decision": answer(what, &sandbox)});
+        let service = serve("200 OK", &body.to_string(), Duration::ZERO);
+        user_review_policy(&sandbox, &format!("endpoint = \"{}\"\n", service.url));
+        let run = headless(&sandbox).payload(call.clone()).run();
+        assert_eq!(run.decision(), decision, "{what}: {}", run.reason());
+        let record = super::audit(&sandbox).pop().unwrap();
+        assert!(
+            record["rule_id"].as_str().unwrap().starts_with(rule),
+            "{what}: {record}"
+        );
+        service.thread.join().unwrap();
+        assert!(
+            items(&queue_dir(&sandbox)).is_empty(),
+            "{what}: the service holds the item"
+        );
+    }
+}
+
+#[test]
+fn pending_and_busy_answers_defer_and_deny_without_a_local_item() {
+    let sandbox = Sandbox::new();
+    let pending = serve(
+        "200 OK",
+        r#"{"status": "pending", "item": "abc123", "message": "review it at http://127.0.0.1/#abc123"}"#,
+        Duration::ZERO,
+    );
+    user_review_policy(&sandbox, &format!("endpoint = \"{}\"\n", pending.url));
+    let run = headless(&sandbox)
+        .payload(bash_call("toolu_ep_pending", "make deploy"))
+        .run();
+    assert_eq!(run.decision(), "defer");
+    assert!(run.reason().contains("#abc123"), "{}", run.reason());
+    pending.thread.join().unwrap();
+    let busy = serve(
+        "200 OK",
+        r#"{"status": "busy", "message": "review abc123 waits"}"#,
+        Duration::ZERO,
+    );
+    user_review_policy(&sandbox, &format!("endpoint = \"{}\"\n", busy.url));
+    let run = headless(&sandbox)
+        .payload(bash_call("toolu_ep_busy", "make deploy"))
+        .run();
+    assert_eq!(run.decision(), "deny");
+    assert!(run.reason().contains("Retry this call"), "{}", run.reason());
+    busy.thread.join().unwrap();
+    assert!(items(&queue_dir(&sandbox)).is_empty());
+}
+
+/// A signed decision on `call` (as the JSON the service sends), edited by `edit` before
+/// signing, by the sandbox reviewer's key or (`untrusted`) a fresh one.
+fn signed(
+    sandbox: &Sandbox,
+    call: &Value,
+    decision: Verdict,
+    edit: impl Fn(&mut Statement),
+    untrusted: bool,
+) -> Value {
+    let mut statement = super::statement_for(sandbox, call, "svc001", decision);
+    edit(&mut statement);
+    let pair = if untrusted {
+        super::reviewer_key(sandbox);
+        hookkit::crypto::KeyPair::generate("mallory").unwrap()
+    } else {
+        super::reviewer_pair(sandbox)
+    };
+    serde_json::to_value(statement.sign(&pair).unwrap()).unwrap()
 }
 
 #[test]
@@ -127,8 +256,17 @@ fn refusal_denies_with_the_services_reason() {
         r#"{"approve": false, "reason": "outside the change window"}"#,
         Duration::ZERO,
     );
-    user_review_policy(&sandbox, &format!("endpoint = \"{}\"\n", service.url));
-    let run = headless(&sandbox).payload(secret_call("toolu_ep_no")).run();
+    user_review_policy(
+        &sandbox,
+        &format!(
+            "endpoint = \"{}\"\nallow_unsigned_endpoint = true\n",
+            service.url
+        ),
+    );
+    let run = headless(&sandbox)
+        .args(REVIEW_GREP)
+        .payload(secret_call("toolu_ep_no"))
+        .run();
     assert_eq!(run.decision(), "deny");
     assert!(
         run.reason().contains("outside the change window"),

@@ -1,5 +1,6 @@
 //! The hook's decision paths, first sight and resume.
 
+use hookkit::review::decision::Verdict;
 use serde_json::{Value, json};
 
 use super::{
@@ -31,9 +32,9 @@ fn calls_that_need_no_review_get_no_opinion() {
 #[test]
 fn headless_run_defers_and_queues_the_call() {
     let sandbox = Sandbox::new();
-    let run = headless(&sandbox)
-        .fixture("captures/pretooluse-defer-on-resume.json")
-        .run();
+    let mut call = crate::util::fixture_json("captures/pretooluse-defer-on-resume.json");
+    call["tool_input"]["command"] = json!("rm -rf build");
+    let run = headless(&sandbox).payload(call).run();
     assert_eq!(run.decision(), "defer", "{}", run.stderr());
     let item = item_of(&sandbox, "toolu_mock4b107c_0001");
     let id = item["id"].as_str().unwrap();
@@ -50,7 +51,7 @@ fn headless_run_defers_and_queues_the_call() {
     assert_eq!(item["session_id"], "3406f058-4219-454d-bcc3-d075ed47b032");
     assert_eq!(item["permission_mode"], "default");
     assert_eq!(item["tool"], "Bash");
-    assert_eq!(item["input"]["command"], "rm -rf victim");
+    assert_eq!(item["input"]["command"], "rm -rf build");
     assert_eq!(item["risk"], Value::Null);
     assert_eq!(item["rule"], "review.when");
     assert_eq!(item["input_sha256"].as_str().unwrap().len(), 64);
@@ -203,7 +204,7 @@ fn an_approval_binds_the_exact_input() {
     reviewer(&sandbox, &["approve", &old_id]).code(0);
 
     // The same tool_use_id comes back with other input: denied, and queued anew.
-    let changed = resumed(bash_call("toolu_changed", "rm -rf /home"));
+    let changed = resumed(bash_call("toolu_changed", "rm -rf dist"));
     let run = headless(&sandbox).payload(changed).run();
     assert_eq!(run.decision(), "deny");
     assert!(
@@ -215,7 +216,7 @@ fn an_approval_binds_the_exact_input() {
     assert_ne!(new["id"], old["id"]);
     assert_eq!(new["status"], "pending");
     assert_eq!(new["replaces"], old_id.as_str());
-    assert_eq!(new["input"]["command"], "rm -rf /home");
+    assert_eq!(new["input"]["command"], "rm -rf dist");
     assert_ne!(new["input_sha256"], old["input_sha256"]);
     assert!(run.reason().contains(new["id"].as_str().unwrap()));
     let all = items(&queue_dir(&sandbox));
@@ -241,17 +242,16 @@ fn an_expired_approval_queues_the_call_again() {
         .as_str()
         .unwrap()
         .to_owned();
-    reviewer(&sandbox, &["approve", &id, "--ttl", "1m"]).code(0);
+    reviewer(&sandbox, &["approve", &id, "--ttl", "1s"]).code(0);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    // The label is for people: moving it into the future changes nothing.
     edit_item(&sandbox, &id, |item| {
-        item["expires_at"] = json!("2020-01-01T00:00:00Z");
+        item["expires_at"] = json!("2999-01-01T00:00:00Z");
     });
-    reviewer(&sandbox, &["list", "--all"])
-        .code(0)
-        .stdout_contains("expired");
 
     let run = headless(&sandbox).payload(resumed(call.clone())).run();
     assert_eq!(run.decision(), "defer", "{}", run.reason());
-    assert!(run.reason().contains("expired"), "{}", run.reason());
+    assert!(run.reason().contains("expired at"), "{}", run.reason());
     let new = item_of(&sandbox, "toolu_expired");
     assert_eq!(new["status"], "pending");
     assert_eq!(new["replaces"], id.as_str());
@@ -272,25 +272,32 @@ fn an_expired_approval_queues_the_call_again() {
 }
 
 #[test]
-fn an_unreadable_expiry_is_not_trusted() {
+fn a_signed_approval_without_an_expiry_counts_as_expired() {
     let sandbox = Sandbox::new();
-    let call = bash_call("toolu_baddate", "rm -rf build");
+    let call = bash_call("toolu_noexpiry", "rm -rf build");
     assert_eq!(
         headless(&sandbox).payload(call.clone()).run().decision(),
         "defer"
     );
-    let id = item_of(&sandbox, "toolu_baddate")["id"]
+    let id = item_of(&sandbox, "toolu_noexpiry")["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    reviewer(&sandbox, &["approve", &id]).code(0);
+    let mut statement = super::statement_for(&sandbox, &call, &id, Verdict::Approve);
+    statement.expires_at = None;
+    let signed = statement.sign(&super::reviewer_pair(&sandbox)).unwrap();
     edit_item(&sandbox, &id, |item| {
-        item["expires_at"] = json!("next tuesday");
+        item["decision"] = serde_json::to_value(&signed).unwrap();
+        item["status"] = json!("approved");
     });
-    assert_eq!(
-        headless(&sandbox).payload(resumed(call)).run().decision(),
-        "defer"
+    let run = headless(&sandbox).payload(resumed(call)).run();
+    assert_eq!(run.decision(), "defer", "{}", run.reason());
+    assert!(
+        run.reason().contains("no readable expiry"),
+        "{}",
+        run.reason()
     );
+    assert_eq!(item_of(&sandbox, "toolu_noexpiry")["replaces"], id.as_str());
 }
 
 #[test]
@@ -318,7 +325,7 @@ fn review_settings_from_policy_and_flags() {
     // Policy: a jq condition and a class id; risk limited to high.
     sandbox.write(
         "project/.claude/hookkit.toml",
-        "[review]\nrisk = []\nrule_ids = [\"fs.rm-root\"]\n\
+        "[review]\nrisk = []\nrule_ids = [\"fs.rm-temp\"]\n\
          when = ['.tool_input.url // \"\" | test(\"internal\")']\n",
     );
     assert_eq!(
@@ -340,7 +347,7 @@ fn review_settings_from_policy_and_flags() {
         .run();
     assert_eq!(run.decision(), "defer", "{}", run.reason());
     let run = bare_headless(&sandbox)
-        .payload(bash_call("toolu_b", "rm -rf /"))
+        .payload(bash_call("toolu_b", "rm -rf /tmp/scratch"))
         .run();
     // The session already waits on the WebFetch call.
     assert_eq!(run.decision(), "deny");
@@ -404,11 +411,11 @@ fn a_call_without_a_tool_use_id_is_asked_not_deferred() {
 #[test]
 fn the_built_in_policy_reviews_risky_bash_calls_only() {
     let sandbox = Sandbox::new();
-    let run = bare_headless(&sandbox).bash("rm -rf /").run();
+    let run = bare_headless(&sandbox).bash("rm -rf /tmp/scratch").run();
     assert_eq!(run.decision(), "defer", "{}", run.reason());
     let item = item_of(&sandbox, "toolu_01RmRfBuildDir0000000001");
-    assert_eq!(item["rule"], "fs.rm-root");
-    assert_eq!(item["risk"], "high");
+    assert_eq!(item["rule"], "fs.rm-temp");
+    assert_eq!(item["risk"], "medium");
     let quiet = bash_call("toolu_quiet", "git status");
     assert_eq!(
         bare_headless(&sandbox).payload(quiet).run().decision(),
@@ -419,4 +426,52 @@ fn the_built_in_policy_reviews_risky_bash_calls_only() {
         bare_headless(&sandbox).payload(read).run().decision(),
         "none"
     );
+}
+
+#[test]
+fn the_gate_does_not_ask_again_about_a_call_a_person_approved() {
+    let sandbox = Sandbox::new();
+    let key = super::reviewer_key(&sandbox);
+    // The user asks about `make deploy`, and review sends it to a person.
+    sandbox.write(
+        "home/.claude/hookkit.toml",
+        &format!(
+            "[permissions]\nask = [\"Bash(make deploy)\"]\n\
+             [review]\nrisk = []\nwhen = ['(.tool_input.command // \"\") | test(\"^make \")']\n\
+             trusted_keys = [\"{key}\"]\n"
+        ),
+    );
+    let gate = env!("CARGO_BIN_EXE_pretooluse-gate");
+    let call = bash_call("toolu_deploy", "make deploy");
+    assert_eq!(
+        sandbox.hook(gate).payload(call.clone()).run().decision(),
+        "ask"
+    );
+    assert_eq!(
+        headless(&sandbox).payload(call.clone()).run().decision(),
+        "defer"
+    );
+    let id = item_of(&sandbox, "toolu_deploy")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    reviewer(&sandbox, &["approve", &id]).code(0);
+    // On resume the gate leaves it to the review's allow; Claude Code ranks ask above allow.
+    let gate_run = sandbox.hook(gate).payload(resumed(call.clone())).run();
+    assert_eq!(gate_run.decision(), "none", "{}", gate_run.reason());
+    assert_eq!(
+        headless(&sandbox)
+            .payload(resumed(call.clone()))
+            .run()
+            .decision(),
+        "allow"
+    );
+    // Used once: a replay is denied by review, whatever the gate says.
+    assert_eq!(
+        headless(&sandbox).payload(resumed(call)).run().decision(),
+        "deny"
+    );
+    // Another call is asked about as before.
+    let other = bash_call("toolu_other", "make deploy");
+    assert_eq!(sandbox.hook(gate).payload(other).run().decision(), "ask");
 }

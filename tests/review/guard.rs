@@ -15,17 +15,11 @@ fn parallel_hooks_of_one_message_defer_exactly_one_call() {
         .map(|n| {
             headless(&sandbox).payload(bash_call(
                 &format!("toolu_par_{n}"),
-                &format!("rm -rf dir{n}"),
+                &format!("make deploy-{n}"),
             ))
         })
         .collect();
-    let runs: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = hooks
-            .into_iter()
-            .map(|hook| scope.spawn(move || hook.run()))
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
+    let runs = super::run_all(hooks);
     let decisions: Vec<String> = runs.iter().map(crate::util::Run::decision).collect();
     assert_eq!(
         decisions.iter().filter(|d| *d == "defer").count(),
@@ -165,7 +159,10 @@ fn failures_ask_and_never_allow() {
         vec!["--bogus"],
         vec!["--when", "(((("],
     ] {
-        let run = bare_headless(&sandbox).args(&args).bash("rm -rf /").run();
+        let run = bare_headless(&sandbox)
+            .args(&args)
+            .bash("rm -rf /tmp/scratch")
+            .run();
         assert_eq!(run.decision(), "ask", "{args:?}: {}", run.stdout());
         assert!(
             run.reason().contains("could not decide"),

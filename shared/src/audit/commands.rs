@@ -4,10 +4,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::Trail;
 use super::report::{self, Filter};
 use super::tail::{self, Style};
-use super::verify::{Head, Verdict, verify};
-use super::{Trail, rotated_files};
+use super::verify::{Head, verify};
 use crate::config::{Discovery, Effective};
 use crate::env::{Env, Role};
 use crate::locations::{self, Flags, Locations};
@@ -44,47 +44,12 @@ fn write_err(e: std::io::Error) -> Error {
     Error::io("writing", "<stdout>", e)
 }
 
-/// `verify`: prints what was checked; `Ok(false)` when the chain is broken.
+/// `verify`: prints what was checked, what it proves and what it cannot; `Ok(false)` when
+/// the trail is broken.
 pub fn run_verify(trail: &Trail, head: Option<&Head>, out: &mut dyn Write) -> Result<bool> {
-    match verify(&trail.path, head)? {
-        Verdict::Intact(summary) => {
-            let files = summary.files.len();
-            writeln!(
-                out,
-                "ok: {} records in {files} file{}, chain intact (seq 1-{})",
-                summary.records,
-                if files == 1 { "" } else { "s" },
-                summary.last_seq
-            )
-            .map_err(write_err)?;
-            if summary.torn_skipped > 0 {
-                writeln!(
-                    out,
-                    "note: {} torn line(s) from interrupted writes were skipped and flagged by the next record",
-                    summary.torn_skipped
-                )
-                .map_err(write_err)?;
-            }
-            writeln!(out, "head: {}:{}", summary.last_seq, summary.head).map_err(write_err)?;
-            Ok(true)
-        }
-        Verdict::Broken(broken) => {
-            writeln!(out, "broken: {broken}").map_err(write_err)?;
-            Ok(false)
-        }
-    }
-}
-
-/// An error when the trail has no file at all: a wrong `--log` should not read as "nothing
-/// happened".
-fn require_log(trail: &Trail) -> Result<()> {
-    if rotated_files(&trail.path).is_empty() {
-        return Err(Error::Audit {
-            path: trail.path.clone(),
-            message: "no such log (nothing recorded yet, or a wrong --log)".into(),
-        });
-    }
-    Ok(())
+    let verification = verify(trail, head)?;
+    write!(out, "{verification}").map_err(write_err)?;
+    Ok(verification.is_intact())
 }
 
 /// `report`: a table for people or JSON for scripts.
@@ -95,8 +60,7 @@ pub fn run_report(
     style: Style,
     out: &mut dyn Write,
 ) -> Result<()> {
-    require_log(trail)?;
-    let report = report::build(&trail.path, filter)?;
+    let report = report::build(trail, filter)?;
     if json {
         let text =
             serde_json::to_string_pretty(&report).map_err(|e| Error::Other(e.to_string()))?;
@@ -115,17 +79,16 @@ pub fn run_tail(
     style: Style,
     out: &mut dyn Write,
 ) -> Result<()> {
-    require_log(trail)?;
     // Taken before the last lines are read: a record appended meanwhile may show twice, but is
     // never missed.
-    let followed_from = std::fs::metadata(&trail.path).map_or(0, |m| m.len());
-    for line in tail::last_lines(&trail.path, n)? {
+    let followed_from = tail::current_len(trail)?;
+    for line in tail::last_lines(trail, n)? {
         out.write_all(tail::render(&line, style).as_bytes())
             .map_err(write_err)?;
     }
     out.flush().map_err(write_err)?;
     if follow {
-        tail::follow(&trail.path, followed_from, |line| {
+        tail::follow(trail, followed_from, |line| {
             out.write_all(tail::render(line, style).as_bytes())?;
             out.flush()
         })?;

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::Record;
 use super::chain::{self, sha256_hex};
+use super::mac::AuditKey;
 use crate::digest::canonical_json;
 use crate::secrets;
 
@@ -85,6 +86,7 @@ impl<'a> Prepared<'a> {
         seq: u64,
         prev: &str,
         after_torn: bool,
+        key: Option<&AuditKey>,
     ) -> (String, String) {
         let r = self.record;
         let entry = Entry {
@@ -110,7 +112,7 @@ impl<'a> Prepared<'a> {
         };
         // Serialising borrowed strings and integers into a String cannot fail.
         let body = serde_json::to_string(&entry).unwrap_or_default();
-        chain::seal(&body)
+        chain::seal(&body, key)
     }
 }
 

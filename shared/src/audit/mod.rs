@@ -3,49 +3,66 @@
 //!
 //! # Guarantees
 //!
+//! - **Never turned against the user.** The log, its rotated files and the trail's key and
+//!   checkpoint are opened without following links, and only a regular file with one link,
+//!   owned by the user, is written; every directory from the project down to the log must be
+//!   a real directory owned by the user (each directory is opened with `O_NOFOLLOW` below the
+//!   last, and files relative to it). Anything else is refused
+//!   with an error, and the hook's decision stands.
 //! - **Whole records.** Each record is one line written with one `write_all` on a file opened
 //!   with `O_APPEND`, under an exclusive lock, so concurrent hooks never interleave.
-//! - **Tamper evidence.** Each record carries `prev`, the `hash` of the record before it, and
-//!   its own `hash`, the SHA-256 of the line without that field. [`verify`](verify::verify)
-//!   walks the chain across rotated files and names the first record that was altered,
-//!   removed, reordered or cut.
+//! - **Tamper evidence.** Each record carries `prev`, the `hash` of the record before it, its
+//!   own `hash`, the SHA-256 of the line without the seal, and `mac`, the HMAC-SHA256 of that
+//!   hash under a key kept outside the project (`<state_dir>/audit.key`). The newest
+//!   record's `seq:hash` is kept in a checkpoint outside the project too. [`verify()`] walks
+//!   the chain across rotated files and names the first record that was altered, removed,
+//!   reordered, forged or cut, and says what it could not check.
 //! - **Constant cost.** The previous hash is found by reading the end of the file only, so an
 //!   append costs the same on a 1 GB log as on an empty one.
 //! - **No secrets.** Tool inputs are stored as a redacted, capped summary plus the SHA-256 of
-//!   the full input; reasons are redacted too. The file is created `0600`.
+//!   the full input; reasons are redacted too (by [`crate::secrets`], the scanner the gate's
+//!   input filter uses). The file is created `0600`, its directory `0700`.
 //! - **Rotation.** Past `[audit] max_bytes` the log is renamed `<log>.1` (older ones shift up)
 //!   and the next record, in a fresh file, chains to the last record of the rotated one.
 //!
 //! # Sections
 //!
-//! - [`Record`]: what a binary hands to [`append`] or [`Trail::append`].
-//! - [`Trail`], [`Settings`]: where the log is and how big it may grow (the location itself is
-//!   resolved by [`crate::locations`]).
-//! - [`verify`], [`report`], [`tail`]: reading the trail back; [`commands`] prints them.
+//! - [`Record`]: what a binary hands to [`Trail::append`].
+//! - [`Trail`]: where the log is, how big it may grow and where it is anchored (all resolved
+//!   by [`crate::locations`]: use [`Trail::of`]).
+//! - [`verify()`], [`report`], [`tail`]: reading the trail back; [`commands`] prints them.
 
+mod anchor;
 mod chain;
 pub mod commands;
+mod dir;
+mod files;
 mod flat;
 mod line;
+mod mac;
 pub mod report;
 pub mod tail;
 pub mod verify;
 mod view;
 mod writer;
 
-use std::path::{Path, PathBuf};
+use std::io::Write as _;
+use std::path::PathBuf;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::Result;
 use crate::locations::Locations;
 use crate::protocol::HookInput;
 
+pub use anchor::HEADS_DIR;
 pub use chain::GENESIS;
+pub use files::rotated_files;
 pub use line::{INPUT_SUMMARY_LIMIT, REASON_LIMIT, summarise_input};
+pub use mac::KEY_FILE;
+pub use verify::verify;
 pub use view::{Outcome, RecordView};
-pub use writer::rotated_files;
 
 /// One audit record, before the trail adds its time, version and chain hash.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -97,72 +114,78 @@ impl Record {
     }
 }
 
-/// The `[audit]` section of the policy.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct Settings {
-    /// The log, relative to the project root unless absolute.
-    pub log: Option<PathBuf>,
-    /// Which allows the gate logs.
-    pub log_allows: Option<LogAllows>,
-    /// Rotate when the log passes this size.
-    pub max_bytes: Option<u64>,
-}
-
-/// Which allow decisions the gate records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LogAllows {
-    /// None: only ask, deny and defer are recorded.
-    None,
-    /// Allows of medium-risk calls (the default).
-    Medium,
-    /// Every allow.
-    All,
-}
-
-/// Rotation size when the policy sets none: 10 MiB.
-pub const DEFAULT_MAX_BYTES: u64 = 10 * 1024 * 1024;
-
-/// The default log: `<project>/.claude/logs/hookkit-audit.jsonl`.
-pub fn default_path(project_dir: &Path) -> PathBuf {
-    project_dir.join(crate::locations::AUDIT_LOG)
-}
-
-/// A log file and its rotation size: what every append needs.
+/// A log, its rotation size and its anchor: what every append needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Trail {
     /// The current log file.
     pub path: PathBuf,
     /// Rotate when the file passes this size.
     pub max_bytes: u64,
+    /// hookkit's state directory, which holds the audit key and the log's checkpoint. `None`
+    /// for a log that is neither sealed nor anchored (a copy read on another machine).
+    pub state_dir: Option<PathBuf>,
+    /// The project: every directory from here down to the log must be a real directory, not
+    /// a link. `None`, or a log outside it: only the log's own directory is checked.
+    pub root: Option<PathBuf>,
+}
+
+/// What an append did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    /// The new record's `seq`.
+    pub seq: u64,
+    /// Its hash.
+    pub hash: String,
+    /// Something a person should know, though the record was written: the log did not end
+    /// where its checkpoint said, or the checkpoint could not be updated.
+    pub notice: Option<String>,
 }
 
 impl Trail {
-    /// The log at `path` with the default rotation size.
+    /// The log at `path` with the default rotation size, neither sealed nor anchored: for
+    /// reading a log by itself, and for tests. Hooks use [`Trail::of`].
     pub fn at(path: impl Into<PathBuf>) -> Self {
         Self {
             path: path.into(),
-            max_bytes: DEFAULT_MAX_BYTES,
+            max_bytes: crate::locations::DEFAULT_AUDIT_MAX_BYTES,
+            state_dir: None,
+            root: None,
         }
     }
 
-    /// The log and rotation size of a run's locations.
+    /// The log, rotation size and anchor of a run's locations: the one way hooks find the
+    /// trail.
     pub fn of(locations: &Locations) -> Self {
         Self {
             path: locations.audit_log.clone(),
             max_bytes: locations.audit_max_bytes,
+            state_dir: Some(locations.state_dir.clone()),
+            root: Some(locations.project_dir.clone()),
         }
     }
 
-    /// Appends one record: redacted, chained to the previous one, written whole under an
-    /// exclusive lock, rotating first when the file has passed `max_bytes`.
-    pub fn append(&self, record: &Record) -> Result<()> {
-        writer::append(&self.path, self.max_bytes, record)
+    /// Appends one record: redacted, chained to the previous one, sealed with the audit key,
+    /// written whole under an exclusive lock (rotating first when the file has passed
+    /// `max_bytes`), then recorded in the checkpoint.
+    pub fn append(&self, record: &Record) -> Result<Appended> {
+        writer::append(self, record)
     }
-}
 
-/// Appends a record to the log at `path` with the default rotation size, creating the file
-/// (`0600`) and its directory (`0700`). See [`Trail::append`].
-pub fn append(path: &Path, record: &Record) -> Result<()> {
-    Trail::at(path).append(record)
+    /// Appends one record for a hook, which must answer whatever happens: a failure, or a
+    /// notice about the trail, is written to stderr as a warning from `binary`, and changes
+    /// nothing else.
+    pub fn append_or_warn(&self, binary: &str, record: &Record) {
+        let warning = match self.append(record) {
+            Ok(appended) => appended.notice,
+            Err(e) => Some(format!("the decision was not audited: {e}")),
+        };
+        if let Some(warning) = warning {
+            let _ = writeln!(std::io::stderr().lock(), "{binary}: warning: {warning}");
+        }
+    }
+
+    /// The audit key's path, when the trail is anchored.
+    pub fn key_path(&self) -> Option<PathBuf> {
+        self.state_dir.as_ref().map(|s| s.join(KEY_FILE))
+    }
 }

@@ -7,18 +7,17 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::fs::File;
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::ops::ControlFlow;
-use std::path::Path;
 
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
 
+use super::Trail;
+use super::files::LogFiles;
 use super::flat::for_each_member;
 use super::tail::{Style, last_line_of};
 use super::view::{Outcome, RecordView};
-use super::writer::rotated_files;
 use crate::{Error, Result};
 
 /// Rows shown per section of the table (`--json` has them all).
@@ -223,7 +222,8 @@ impl Tally {
 
 /// Builds a report over the log at `path` and its rotated files, in one streaming pass.
 /// Rotated files that end before `since` are skipped without being read.
-pub fn build(path: &Path, filter: &Filter) -> Result<Report> {
+pub fn build(trail: &Trail, filter: &Filter) -> Result<Report> {
+    let log = LogFiles::open(trail, false)?;
     let since = filter
         .since
         .map(|t| t.to_rfc3339_opts(SecondsFormat::Micros, true));
@@ -243,9 +243,11 @@ pub fn build(path: &Path, filter: &Filter) -> Result<Report> {
         (Tally::default(), Tally::default(), Tally::default());
     let mut last_time = String::new();
     let mut buf = Vec::with_capacity(1024);
-    for file_path in rotated_files(path) {
+    let names = log.existing()?;
+    for name in names {
+        let file_path = log.path_of(&name);
         let read_err = |e| Error::io("reading audit log", &file_path, e);
-        let mut file = File::open(&file_path).map_err(read_err)?;
+        let mut file = log.read_existing(&name)?;
         if let Some(cutoff) = &since {
             let last = last_line_of(&mut file).map_err(read_err)?;
             let ends_before = last

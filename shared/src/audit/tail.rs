@@ -3,11 +3,11 @@
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
-use std::path::Path;
 use std::time::Duration;
 
+use super::Trail;
+use super::files::LogFiles;
 use super::view::{Outcome, RecordView};
-use super::writer::rotated_files;
 use crate::{Error, Result};
 
 /// How human output is decorated.
@@ -37,20 +37,34 @@ impl Style {
 
 /// The last `n` lines of the log, oldest first, reading back into rotated files when the
 /// current one holds fewer. Only the end of each file is read.
-pub fn last_lines(path: &Path, n: usize) -> Result<Vec<Vec<u8>>> {
+pub fn last_lines(trail: &Trail, n: usize) -> Result<Vec<Vec<u8>>> {
+    let log = LogFiles::open(trail, false)?;
+    let names = log.existing()?;
     let mut lines: Vec<Vec<u8>> = Vec::new();
-    for file_path in rotated_files(path).iter().rev() {
+    for name in names.iter().rev() {
         if lines.len() >= n {
             break;
         }
-        let mut file =
-            File::open(file_path).map_err(|e| Error::io("reading audit log", file_path, e))?;
+        let mut file = log.read_existing(name)?;
         let mut older = last_lines_of(&mut file, n - lines.len())
-            .map_err(|e| Error::io("reading audit log", file_path, e))?;
+            .map_err(|e| Error::io("reading audit log", log.path_of(name), e))?;
         older.append(&mut lines);
         lines = older;
     }
     Ok(lines)
+}
+
+/// The current log's length, 0 when it does not exist.
+pub fn current_len(trail: &Trail) -> Result<u64> {
+    let log = LogFiles::open(trail, false)?;
+    match log.read(log.name()) {
+        Ok(Some(file)) => file
+            .metadata()
+            .map(|m| m.len())
+            .map_err(|e| Error::io("reading audit log", log.path(), e)),
+        Ok(None) => Ok(0),
+        Err(e) => Err(Error::io("reading audit log", log.path(), e)),
+    }
 }
 
 /// The last `n` lines of one file, oldest first.
@@ -136,12 +150,13 @@ pub fn render(line: &[u8], style: Style) -> String {
 /// nothing appended in between is missed), calling `on_line` for each new complete line, and
 /// carrying on into the new file after a rotation. Returns only on an error.
 pub fn follow(
-    path: &Path,
+    trail: &Trail,
     offset: u64,
     mut on_line: impl FnMut(&[u8]) -> io::Result<()>,
 ) -> Result<()> {
-    let io_err = |e| Error::io("following audit log", path, e);
-    let mut file = File::open(path).map_err(io_err)?;
+    let log = LogFiles::open(trail, false)?;
+    let io_err = |e| Error::io("following audit log", log.path(), e);
+    let mut file = log.read_existing(log.name())?;
     let mut offset = offset;
     let mut pending: Vec<u8> = Vec::new();
     loop {
@@ -156,29 +171,17 @@ pub fn follow(
                 let line: Vec<u8> = pending.drain(..=end).collect();
                 on_line(&line[..line.len() - 1]).map_err(io_err)?;
             }
-        } else if replaced(&file, path) {
-            file = File::open(path).map_err(io_err)?;
-            offset = 0;
-            pending.clear();
-            continue;
+        } else if !log.dir().holds(log.name(), &file).unwrap_or(true) {
+            // Rotated: the name now holds a new file (once it exists).
+            if let Ok(Some(next)) = log.read(log.name()) {
+                file = next;
+                offset = 0;
+                pending.clear();
+                continue;
+            }
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-}
-
-/// Whether `path` now names another file than `file` (the log was rotated).
-#[cfg(unix)]
-fn replaced(file: &File, path: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (file.metadata(), std::fs::metadata(path)) {
-        (Ok(held), Ok(named)) => held.ino() != named.ino() || held.dev() != named.dev(),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn replaced(_file: &File, _path: &Path) -> bool {
-    false
 }
 
 #[cfg(test)]

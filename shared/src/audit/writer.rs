@@ -1,14 +1,17 @@
-//! Appending: lock, find the previous hash at the end of the file, write one whole line, and
-//! rotate by size.
+//! Appending: open without following links, lock, find what to chain to, write one whole
+//! sealed line, update the checkpoint, and rotate by size.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::Record;
+use super::anchor::Anchor;
 use super::chain::{GENESIS, read_link};
+use super::dir::Access;
+use super::files::LogFiles;
 use super::line::Prepared;
+use super::verify::Head;
+use super::{Appended, Record, Trail};
 use crate::{Error, Result};
 
 /// How many times an append starts over because another process rotated the log under it.
@@ -19,40 +22,71 @@ const LOCK_PATIENCE: Duration = Duration::from_millis(1500);
 /// The first window read from the end of the log when looking for the last record.
 const TAIL_WINDOW: u64 = 16 * 1024;
 
-/// Appends one record to the log at `path`; see [`super::Trail::append`].
-pub(crate) fn append(path: &Path, max_bytes: u64, record: &Record) -> Result<()> {
+/// Appends one record to the trail; see [`super::Trail::append`].
+pub(crate) fn append(trail: &Trail, record: &Record) -> Result<Appended> {
+    let path = &trail.path;
     let fail = |action: &str, e: io::Error| Error::Audit {
-        path: path.to_path_buf(),
+        path: path.clone(),
         message: format!("{action}: {e}"),
     };
     let prepared = Prepared::new(record);
-    create_parent(path).map_err(|e| fail("creating its directory", e))?;
+    let log = LogFiles::open(trail, true)?;
+    // Without its key and checkpoint the record is still written, unsealed: `verify` then
+    // shows where the trail lost its anchor, where a missing record would show nothing.
+    let (anchor, unanchored) = match trail
+        .state_dir
+        .as_deref()
+        .map(|s| Anchor::for_writing(s, log.dir(), log.name()))
+    {
+        Some(Ok(anchor)) => (Some(anchor), None),
+        Some(Err(e)) => (
+            None,
+            Some(format!(
+                "the record was written without its seal and checkpoint, which could not be \
+                 opened: {e}"
+            )),
+        ),
+        None => (None, None),
+    };
     let give_up = Instant::now() + LOCK_PATIENCE;
     for _ in 0..ATTEMPTS {
-        let mut file = open_for_append(path).map_err(|e| fail("opening", e))?;
+        let mut file = log
+            .dir()
+            .file(log.name(), Access::Append)
+            .map_err(|e| fail("opening", e))?
+            .ok_or_else(|| fail("opening", io::ErrorKind::NotFound.into()))?;
         lock_within(&file, give_up).map_err(|e| fail("locking", e))?;
         // Another process may have rotated the log between our open and our lock: then our
         // handle points at `<log>.1`, and we start over on the new file.
-        if !still_current(&file, path).map_err(|e| fail("checking", e))? {
+        if !log
+            .dir()
+            .holds(log.name(), &file)
+            .map_err(|e| fail("checking", e))?
+        {
             continue;
         }
         let len = file.metadata().map_err(|e| fail("reading size", e))?.len();
-        if len > 0 && len >= max_bytes {
-            rotate(path).map_err(|e| fail("rotating", e))?;
+        if len > 0 && len >= trail.max_bytes {
+            rotate(&log).map_err(|e| fail("rotating", e))?;
             continue;
         }
-        let tail = last_link(&mut file, len).map_err(|e| fail("reading its end", e))?;
-        let (seq, prev, skipped) = match tail.last {
-            Some((seq, hash)) => (seq + 1, hash, tail.skipped),
-            None => match previous_file_link(path).map_err(|e| fail("reading <log>.1", e))? {
-                Some((seq, hash, skipped)) => (seq + 1, hash, tail.skipped || skipped),
-                None => (1, GENESIS.to_owned(), tail.skipped),
-            },
+        let ending = last_link(&mut file, len).map_err(|e| fail("reading its end", e))?;
+        let mut checkpoint = match &anchor {
+            Some(anchor) => Some(
+                anchor
+                    .checkpoint
+                    .open()
+                    .map_err(|e| fail("reading its checkpoint", e))?,
+            ),
+            None => None,
         };
+        let noted = checkpoint.as_mut().and_then(|c| c.head.take());
+        let place = place(&log, &ending, noted).map_err(|e| fail("reading <log>.1", e))?;
         let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
-        let (line, _) = prepared.seal(&time, seq, &prev, skipped);
+        let key = anchor.as_ref().and_then(|a| a.key.as_ref());
+        let (line, hash) = prepared.seal(&time, place.seq, &place.prev, place.after_torn, key);
         let mut bytes = Vec::with_capacity(line.len() + 1);
-        if tail.unterminated {
+        if ending.unterminated {
             // End the torn line first so that it stays a line of its own.
             bytes.push(b'\n');
         }
@@ -62,12 +96,85 @@ pub(crate) fn append(path: &Path, max_bytes: u64, record: &Record) -> Result<()>
             let _ = file.set_len(len);
             return Err(fail("writing", e));
         }
-        return Ok(());
+        let mut notice = unanchored.or(place.notice);
+        if let (Some(anchor), Some(checkpoint)) = (&anchor, &mut checkpoint) {
+            let head = Head {
+                seq: place.seq,
+                hash: hash.clone(),
+            };
+            if let Err(e) = checkpoint.write(&head) {
+                notice = Some(format!(
+                    "the record was written but its checkpoint `{}` was not updated: {e}",
+                    anchor.checkpoint.path().display()
+                ));
+            }
+        }
+        return Ok(Appended {
+            seq: place.seq,
+            hash,
+            notice,
+        });
     }
     Err(Error::Audit {
-        path: path.to_path_buf(),
+        path: path.clone(),
         message: format!("the log was rotated under this append {ATTEMPTS} times in a row"),
     })
+}
+
+/// Where a new record goes in the chain.
+struct Place {
+    seq: u64,
+    prev: String,
+    after_torn: bool,
+    /// Why the log did not end where its checkpoint says it did.
+    notice: Option<String>,
+}
+
+/// Decides what the next record chains to. Without a checkpoint, the last record of the log
+/// (or of `<log>.1` after a rotation). With one, the checkpoint wins whenever the log does
+/// not end with the record it names: a log that was cut, replaced or removed is then not
+/// silently continued, and the new record's link to the checkpoint shows `verify` the break.
+fn place(log: &LogFiles, tail: &TailLink, checkpoint: Option<Head>) -> io::Result<Place> {
+    let after = |seq: u64, prev: &str, after_torn: bool, notice: Option<String>| Place {
+        seq: seq + 1,
+        prev: prev.to_owned(),
+        after_torn,
+        notice,
+    };
+    let previous = || match &tail.last {
+        Some(last) => Ok(Some((last.seq, last.hash.clone(), tail.skipped))),
+        None => previous_file_link(log)
+            .map(|found| found.map(|(seq, hash, skipped)| (seq, hash, tail.skipped || skipped))),
+    };
+    let Some(head) = checkpoint else {
+        return Ok(match previous()? {
+            Some((seq, hash, skipped)) => after(seq, &hash, skipped, None),
+            None => after(0, GENESIS, tail.skipped, None),
+        });
+    };
+    let found = previous()?;
+    let continues = found
+        .as_ref()
+        .is_some_and(|(seq, hash, _)| (*seq, hash.as_str()) == (head.seq, head.hash.as_str()))
+        || tail.last.as_ref().is_some_and(|last| {
+            // The append before this one wrote its record but not its checkpoint.
+            last.seq == head.seq + 1 && last.prev == head.hash
+        });
+    if continues {
+        let (seq, hash, skipped) = found.unwrap_or_default();
+        return Ok(after(seq, &hash, skipped, None));
+    }
+    let ended = match &found {
+        Some((seq, _, _)) => format!("ends at record seq {seq}"),
+        None => "holds no record".into(),
+    };
+    let notice = format!(
+        "the audit log {ended}, but hookkit last wrote record seq {} (checkpoint): records \
+         were cut, removed or replaced since; this record continues from the checkpoint, and \
+         `verify` shows the break",
+        head.seq
+    );
+    Ok(after(head.seq, &head.hash, false, Some(notice)))
 }
 
 /// Takes the exclusive lock, polling with a growing pause, until `give_up`.
@@ -94,107 +201,30 @@ fn lock_within(file: &File, give_up: Instant) -> io::Result<()> {
     }
 }
 
-fn create_parent(path: &Path) -> io::Result<()> {
-    let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else {
-        return Ok(());
-    };
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
-}
-
-fn open_for_append(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.read(true).append(true).create(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
-}
-
-#[cfg(unix)]
-fn still_current(file: &File, path: &Path) -> io::Result<bool> {
-    use std::os::unix::fs::MetadataExt;
-    let held = file.metadata()?;
-    match std::fs::metadata(path) {
-        Ok(named) => Ok(held.dev() == named.dev() && held.ino() == named.ino()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(e),
-    }
-}
-
-#[cfg(not(unix))]
-fn still_current(_file: &File, _path: &Path) -> io::Result<bool> {
-    Ok(true)
-}
-
-/// `<log>.<n>`.
-pub(crate) fn rotated_path(path: &Path, n: usize) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(format!(".{n}"));
-    PathBuf::from(name)
-}
-
-/// The numbers of the rotated files `<log>.<n>` that exist, highest (oldest) first. Gaps are
-/// kept as they are, so that `verify` can report a rotated file that went missing.
-fn rotated_numbers(path: &Path) -> Vec<usize> {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return Vec::new();
-    };
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let prefix = format!("{}.", name.to_string_lossy());
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut numbers: Vec<usize> = entries
-        .filter_map(|entry| {
-            let entry = entry.ok()?;
-            let file_name = entry.file_name();
-            let n = file_name.to_str()?.strip_prefix(&prefix)?;
-            // Only plain numbers: `<log>.1`, not `<log>.1.gz` or `<log>.01`.
-            (!n.starts_with('0'))
-                .then(|| n.parse::<usize>().ok())
-                .flatten()
-        })
-        .collect();
-    numbers.sort_unstable_by(|a, b| b.cmp(a));
-    numbers
-}
-
-/// The log's files, oldest first: `<log>.N`, ..., `<log>.1`, then `<log>` when it exists.
-pub fn rotated_files(path: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = rotated_numbers(path)
-        .into_iter()
-        .map(|n| rotated_path(path, n))
-        .collect();
-    if path.exists() {
-        files.push(path.to_path_buf());
-    }
-    files
-}
-
 /// Shifts every `<log>.n` to `<log>.n+1` (highest first) and renames the log to `<log>.1`.
-/// Runs under the current log's lock, so rotations never overlap.
-fn rotate(path: &Path) -> io::Result<()> {
-    for n in rotated_numbers(path) {
-        std::fs::rename(rotated_path(path, n), rotated_path(path, n + 1))?;
+/// Runs under the current log's lock, so rotations never overlap. Renaming never follows a
+/// link: a link planted as `<log>.3` is moved, not written through.
+fn rotate(log: &LogFiles) -> io::Result<()> {
+    for n in log.rotated_numbers()? {
+        log.dir()
+            .rename(&log.rotated_name(n), &log.rotated_name(n + 1))?;
     }
-    std::fs::rename(path, rotated_path(path, 1))
+    log.dir().rename(log.name(), &log.rotated_name(1))
+}
+
+/// The last record of a file.
+#[derive(Debug, Clone)]
+pub(crate) struct LastRecord {
+    pub seq: u64,
+    pub hash: String,
+    pub prev: String,
 }
 
 /// What the end of a log holds.
 #[derive(Debug, Default)]
 pub(crate) struct TailLink {
-    /// The `seq` and `hash` of the last intact record, if any.
-    pub last: Option<(u64, String)>,
+    /// The last intact record, if any.
+    pub last: Option<LastRecord>,
     /// Lines after that record that are not records (torn writes).
     pub skipped: bool,
     /// The file does not end with a newline.
@@ -223,7 +253,11 @@ pub(crate) fn last_link(file: &mut File, len: u64) -> io::Result<TailLink> {
             };
             if let Some(link) = read_link(&buf[line_start..newline]) {
                 return Ok(TailLink {
-                    last: Some((link.seq, link.hash.into_owned())),
+                    last: Some(LastRecord {
+                        seq: link.seq,
+                        hash: link.hash.into_owned(),
+                        prev: link.prev.into_owned(),
+                    }),
                     skipped,
                     unterminated,
                 });
@@ -243,13 +277,11 @@ pub(crate) fn last_link(file: &mut File, len: u64) -> io::Result<TailLink> {
 }
 
 /// The last record of `<log>.1`, for the first record of a fresh log.
-fn previous_file_link(path: &Path) -> io::Result<Option<(u64, String, bool)>> {
-    let mut file = match File::open(rotated_path(path, 1)) {
-        Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
+fn previous_file_link(log: &LogFiles) -> io::Result<Option<(u64, String, bool)>> {
+    let Some(mut file) = log.read(&log.rotated_name(1))? else {
+        return Ok(None);
     };
     let len = file.metadata()?.len();
     let tail = last_link(&mut file, len)?;
-    Ok(tail.last.map(|(seq, hash)| (seq, hash, tail.skipped)))
+    Ok(tail.last.map(|last| (last.seq, last.hash, tail.skipped)))
 }

@@ -97,13 +97,25 @@ impl Effective {
         match merge {
             Merge::Strictest(order) => {
                 let mut best = trusted.or_else(|| default_of(section, key));
-                for (_, value) in untrusted {
+                for (layer, value) in untrusted {
                     let stricter = match &best {
                         None => true,
                         Some(current) => order.rank(value) > order.rank(current),
                     };
                     if stricter {
                         best = Some(value.clone());
+                    } else if best
+                        .as_ref()
+                        .is_some_and(|b| order.rank(value) < order.rank(b))
+                    {
+                        self.ignore(
+                            layer,
+                            &full,
+                            format!(
+                                "{value} is looser than {}; only your own files can loosen",
+                                best.as_ref().map_or_else(String::new, ToString::to_string)
+                            ),
+                        );
                     }
                 }
                 best

@@ -457,6 +457,22 @@ const REVIEW: &[Key] = &[
         "5000",
         "How long to wait for the approval service (at most 20000).",
     ),
+    key(
+        "trusted_keys",
+        Kind::Strings,
+        Merge::TrustedOnly,
+        "[]",
+        "Public keys (`ed25519:<base64> <name>`) whose signed review decisions the hook \
+         accepts: reviewers' keys and the review service's.",
+    ),
+    key(
+        "allow_unsigned_endpoint",
+        Kind::Bool,
+        Merge::TrustedOnly,
+        "false",
+        "Accept an approval endpoint's unsigned `{\"approve\": true}` answers (a service that \
+         cannot sign); otherwise its answers must be signed decisions.",
+    ),
 ];
 
 /// Every section, in the order the docs list them.

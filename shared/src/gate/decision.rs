@@ -28,8 +28,11 @@ use crate::policy::{HighRisk, Mode};
 /// call), before modes apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Conclusion {
-    /// The input filter found a secret in what the call writes or sends.
+    /// What the call sends would expose a secret: a secret in what it writes or sends, or a
+    /// request to a cloud metadata service.
     Secret,
+    /// A fetch carries data to a host outside `allowed_hosts`.
+    DataOut,
     /// A deny rule matched.
     RuleDeny,
     /// An ask rule matched.
@@ -132,16 +135,17 @@ impl Situation {
     pub fn opinion(self, conclusion: Conclusion) -> Opinion {
         match conclusion {
             Conclusion::Secret | Conclusion::RuleDeny | Conclusion::Protected => Opinion::Deny,
-            Conclusion::RuleAsk | Conclusion::ProtectedMaybe | Conclusion::Unreadable => {
-                self.floor()
-            }
             Conclusion::Classified {
                 risk: Risk::High, ..
-            } => match self.high_risk {
-                HighRisk::Deny => Opinion::Deny,
-                HighRisk::Ask => self.floor(),
-            },
-            Conclusion::Classified {
+            } if self.high_risk == HighRisk::Deny => Opinion::Deny,
+            Conclusion::RuleAsk
+            | Conclusion::ProtectedMaybe
+            | Conclusion::Unreadable
+            | Conclusion::DataOut
+            | Conclusion::Classified {
+                risk: Risk::High, ..
+            }
+            | Conclusion::Classified {
                 effect: Effect::Unreadable,
                 ..
             } => self.floor(),
@@ -159,6 +163,19 @@ impl Situation {
                 self.caution()
             }
             (Mode::Strict | Mode::Auto, _, _) => self.allow(reads),
+        }
+    }
+
+    /// Whether a person's decision can settle `conclusion`: what the table asks for (or denies
+    /// only because nobody is at the prompt), as opposed to what it always refuses. A signed
+    /// approval of exactly this call from the review queue settles it.
+    pub fn person_may_decide(self, conclusion: Conclusion) -> bool {
+        match conclusion {
+            Conclusion::Secret | Conclusion::RuleDeny | Conclusion::Protected => false,
+            Conclusion::Classified {
+                risk: Risk::High, ..
+            } => self.high_risk == HighRisk::Ask,
+            _ => true,
         }
     }
 
@@ -191,7 +208,8 @@ pub fn permission_request(pre_tool_use: Opinion) -> Opinion {
 
 /// Every conclusion the table distinguishes, for the docs and the exhaustive tests.
 pub const CONCLUSIONS: &[(Conclusion, &str)] = &[
-    (Conclusion::Secret, "secret in the input"),
+    (Conclusion::Secret, "secret or metadata request"),
+    (Conclusion::DataOut, "data to a host not allowed"),
     (Conclusion::RuleDeny, "deny rule"),
     (Conclusion::RuleAsk, "ask rule"),
     (
@@ -238,6 +256,39 @@ pub const CONCLUSIONS: &[(Conclusion, &str)] = &[
     (Conclusion::RuleAllow { reads: false }, "user allow rule"),
     (Conclusion::Unrecognised, "unrecognised"),
 ];
+
+impl Conclusion {
+    /// The conclusion in words, as the docs' table names it.
+    pub fn describe(self) -> String {
+        if let Some((_, label)) = CONCLUSIONS.iter().find(|(c, _)| *c == self) {
+            return (*label).to_owned();
+        }
+        match self {
+            Self::Classified { risk, effect } => format!(
+                "{} risk, {}",
+                risk.as_str(),
+                match effect {
+                    Effect::Read => "reads",
+                    Effect::Local => "local",
+                    Effect::NeedsPerson => "reaches out",
+                    Effect::Unreadable => "cannot be read",
+                }
+            ),
+            Self::RuleAllow { .. } => "user allow rule".to_owned(),
+            other => format!("{other:?}"),
+        }
+    }
+}
+
+impl Presence {
+    /// `a person at the prompt` or `nobody at the prompt`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Person => "a person at the prompt",
+            Self::Nobody => "nobody at the prompt",
+        }
+    }
+}
 
 /// The permission modes the docs' table lists, with the presence each implies.
 pub const PERMISSION_MODES: &[&str] = &[
@@ -363,6 +414,7 @@ mod tests {
                 Conclusion::RuleAsk,
                 Conclusion::ProtectedMaybe,
                 Conclusion::Unreadable,
+                Conclusion::DataOut,
                 Conclusion::Classified {
                     risk: Risk::High,
                     effect: Effect::NeedsPerson,

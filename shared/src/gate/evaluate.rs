@@ -17,13 +17,14 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::decision::{Conclusion, Situation};
+use super::egress::{self, Leak};
 use super::protected::ProtectedPaths;
 use super::verdict::{Basis, Opinion, Verdict};
 use crate::classify::{self, Assessment, Context, Risk, catalog};
 use crate::policy::{CallFacts, Policy, Rule, RuleDecision};
 use crate::protocol::{FileAccess, ToolCall, ToolView};
 use crate::shell::{self, Command, Origin, RedirectKind};
-use crate::{Error, Result, secrets};
+use crate::{Error, Result};
 
 /// One tool call to decide, with where it happens.
 #[derive(Debug, Clone, Copy)]
@@ -43,14 +44,29 @@ pub struct Request<'a> {
 /// with the failure decision.
 pub fn evaluate(policy: &Policy, request: &Request<'_>) -> Result<Verdict> {
     let view = request.call.view().map_err(Error::Other)?;
-    if let Some(verdict) = input_filter(request.call, &view) {
-        return Ok(verdict);
-    }
     let situation = Situation::new(
         policy.gate.mode,
         policy.gate.high_risk,
         request.permission_mode,
     );
+    let hosts = &policy.gate.allowed_hosts;
+    // A Bash line is parsed once; every stage reads the same commands. A line that does not
+    // parse is still searched for what would leave, before the error decides.
+    let commands = match &view {
+        ToolView::Bash(bash) => match shell::parse(&bash.command) {
+            Ok(commands) => Some(commands),
+            Err(error) => {
+                return match egress::check(request.call, &view, None, hosts) {
+                    Some(leak) => Ok(leak_verdict(request.call, &leak, situation)),
+                    None => Err(error),
+                };
+            }
+        },
+        _ => None,
+    };
+    if let Some(leak) = egress::check(request.call, &view, commands.as_deref(), hosts) {
+        return Ok(leak_verdict(request.call, &leak, situation));
+    }
     let facts = CallFacts::new(
         request.call,
         &view,
@@ -59,11 +75,6 @@ pub fn evaluate(policy: &Policy, request: &Request<'_>) -> Result<Verdict> {
         policy.home.as_deref(),
     );
     let protected = ProtectedPaths::new(&policy.gate.protected_paths, &policy.project_dir);
-    // A Bash line is parsed once; every stage reads the same commands.
-    let commands = match &view {
-        ToolView::Bash(bash) => Some(shell::parse(&bash.command)?),
-        _ => None,
-    };
     let stage = Stage {
         policy,
         request,
@@ -77,48 +88,69 @@ pub fn evaluate(policy: &Policy, request: &Request<'_>) -> Result<Verdict> {
         Some(commands) => stage.bash(commands)?,
         None => stage.other()?,
     };
+    if matches!(view, ToolView::PowerShell(_)) && verdict.opinion == Opinion::None {
+        // PowerShell that the classifier does not understand is not run unread.
+        verdict = stage.unreadable("a PowerShell command the classifier does not understand");
+    }
     verdict.classified = verdict.opinion;
     Ok(verdict)
 }
 
-/// Stage 1: secrets in what the call writes or sends.
-fn input_filter(call: &ToolCall, view: &ToolView) -> Option<Verdict> {
-    let text = match view {
-        ToolView::Bash(bash) => bash.command.clone(),
-        ToolView::File {
-            access: FileAccess::Write,
-            content: Some(content),
-            ..
-        } => content.clone(),
-        ToolView::WebFetch(fetch) => fetch.url.clone(),
-        ToolView::Mcp { .. } => call.input.to_string(),
-        _ => return None,
+/// Stage 1's verdict: what leaves that must not.
+fn leak_verdict(call: &ToolCall, leak: &Leak, situation: Situation) -> Verdict {
+    let (conclusion, rule_id, reason, message) = match leak {
+        Leak::Secret(kinds) => {
+            let list = kinds.join(", ");
+            (
+                Conclusion::Secret,
+                format!("secrets.{}", kinds[0]),
+                format!(
+                    "the {} input contains a secret ({list}); it was not written or sent",
+                    call.name
+                ),
+                format!(
+                    "Blocked: this {} call contains a secret ({list}). Do not write, send or echo \
+                     secrets, and do not try to work around this block; ask the user to provide \
+                     the secret another way, for example through an environment variable.",
+                    call.name
+                ),
+            )
+        }
+        Leak::Metadata(host) => (
+            Conclusion::Secret,
+            "egress.metadata".to_owned(),
+            format!(
+                "the call reaches `{host}`, a cloud metadata or link-local address that hands out \
+                 the machine's credentials"
+            ),
+            format!(
+                "Blocked: `{host}` is a cloud metadata or link-local address. Do not try to reach \
+                 it another way; ask the user."
+            ),
+        ),
+        Leak::QueryData(host) => {
+            let reason = format!(
+                "the fetch carries data in its query to `{host}`, which is not an allowed host"
+            );
+            let message = default_message(&reason);
+            (
+                Conclusion::DataOut,
+                "egress.query-data".to_owned(),
+                reason,
+                message,
+            )
+        }
     };
-    let mut kinds: Vec<String> = secrets::scan(&text)
-        .into_iter()
-        .map(|m| m.kind.to_owned())
-        .collect();
-    kinds.dedup();
-    if kinds.is_empty() {
-        return None;
-    }
-    let list = kinds.join(", ");
-    let mut verdict = Verdict::new(Opinion::Deny, Basis::Secret);
-    verdict.conclusion = Some(Conclusion::Secret);
-    verdict.rule_id = Some(format!("secrets.{}", kinds[0]));
+    let mut verdict = Verdict::new(situation.opinion(conclusion), Basis::Secret);
+    verdict.conclusion = Some(conclusion);
+    verdict.rule_id = Some(rule_id);
     verdict.rule_source = Some("built-in input filter".into());
-    verdict.reason = format!(
-        "the {} input contains a secret ({list}); it was not written or sent",
-        call.name
-    );
-    verdict.message = format!(
-        "Blocked: this {} call contains a secret ({list}). Do not write, send or echo secrets, \
-         and do not try to work around this block; ask the user to provide the secret another \
-         way, for example through an environment variable.",
-        call.name
-    );
-    verdict.secrets = kinds;
-    Some(verdict)
+    verdict.reason = reason;
+    verdict.message = message;
+    if let Leak::Secret(kinds) = leak {
+        verdict.secrets.clone_from(kinds);
+    }
+    verdict
 }
 
 struct Stage<'a> {
@@ -367,6 +399,20 @@ impl Stage<'_> {
             path.display()
         );
         verdict.message = default_message(&verdict.reason);
+        verdict
+    }
+
+    /// A verdict for a call the gate cannot account for.
+    fn unreadable(&self, reason: &str) -> Verdict {
+        let mut verdict = Verdict::new(
+            self.situation.opinion(Conclusion::Unreadable),
+            Basis::Unrecognised,
+        );
+        verdict.conclusion = Some(Conclusion::Unreadable);
+        verdict.rule_id = Some("unreadable".into());
+        verdict.rule_source = Some("built-in classifier".into());
+        reason.clone_into(&mut verdict.reason);
+        verdict.message = default_message(reason);
         verdict
     }
 

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+use super::decision::Presence;
 use super::{Basis, Opinion, Options, Verdict, evaluate, load_policy, request};
 use crate::protocol::{HookInput, ToolCall, ToolView};
 use crate::{Error, FailureDecision, Result};
@@ -44,12 +45,24 @@ impl Target {
         match (command, payload, tool) {
             (Some(command), _, _) => Ok(Self::Command(command)),
             (_, Some(payload), _) => Ok(Self::Payload(payload)),
-            (_, _, Some(name)) => Ok(Self::Tool {
-                name,
-                path,
-                content,
-                url,
-            }),
+            (_, _, Some(name)) => {
+                let needs = match name.as_str() {
+                    "Read" | "Write" | "Edit" | "MultiEdit" | "NotebookEdit" => {
+                        path.is_none().then_some("--path")
+                    }
+                    "WebFetch" => url.is_none().then_some("--url"),
+                    _ => None,
+                };
+                if let Some(flag) = needs {
+                    return Err(Error::Other(format!("explain --tool {name} needs {flag}")));
+                }
+                Ok(Self::Tool {
+                    name,
+                    path,
+                    content,
+                    url,
+                })
+            }
             _ => Err(Error::Other(
                 "explain needs a command, --input PAYLOAD or --tool NAME".into(),
             )),
@@ -125,8 +138,12 @@ pub struct Explanation {
     pub subject: String,
     /// The verdict, or why the gate could not decide.
     pub outcome: std::result::Result<Verdict, String>,
-    /// What the gate answers when it cannot decide.
+    /// What the gate answers when it cannot decide, in this session's permission mode.
     pub on_error: FailureDecision,
+    /// Whether a person can answer a prompt in the session.
+    pub presence: Presence,
+    /// What an untrusted layer set that was not honoured: (file, key, why).
+    pub ignored: Vec<(String, String, String)>,
 }
 
 /// Explains a tool-event input. A policy that does not load is an error.
@@ -135,6 +152,7 @@ pub fn explain(options: &Options, input: &HookInput) -> Result<Explanation> {
         .tool_call()
         .ok_or_else(|| Error::Other(format!("{} is not a tool event", input.event_name)))?;
     let policy = load_policy(input, options)?;
+    let situation = super::situation(&policy, input);
     Ok(Explanation {
         policy: policy.sources.clone(),
         mode: policy.gate.mode.as_str().to_owned(),
@@ -142,7 +160,14 @@ pub fn explain(options: &Options, input: &HookInput) -> Result<Explanation> {
         tool: call.name.clone(),
         subject: subject(call),
         outcome: evaluate(&policy, &request(input, call)).map_err(|e| e.to_string()),
-        on_error: policy.gate.on_error,
+        on_error: situation.failure(policy.gate.on_error),
+        presence: situation.presence,
+        ignored: policy
+            .effective
+            .ignored
+            .iter()
+            .map(|i| (i.source.to_string(), i.key.clone(), i.why.clone()))
+            .collect(),
     })
 }
 
@@ -186,6 +211,9 @@ impl Explanation {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "Policy: {}", self.policy.join(", "));
+        for (file, key, why) in &self.ignored {
+            let _ = writeln!(out, "Ignored: {key} in {file} ({why})");
+        }
         let _ = writeln!(
             out,
             "Call: {} `{}` (gate mode {}, permission mode {})",
@@ -235,17 +263,28 @@ impl Explanation {
                 let _ = writeln!(out, "          {line}");
             }
         }
+        let conclusion = verdict.conclusion.map_or_else(
+            || "nothing".to_owned(),
+            super::decision::Conclusion::describe,
+        );
         let _ = writeln!(
             out,
-            "[Stage 3] Modes: {} -> {}",
-            if verdict.classified == verdict.opinion {
-                "unchanged"
-            } else {
-                "adjusted"
-            },
+            "[Stage 3] Decision table: {conclusion}, gate mode {}, {} -> {}",
+            self.mode,
+            self.presence.describe(),
             opinion_text(verdict.opinion)
         );
-        let _ = writeln!(out, "Decision: {}", opinion_text(verdict.opinion));
+        if verdict.escalated {
+            let _ = writeln!(out, "          escalated after repeated denials");
+        }
+        let _ = writeln!(
+            out,
+            "Decision: {}",
+            match verdict.opinion {
+                Opinion::None => "no opinion (Claude Code's own rules and prompt decide)",
+                other => opinion_text(other),
+            }
+        );
         if !verdict.reason.is_empty() {
             let _ = writeln!(out, "Reason (user): {}", verdict.reason);
         }
@@ -276,6 +315,9 @@ impl Explanation {
             "tool": self.tool,
             "subject": self.subject,
             "decision": decision,
+            "conclusion": self.outcome.as_ref().ok().and_then(|v| v.conclusion).map(super::decision::Conclusion::describe),
+            "presence": self.presence.describe(),
+            "ignored": self.ignored.iter().map(|(file, key, why)| json!({"file": file, "key": key, "why": why})).collect::<Vec<_>>(),
             "verdict": verdict,
             "error": error,
         })

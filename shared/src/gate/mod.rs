@@ -17,6 +17,7 @@
 //! state or the audit trail.
 
 pub mod decision;
+mod egress;
 mod evaluate;
 pub mod explain;
 mod protected;
@@ -139,6 +140,7 @@ fn pre_tool_use(
     let locations = options.locations(&policy);
     let situation = situation(&policy, input);
     let mut verdict = evaluate(&policy, &request(input, call))?;
+    settle_by_review(input, options, situation, &mut verdict);
     track_denials(
         &policy,
         &locations,
@@ -158,6 +160,35 @@ fn pre_tool_use(
         Some(decision) => Reply::permission(&input.event_name, decision, &verdict.reply_text()),
         None => Reply::no_opinion(),
     })
+}
+
+/// A call a person approved in review (a signed approval of exactly this call, checked but not
+/// used up: `defer-for-review` does that) needs no second question: the gate's `ask` (or its
+/// denial where nobody is at the prompt) would otherwise beat the review's `allow`, since
+/// Claude Code ranks ask above allow. What the table always refuses stays refused.
+fn settle_by_review(
+    input: &HookInput,
+    options: &Options,
+    situation: Situation,
+    verdict: &mut Verdict,
+) {
+    let settles = verdict.opinion >= Opinion::Ask
+        && verdict
+            .conclusion
+            .is_some_and(|c| situation.person_may_decide(c));
+    if settles
+        && crate::review::hook::approval_holds(
+            input,
+            &options.env,
+            &crate::review::policy::Overrides::default(),
+        )
+    {
+        verdict.opinion = Opinion::None;
+        verdict
+            .trace
+            .push("a person approved exactly this call in review: no second question".into());
+        verdict.reason = format!("approved in review; {}", verdict.reason);
+    }
 }
 
 /// The decision table's view of this call's session.
@@ -278,12 +309,7 @@ fn record(
     record.rule_source.clone_from(&verdict.rule_source);
     record.reason = Some(verdict.reason.clone());
     record.latency = started.elapsed();
-    let locations = options.locations(policy);
-    let trail = Trail {
-        path: locations.audit_log,
-        max_bytes: locations.audit_max_bytes,
-    };
-    let _ = trail.append(&record);
+    Trail::of(&options.locations(policy)).append_or_warn(BINARY, &record);
 }
 
 #[cfg(test)]

@@ -53,7 +53,7 @@ pub const ENTRIES: &[Entry] = &[
         "HK003",
         Warning,
         "unknown-key",
-        "A key that Claude Code (or hookkit, for policy files) does not know. It is ignored, so whatever it was meant to configure does not happen. Usually a typo: the message names the nearest known key. Settings keys are checked against the keys known to Claude Code 2.1.329; a key added by a newer release may show up here too.",
+        "A key that Claude Code does not know in a settings or plugin hooks file. It is ignored, so whatever it was meant to configure does not happen. Usually a typo: the message names the nearest known key. (An unknown key in a hookkit policy file is HK407: the binaries refuse the file.) Settings keys are checked against the keys known to Claude Code 2.1.329; a key added by a newer release may show up here too.",
     ),
     entry(
         "HK004",
@@ -113,7 +113,7 @@ pub const ENTRIES: &[Entry] = &[
         "HK109",
         Error,
         "hook-command-missing",
-        "The program a command hook runs does not exist or is not executable. Claude Code reports a non-blocking error and carries on, so a guard that cannot start lets every call through. rules-lint resolves `$CLAUDE_PROJECT_DIR`, `${CLAUDE_PLUGIN_ROOT}` and `~`, looks bare names up in PATH, and for shell-form commands checks the first word.",
+        "The program a command hook runs does not exist or is not executable. Without `\"onFailure\": \"block\"`, Claude Code reports a non-blocking error and carries on, so a guard that cannot start lets every call through; with it, every call the hook guards is blocked (for a UserPromptSubmit hook, every prompt) until the program is there. rules-lint resolves `$CLAUDE_PROJECT_DIR`, `${CLAUDE_PLUGIN_ROOT}` and `~`, looks bare names up in PATH, and for shell-form commands checks the first word.",
     ),
     entry(
         "HK110",
@@ -156,6 +156,18 @@ pub const ENTRIES: &[Entry] = &[
         Info,
         "hook-exec-form",
         "An informational note about how a hook command will be spawned, for example a shell-form command whose first word could not be resolved statically (a variable or a subshell).",
+    ),
+    entry(
+        "HK117",
+        Warning,
+        "settings-env-steers-hooks",
+        "A committed project settings file (`.claude/settings.json`) whose `env` block sets `HOOKKIT_*`, `PATH`, `BASH_ENV`, `ENV` or `HOME`. Claude Code passes a project's `env` block to every hook, even in a project whose folder was never trusted: `PATH` decides which program a bare hook command runs, `BASH_ENV` is sourced by Claude Code's own shell, and `HOOKKIT_*` would steer hookkit. hookkit's hooks only let such variables tighten (and its wiring uses absolute commands), but the repository should not be setting them.",
+    ),
+    entry(
+        "HK118",
+        Error,
+        "hooks-disabled",
+        "A settings file with `\"disableAllHooks\": true`. No hook runs, hookkit's guards included, so nothing checks tool calls. In a committed project file it switches off the guards of everyone who opens the repository.",
     ),
     entry(
         "HK201",
@@ -245,13 +257,31 @@ pub const ENTRIES: &[Entry] = &[
         "HK405",
         Error,
         "bad-policy-value",
-        "A policy key with a value outside its allowed set (`mode`, `on_error`, `high_risk`, `decision`, `log_allows`, `headless`, `risk`) or of the wrong type.",
+        "A policy key with a value outside its allowed set (`mode`, `on_error`, `high_risk`, `decision`, `log_allows`, `headless`, `risk`), a negative number, a URL that is not http(s), or a value of the wrong type, as the schema catalogue (docs/policy.md) says. The binaries refuse the file, as for HK407.",
     ),
     entry(
         "HK406",
         Error,
         "bad-policy-glob",
         "A `paths` glob in a hookkit policy file (a `[[rule]]` `paths`, or an entry of `[review] paths`) that does not compile, such as an unterminated `[`. The rule can never match a path.",
+    ),
+    entry(
+        "HK407",
+        Error,
+        "policy-refused",
+        "A policy file the hookkit binaries refuse to load: an unknown section or key (usually a typo, such as `escalate_afer`), or a `[project.\"<dir>\"]` section outside your own ~/.claude/hookkit.toml. A binary never guesses what a broken policy meant: until it is fixed the gate answers its failure decision (ask, or deny where nobody is at the prompt) for every call, even `ls`.",
+    ),
+    entry(
+        "HK408",
+        Warning,
+        "unknown-class-id",
+        "A class id in `[review] rule_ids` or in a `[[permission_denied.override]]` `rule` that the built-in classifier never reports, so the entry never matches. Class ids are listed in the class catalogue (docs/classes.md, generated from the classifier); an override may end in `*` to match every class of an area (`git.*`).",
+    ),
+    entry(
+        "HK409",
+        Warning,
+        "ignored-in-project-file",
+        "A project policy file (`.claude/hookkit.toml`, or `HOOKKIT_POLICY` set by a settings `env` block) sets something the binaries ignore there: an allow rule, an override that answers retry, a location or URL, an opt-in to a looser mode, a value looser than the built-in defaults and your own file, or hosts added to `allowed_hosts`. Whoever controls the repository writes that file, so it can only tighten. Opt-ins and allow rules belong in your own ~/.claude/hookkit.toml (`hookkit init --mode auto` writes an opt-in for one project there).",
     ),
     entry(
         "HK501",

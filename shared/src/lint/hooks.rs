@@ -435,8 +435,11 @@ fn check_handler(
         && let Some((_, command)) = field(handler, "command")
         && let Some(text) = command.as_str()
     {
-        let exec_form = field(handler, "args").is_some();
-        check_command(file, options, event, text, exec_form, command, sink);
+        let spawn = Spawn {
+            exec_form: field(handler, "args").is_some(),
+            blocks: field(handler, "onFailure").and_then(|(_, v)| v.as_str()) == Some("block"),
+        };
+        check_command(file, options, event, text, spawn, command, sink);
     }
 }
 
@@ -599,15 +602,41 @@ const SHELL_BUILTINS: &[&str] = &[
     "if", "for", "while", "case", "source", ".", "read", "eval", "{", "(",
 ];
 
+/// How Claude Code starts a command hook, and what it does when the hook fails.
+#[derive(Clone, Copy)]
+struct Spawn {
+    /// `args` is given: the command is the program, run without a shell.
+    exec_form: bool,
+    /// `"onFailure": "block"`.
+    blocks: bool,
+}
+
+/// What Claude Code does when a hook on `event` cannot start.
+fn failure_effect(event: &str, blocks: bool) -> &'static str {
+    match (blocks, event) {
+        (true, "UserPromptSubmit") => {
+            "with \"onFailure\": \"block\", Claude Code blocks every prompt until it is fixed"
+        }
+        (true, _) => {
+            "with \"onFailure\": \"block\", Claude Code blocks every call it guards until it is fixed"
+        }
+        (false, _) if GUARD_EVENTS.contains(&event) => {
+            "Claude Code logs a non-blocking error and carries on: the calls it should guard go ahead"
+        }
+        (false, _) => "Claude Code logs a non-blocking error and carries on",
+    }
+}
+
 fn check_command(
     file: &SourceFile,
     options: &Options,
     event: &str,
     text: &str,
-    exec_form: bool,
+    spawn: Spawn,
     node: &Node,
     sink: &mut Sink<'_>,
 ) {
+    let exec_form = spawn.exec_form;
     let program = if exec_form {
         Some(text.to_owned())
     } else {
@@ -650,7 +679,15 @@ fn check_command(
         } else {
             format!("`{program}` (`{expanded}`)")
         };
-        sink.report_fix("HK109", node.start, format!("hook command {shown} {problem}: Claude Code logs a non-blocking error and carries on"), Some("fix the path, install the program, or `chmod +x` it"));
+        sink.report_fix(
+            "HK109",
+            node.start,
+            format!(
+                "hook command {shown} {problem}: {}",
+                failure_effect(event, spawn.blocks)
+            ),
+            Some("fix the path, install the program, or `chmod +x` it"),
+        );
     }
 }
 

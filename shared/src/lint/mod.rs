@@ -149,7 +149,7 @@ pub fn lint(files: Vec<SourceFile>, options: &Options) -> Report {
             FileKind::Settings | FileKind::PluginHooks => {
                 settings::check(file, options, &mut sink, &mut sites);
             }
-            FileKind::Policy => policy::check(file, &mut sink, &mut sites),
+            FileKind::Policy => policy::check(file, options, &mut sink, &mut sites),
         }
         findings.extend(sink.findings);
     }

@@ -231,6 +231,9 @@ pub(crate) fn check(
         }
         unknown_key(sink, key, "settings key", known);
     }
+    if file.kind == FileKind::Settings {
+        check_hook_environment(file, options, &root, sink);
+    }
     let broken_guard = root
         .get("hooks")
         .is_some_and(|hooks_node| hooks::check(file, options, hooks_node, sink));
@@ -247,6 +250,58 @@ pub(crate) fn check(
                 key,
                 "a broken PreToolUse or PermissionRequest hook entry in this file makes Claude Code skip these permissions",
                 Some("fix or remove the hook entries reported above"),
+            );
+        }
+    }
+}
+
+/// Whether `file` is a project's committed `.claude/settings.json` (found for the project, or
+/// named on the command line), as opposed to the user's or an uncommitted local file.
+fn is_committed(file: &SourceFile, options: &Options) -> bool {
+    if file.layer == "project" {
+        return true;
+    }
+    let dot_claude = file.path.parent();
+    file.layer == "file"
+        && file.path.file_name().is_some_and(|n| n == "settings.json")
+        && dot_claude
+            .and_then(|d| d.file_name())
+            .is_some_and(|n| n == ".claude")
+        && options
+            .home
+            .as_ref()
+            .is_none_or(|home| dot_claude != Some(home.join(".claude").as_path()))
+}
+
+/// `disableAllHooks` anywhere, and a committed `env` block that steers what every hook runs
+/// with.
+fn check_hook_environment(file: &SourceFile, options: &Options, root: &Node, sink: &mut Sink<'_>) {
+    if let Some(off) = root.get("disableAllHooks")
+        && off.value == Value::Bool(true)
+    {
+        sink.report_fix(
+            "HK118",
+            off.start,
+            "`disableAllHooks` is true: no hook runs, hookkit's guards included",
+            Some("remove the key (or set it to false)"),
+        );
+    }
+    if !is_committed(file, options) {
+        return;
+    }
+    let Some(env) = root.get("env") else { return };
+    for (key, _) in env.members() {
+        let name = key.name.as_str();
+        if name.starts_with("HOOKKIT_") || crate::wiring::status::STEERING_VARIABLES.contains(&name)
+        {
+            sink.report_fix(
+                "HK117",
+                key.start,
+                format!(
+                    "the committed settings set `{name}` in `env`: Claude Code passes it to every \
+                     hook, whoever opens the repository"
+                ),
+                Some("set it in your own ~/.claude/settings.json or your shell, not in the repository"),
             );
         }
     }

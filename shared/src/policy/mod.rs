@@ -10,6 +10,7 @@
 //! Each rule keeps its id and the file and line it came from.
 
 mod call;
+mod global_options;
 mod path;
 mod permission_match;
 mod rule;

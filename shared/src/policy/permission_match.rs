@@ -5,6 +5,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::call::CallFacts;
+use super::global_options::without_global_options;
 use super::path::PathPattern;
 use super::wildcard::Wildcard;
 use crate::Result;
@@ -78,7 +79,8 @@ impl PermissionMatcher {
 
     /// Whether a Bash rule matches one simple command. Allow rules look at the command's text
     /// only; deny and ask rules also look at the command with its wrappers removed, so that
-    /// `sudo git push --force` is caught by a `git push` rule.
+    /// `sudo git push --force` is caught by a `git push` rule, and with the program's global
+    /// options removed, so that `git -C . push` is too.
     pub(crate) fn matches_command(&self, command: &Command) -> bool {
         if !self.is_bash() {
             return false;
@@ -90,7 +92,11 @@ impl PermissionMatcher {
             return false;
         }
         let effective = command.effective.join(" ");
-        effective != command.text && self.bash_text_matches(&effective)
+        if effective != command.text && self.bash_text_matches(&effective) {
+            return true;
+        }
+        without_global_options(&command.effective)
+            .is_some_and(|words| self.bash_text_matches(&words.join(" ")))
     }
 
     fn bash_text_matches(&self, text: &str) -> bool {

@@ -123,10 +123,14 @@ impl Rule {
         }
     }
 
-    /// Whether the rule matches one simple command of a Bash call.
+    /// Whether the rule matches one simple command of a Bash call (or of another tool that runs
+    /// shell commands, such as `Monitor`). A `Bash(...)` deny or ask rule covers every such
+    /// tool, since they run the same shells; an allow rule covers only the tool it names.
     pub fn matches_command(&self, facts: &CallFacts<'_>, command: &Command) -> Result<bool> {
         match &self.matcher {
-            Matcher::Permission(m) => Ok(m.matches_command(command)),
+            Matcher::Permission(m) => Ok((self.decision != RuleDecision::Allow
+                || facts.call.name == m.rule.tool)
+                && m.matches_command(command)),
             Matcher::Table(t) => t.matches_command(facts, command),
         }
     }

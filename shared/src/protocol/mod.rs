@@ -11,5 +11,6 @@ mod tool;
 pub use input::{Common, Event, HookInput, McpServer};
 pub use reply::{PermissionDecision, Reply, TopLevelDecision};
 pub use tool::{
-    BashInput, EditInput, FileAccess, ToolCall, ToolView, WebFetchInput, WebSearchInput,
+    BashInput, EditInput, FileAccess, KNOWN_TOOLS, ToolCall, ToolKind, ToolView, WebFetchInput,
+    WebSearchInput, tool_kind,
 };

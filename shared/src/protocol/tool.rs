@@ -87,8 +87,11 @@ pub enum FileAccess {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ToolView {
-    /// `Bash`.
+    /// `Bash`, and `Monitor` with a `command` (its shells are Bash's).
     Bash(BashInput),
+    /// `PowerShell` (where Claude Code enables it): a PowerShell command line, with Bash's
+    /// input fields.
+    PowerShell(BashInput),
     /// A tool that reads or writes one path: `Read`, `Write`, `Edit`, `MultiEdit`,
     /// `NotebookEdit`, `Glob`, `Grep` (for `Glob` and `Grep`, the searched directory, which is
     /// the session cwd when the model gave none).
@@ -100,7 +103,7 @@ pub enum ToolView {
         /// The text written, for `Write` (`content`) and `Edit` (`new_string`).
         content: Option<String>,
     },
-    /// `WebFetch`.
+    /// `WebFetch`, and `Monitor` watching a WebSocket (`ws.url`).
     WebFetch(WebFetchInput),
     /// `WebSearch`.
     WebSearch(WebSearchInput),
@@ -161,21 +164,30 @@ impl ToolCall {
                 .and_then(Value::as_str)
                 .map(str::to_owned)
         };
+        let bash = || BashInput::deserialize(&self.input).map_err(|e| typed(&e.to_string()));
         Ok(match self.name.as_str() {
-            "Bash" => ToolView::Bash(
-                BashInput::deserialize(&self.input).map_err(|e| typed(&e.to_string()))?,
-            ),
+            "Bash" => ToolView::Bash(bash()?),
+            "PowerShell" => ToolView::PowerShell(bash()?),
+            "Monitor" => match (self.input.get("command"), self.input.pointer("/ws/url")) {
+                (Some(_), _) => ToolView::Bash(bash()?),
+                (None, Some(Value::String(url))) => ToolView::WebFetch(WebFetchInput {
+                    url: url.clone(),
+                    prompt: String::new(),
+                }),
+                _ => return Err(typed("neither `command` nor `ws.url`")),
+            },
             "Read" => file(FileAccess::Read, text("file_path")?, None),
             "Write" => file(
                 FileAccess::Write,
                 text("file_path")?,
                 optional_text("content"),
             ),
-            "Edit" | "MultiEdit" => file(
+            "Edit" => file(
                 FileAccess::Write,
                 text("file_path")?,
                 optional_text("new_string"),
             ),
+            "MultiEdit" => file(FileAccess::Write, text("file_path")?, self.edits_text()),
             "NotebookEdit" => file(
                 FileAccess::Write,
                 text("notebook_path")?,
@@ -201,6 +213,84 @@ impl ToolCall {
             },
         })
     }
+}
+
+impl ToolCall {
+    /// The new text of every edit of a `MultiEdit` call, one per line.
+    fn edits_text(&self) -> Option<String> {
+        let edits = self.input.get("edits")?.as_array()?;
+        let texts: Vec<&str> = edits
+            .iter()
+            .filter_map(|e| e.get("new_string").and_then(Value::as_str))
+            .collect();
+        Some(texts.join("\n"))
+    }
+}
+
+/// What a tool does, as far as hookkit's judgement goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToolKind {
+    /// Runs shell commands: judged as Bash.
+    Shell,
+    /// Runs PowerShell commands.
+    PowerShell,
+    /// Reads files.
+    ReadsFiles,
+    /// Writes files.
+    WritesFiles,
+    /// Reaches the network.
+    Network,
+    /// Starts another agent or workflow, whose own tool calls pass through the hooks.
+    Agent,
+    /// Changes what runs later or where (schedules, worktrees).
+    Schedules,
+    /// Claude Code's own bookkeeping, with no effect outside the session.
+    Session,
+}
+
+/// Every built-in tool of Claude Code hookkit knows, with what it does. A tool the CLI offers
+/// that is missing here is noticed by the end-to-end suite, which compares this table with
+/// the tools a real run announces.
+pub const KNOWN_TOOLS: &[(&str, ToolKind)] = &[
+    ("Bash", ToolKind::Shell),
+    ("Monitor", ToolKind::Shell),
+    ("PowerShell", ToolKind::PowerShell),
+    ("Read", ToolKind::ReadsFiles),
+    ("Glob", ToolKind::ReadsFiles),
+    ("Grep", ToolKind::ReadsFiles),
+    ("LSP", ToolKind::ReadsFiles),
+    ("Write", ToolKind::WritesFiles),
+    ("Edit", ToolKind::WritesFiles),
+    ("MultiEdit", ToolKind::WritesFiles),
+    ("NotebookEdit", ToolKind::WritesFiles),
+    ("WebFetch", ToolKind::Network),
+    ("WebSearch", ToolKind::Network),
+    ("Agent", ToolKind::Agent),
+    ("Task", ToolKind::Agent),
+    ("Workflow", ToolKind::Agent),
+    ("Skill", ToolKind::Agent),
+    ("SendMessage", ToolKind::Agent),
+    ("ListAgents", ToolKind::Session),
+    ("TaskStop", ToolKind::Session),
+    ("CronCreate", ToolKind::Schedules),
+    ("CronDelete", ToolKind::Schedules),
+    ("CronList", ToolKind::Session),
+    ("ScheduleWakeup", ToolKind::Schedules),
+    ("EnterWorktree", ToolKind::Schedules),
+    ("ExitWorktree", ToolKind::Schedules),
+    ("ToolSearch", ToolKind::Session),
+    ("ReportFindings", ToolKind::Session),
+    ("TodoWrite", ToolKind::Session),
+    ("ExitPlanMode", ToolKind::Session),
+    ("AskUserQuestion", ToolKind::Session),
+];
+
+/// What `name` does, for a built-in tool hookkit knows.
+pub fn tool_kind(name: &str) -> Option<ToolKind> {
+    KNOWN_TOOLS
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, kind)| *kind)
 }
 
 fn file(access: FileAccess, path: String, content: Option<String>) -> ToolView {
@@ -241,6 +331,30 @@ mod tests {
     fn bash_without_command_is_an_error() {
         let call = ToolCall::new("Bash", json!({"description": "x"}));
         assert!(call.view().unwrap_err().contains("command"));
+    }
+
+    #[test]
+    fn monitor_is_bash_or_a_fetch_and_multiedit_writes_every_edit() {
+        let monitor = ToolCall::new(
+            "Monitor",
+            json!({"command": "tail -f log", "description": "d"}),
+        );
+        assert!(matches!(monitor.view(), Ok(ToolView::Bash(b)) if b.command == "tail -f log"));
+        let ws = ToolCall::new("Monitor", json!({"ws": {"url": "wss://x.example/s"}}));
+        assert!(matches!(ws.view(), Ok(ToolView::WebFetch(f)) if f.url == "wss://x.example/s"));
+        assert!(
+            ToolCall::new("Monitor", json!({"description": "d"}))
+                .view()
+                .is_err()
+        );
+        let ps = ToolCall::new("PowerShell", json!({"command": "Get-ChildItem"}));
+        assert!(matches!(ps.view(), Ok(ToolView::PowerShell(_))));
+        let multi = ToolCall::new(
+            "MultiEdit",
+            json!({"file_path": "/p/a", "edits": [{"old_string": "a", "new_string": "b"},
+                   {"old_string": "c", "new_string": "d"}]}),
+        );
+        assert!(matches!(multi.view(), Ok(ToolView::File { content: Some(c), .. }) if c == "b\nd"));
     }
 
     #[test]

@@ -79,6 +79,21 @@ mod tests {
     }
 
     #[test]
+    fn redacting_twice_changes_nothing() {
+        // The review service masks what a hook already masked, and an approval binds the hash
+        // of what the page shows: the two must agree.
+        let value = json!({
+            "command": "curl -H 'Authorization: Bearer ghp_0123456789abcdefghijABCDEFGHIJ012345' \
+                        -u admin:hunter2 https://x/?key=AIzaSyA1234567890abcdefghijklmnopqrstu \
+                        && PGPASSWORD=s3cret psql && export db_password=x AKIAIOSFODNN7EXAMPLE",
+            "content": "sk-ant-api03-Xb7kPq2ZrT9wLm4NvC8sDf3Gh6Jk1Lp0QaWe xoxb-1234-5678-abcdef",
+        });
+        let once = redact_value(&value);
+        assert_ne!(once, value);
+        assert_eq!(redact_value(&once), once);
+    }
+
+    #[test]
     fn summary_is_one_line() {
         assert_eq!(
             summary(&json!({"command": "echo a\n  echo b"})),

@@ -1,14 +1,24 @@
-//! The approval service for CI: the hook POSTs the pending call as JSON and waits a bounded
-//! time for `{"approve": true|false, "reason": "..."}`.
+//! The approval service: the hook POSTs the call as JSON and waits a bounded time for the
+//! answer (the protocol is in `docs/review-service.md`):
 //!
-//! Anything but a clear answer (a timeout, a refused connection, a non-2xx status, a body over
-//! 64 KiB, JSON without a boolean `approve`) is *no answer*, and the call is deferred for a
-//! person. Redirects are not followed: an approval must come from the configured service.
+//! - `{"status": "decided", "decision": <signed decision>}`: a person's signed approval or
+//!   denial, which the hook verifies like any other ([`super::decision`]);
+//! - `{"status": "pending", ...}`: recorded, nobody has decided yet: the hook defers;
+//! - `{"status": "busy", ...}`: another call of the session waits for review;
+//! - `{"status": "refused", ...}`: the decision the service holds does not hold (an approval
+//!   already handed out once): the hook denies;
+//! - `{"approve": true|false, "reason": "..."}`: an unsigned answer from a service that cannot
+//!   sign, honoured only where the user's own policy sets `allow_unsigned_endpoint = true`.
+//!
+//! Anything else (a timeout, a refused connection, a non-2xx status, a body over 64 KiB, JSON
+//! of another shape) is *no answer*, and the call is deferred for a person. Redirects are not
+//! followed: an answer must come from the configured service.
 
 use std::time::Duration;
 
 use serde_json::Value;
 
+use super::decision::SignedDecision;
 use crate::{Error, Result};
 
 /// The largest response body read from the service.
@@ -23,12 +33,29 @@ pub struct Endpoint {
 /// What the service said.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
-    /// Run the call.
+    /// A person's signed decision (to be verified).
+    Signed(SignedDecision),
+    /// Recorded; nobody has decided yet.
+    Pending {
+        /// What the service said about where to review it.
+        message: String,
+    },
+    /// Another call of the session is waiting for review.
+    Busy {
+        /// What the service said.
+        message: String,
+    },
+    /// The service holds a decision that no longer holds (used, not verifiable).
+    Refused {
+        /// What the service said.
+        message: String,
+    },
+    /// Unsigned: run the call.
     Approve {
         /// The service's reason, if it gave one.
         reason: String,
     },
-    /// Do not run it; the reason goes to the model.
+    /// Unsigned: do not run it; the reason goes to the model.
     Deny {
         /// The service's reason, if it gave one.
         reason: String,
@@ -122,6 +149,30 @@ fn interpret(text: &str) -> Answer {
     let Ok(value) = serde_json::from_str::<Value>(text) else {
         return Answer::NoAnswer("the answer is not JSON".into());
     };
+    let message = || {
+        value
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    match value.get("status").and_then(Value::as_str) {
+        Some("decided") => {
+            return match value
+                .get("decision")
+                .cloned()
+                .map(serde_json::from_value::<SignedDecision>)
+            {
+                Some(Ok(signed)) => Answer::Signed(signed),
+                _ => Answer::NoAnswer("the decided answer has no signed `decision`".into()),
+            };
+        }
+        Some("pending") => return Answer::Pending { message: message() },
+        Some("busy") => return Answer::Busy { message: message() },
+        Some("refused") => return Answer::Refused { message: message() },
+        Some(other) => return Answer::NoAnswer(format!("unknown status `{other}`")),
+        None => {}
+    }
     let reason = value
         .get("reason")
         .and_then(Value::as_str)
@@ -178,5 +229,25 @@ mod tests {
             Answer::NoAnswer(_)
         ));
         assert!(matches!(interpret("<html>"), Answer::NoAnswer(_)));
+        assert_eq!(
+            interpret(r#"{"status":"pending","message":"see the page"}"#),
+            Answer::Pending {
+                message: "see the page".into()
+            }
+        );
+        assert!(matches!(
+            interpret(r#"{"status":"busy"}"#),
+            Answer::Busy { .. }
+        ));
+        assert!(matches!(
+            interpret(r#"{"status":"decided","decision":{"approve":true}}"#),
+            Answer::NoAnswer(_)
+        ));
+        assert!(matches!(
+            interpret(
+                r#"{"status":"decided","decision":{"statement":{},"key":"k","signature":"s"}}"#
+            ),
+            Answer::Signed(_)
+        ));
     }
 }

@@ -1,18 +1,21 @@
 //! The `PreToolUse` side of `defer-for-review`: decide on first sight and on resume.
 
 use std::io::Write as _;
-use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use serde_json::json;
+use serde_json::{Value, json};
 
-use super::endpoint::Answer;
-use super::policy::{Overrides, Settings, Trigger};
-use super::queue::{Item, Queue, Scan, Status};
+use super::decision::{Binding, Refusal, SignedDecision, Verdict, consume};
+use super::endpoint::{Answer, Endpoint};
+use super::policy::{Loaded, Overrides, Settings, Trigger};
+use super::queue::{Call, Item, Queue, Scan, Status};
 use super::time::stamp;
 use super::{input_sha256, redact_value, summary};
-use crate::audit::{self, Record};
+use crate::audit::{Record, Trail};
+use crate::config::Layer;
 use crate::env::{Env, Role};
+use crate::gate::{self, Opinion};
+use crate::policy::Policy;
 use crate::protocol::{Event, HookInput, PermissionDecision, Reply, ToolCall};
 use crate::{Outcome, Result};
 
@@ -28,14 +31,15 @@ pub fn handle(input: &HookInput, env: &Env, overrides: &Overrides) -> Result<Out
         return Ok(Outcome::Reply(Reply::no_opinion()));
     };
     let project_dir = env.project_dir_for(&input.common.cwd);
-    let settings = Settings::load(env, Role::Hook, &project_dir, overrides)?;
+    let Loaded { settings, layers } =
+        Settings::load_layers(env, Role::Hook, &project_dir, overrides)?;
     let headless = settings.is_headless(env);
     let hook = Hook {
         input,
         call,
         tool_use_id,
         queue: Queue::new(settings.queue_dir.clone()),
-        audit_log: audit_path(&project_dir),
+        layers,
         settings,
         headless,
         now: Utc::now(),
@@ -44,19 +48,9 @@ pub fn handle(input: &HookInput, env: &Env, overrides: &Overrides) -> Result<Out
     Ok(Outcome::Reply(reply))
 }
 
-/// The audit log: the default under the project.
-pub fn audit_path(project_dir: &std::path::Path) -> PathBuf {
-    audit::default_path(project_dir)
-}
-
 /// Appends a record; a failure is reported on stderr and changes no decision.
-pub(crate) fn record(path: &std::path::Path, record: &Record) {
-    if let Err(error) = audit::append(path, record) {
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "{BINARY}: warning: the decision was not audited: {error}"
-        );
-    }
+pub(crate) fn record(trail: &Trail, record: &Record) {
+    trail.append_or_warn(BINARY, record);
 }
 
 struct Hook<'a> {
@@ -64,8 +58,8 @@ struct Hook<'a> {
     call: &'a ToolCall,
     tool_use_id: &'a str,
     settings: Settings,
+    layers: Vec<Layer>,
     queue: Queue,
-    audit_log: PathBuf,
     headless: bool,
     now: DateTime<Utc>,
 }
@@ -85,6 +79,12 @@ impl Hook<'_> {
         if trigger.is_none() && !self.queue.may_hold(self.tool_use_id) {
             return Ok(Reply::no_opinion());
         }
+        // No ghost reviews: a call the gate refuses never runs, so it is never queued, never
+        // takes the session's one review slot, and never consumes an approval. The gate's own
+        // answer stands.
+        if self.gate_refuses() {
+            return Ok(Reply::no_opinion());
+        }
         if self.tool_use_id.is_empty() {
             return Ok(match trigger {
                 Some(trigger) => self.decide_new(trigger, &Scan::default())?,
@@ -93,7 +93,6 @@ impl Hook<'_> {
         }
         if let Some(trigger) = &trigger
             && self.headless
-            && !self.queue.may_hold(self.tool_use_id)
             && let Some(decision) = self.ask_service(trigger)?
         {
             return Ok(self.answer(&decision));
@@ -110,6 +109,28 @@ impl Hook<'_> {
         })
     }
 
+    /// Whether the gate, evaluating this call under the same policy, refuses it: denies it,
+    /// or cannot read it (and so answers with its failure decision).
+    fn gate_refuses(&self) -> bool {
+        let Ok(policy) = Policy::from_layers(
+            &self.layers,
+            &self.settings.project_dir,
+            self.settings.home.as_deref(),
+        ) else {
+            return true;
+        };
+        let request = gate::Request {
+            call: self.call,
+            hook_input: &self.input.raw,
+            cwd: &self.input.common.cwd,
+            permission_mode: self.input.common.permission_mode.as_deref(),
+        };
+        match gate::evaluate(&policy, &request) {
+            Ok(verdict) => verdict.opinion == Opinion::Deny,
+            Err(_) => true,
+        }
+    }
+
     /// With the session lock held, a call with no queue item: who reviews it?
     fn decide_new(&self, trigger: Trigger, scan: &Scan) -> Result<Reply> {
         if !self.headless || self.tool_use_id.is_empty() {
@@ -124,32 +145,17 @@ impl Hook<'_> {
         Ok(self.answer(&decision))
     }
 
-    /// The call came back (a resume, or the model repeating an id): apply the review.
+    /// The call came back (a resume, or the model repeating an id): apply the review. Only a
+    /// signed decision counts; the item's `status` is a label.
     fn resume(&self, mut item: Item, scan: &Scan) -> Result<Decision> {
         let hash = input_sha256(&self.call.name, &self.call.input);
+        if item.input_sha256 != hash {
+            return self.changed_input(item, &hash);
+        }
+        if let Some(signed) = item.decision.clone() {
+            return self.apply_signed(&signed, Some(item), scan);
+        }
         match item.status {
-            Status::Denied => {
-                item.last_answer = "deny".into();
-                self.queue.update(&item)?;
-                let who = item.decided_by.as_deref().unwrap_or("a reviewer");
-                let why = item
-                    .decision_reason
-                    .as_deref()
-                    .filter(|r| !r.trim().is_empty())
-                    .unwrap_or("no reason given");
-                Ok(Decision {
-                    answer: PermissionDecision::Deny,
-                    reason: format!(
-                        "A person reviewed this call and denied it ({who}, review {}): {why}. \
-                         Do not retry it or reach the same result another way; tell the user.",
-                        item.id
-                    ),
-                    rule: format!("review.denied:{}", item.id),
-                })
-            }
-            Status::Pending | Status::Approved if item.input_sha256 != hash => {
-                self.changed_input(item, &hash)
-            }
             Status::Pending if !self.headless => Ok(Decision {
                 answer: PermissionDecision::Ask,
                 reason: format!("Review {} is still pending: {}", item.id, item.reason),
@@ -164,52 +170,149 @@ impl Hook<'_> {
                     rule: format!("review.pending:{}", item.id),
                 })
             }
-            Status::Approved if item.approval_expired(self.now) => self.expired(item, scan),
-            Status::Approved => {
-                item.last_answer = "allow".into();
-                item.resumed_at = Some(stamp(self.now));
+            status => {
+                item.last_answer = "deny".into();
                 self.queue.update(&item)?;
-                let who = item.decided_by.as_deref().unwrap_or("a reviewer");
-                let why = item
-                    .decision_reason
-                    .as_deref()
-                    .filter(|r| !r.trim().is_empty())
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default();
                 Ok(Decision {
-                    answer: PermissionDecision::Allow,
-                    reason: format!("Approved in review {} by {who}{why}", item.id),
-                    rule: format!("review.approved:{}", item.id),
+                    answer: PermissionDecision::Deny,
+                    reason: format!(
+                        "Not run: review {} is marked `{}` but carries no signed decision (the \
+                         queue file was edited, or written by an older hookkit); only a \
+                         reviewer's signature approves a call. Do not retry it or edit the \
+                         queue; tell the user.",
+                        item.id,
+                        status.as_str()
+                    ),
+                    rule: format!("review.unsigned:{}", item.id),
                 })
             }
-            Status::Expired => Ok(Decision {
-                // An expired item that nothing replaced (edited by hand): never run it.
+        }
+    }
+
+    /// Applies a signed decision, from the queue (`item`) or from the approval service: verify
+    /// it, check that it names this very call, check the expiry and consume an approval once.
+    fn apply_signed(
+        &self,
+        signed: &SignedDecision,
+        item: Option<Item>,
+        scan: &Scan,
+    ) -> Result<Decision> {
+        let facts = CallFacts::of(self.input, self.call);
+        let label = item.as_ref().map_or_else(
+            || {
+                self.settings
+                    .endpoint
+                    .as_ref()
+                    .map_or_else(String::new, |e| format!("from {}", e.origin()))
+            },
+            |i| i.id.clone(),
+        );
+        let verified = match signed.verify(&self.settings.trusted_keys) {
+            Ok(verified) => verified,
+            Err(refusal) => return self.refuse(item, &label, &refusal),
+        };
+        let binding = facts.binding(
+            self.input,
+            self.call,
+            self.tool_use_id,
+            item.as_ref().map(|i| i.id.as_str()),
+        );
+        if let Err(refusal) = binding.check(&verified.statement) {
+            return self.refuse(item, &label, &refusal);
+        }
+        let statement = &verified.statement;
+        let who = format!("{} (key {})", statement.reviewer, verified.key.id());
+        let why = statement
+            .reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        if statement.decision == Verdict::Deny {
+            self.mark(item, "deny")?;
+            return Ok(Decision {
                 answer: PermissionDecision::Deny,
                 reason: format!(
-                    "Not run: the approval of review {} expired. Retry the call so that it is \
-                     reviewed again.",
-                    item.id
+                    "A person reviewed this call and denied it ({who}, review {label}): {}. \
+                     Do not retry it or reach the same result another way; tell the user.",
+                    why.unwrap_or("no reason given")
                 ),
-                rule: format!("review.expired:{}", item.id),
-            }),
+                rule: format!("review.denied:{label}"),
+            });
         }
+        if let Err(refusal) = statement.check_expiry(self.now) {
+            return match item {
+                Some(item) => self.expired(item, scan, &refusal),
+                None => self.refuse(None, &label, &refusal),
+            };
+        }
+        if !consume(&self.settings.state_dir, &verified)? {
+            return self.refuse(item, &label, &Refusal::Used);
+        }
+        if let Some(mut item) = item {
+            item.last_answer = "allow".into();
+            item.resumed_at = Some(stamp(self.now));
+            self.queue.update(&item)?;
+        }
+        Ok(Decision {
+            answer: PermissionDecision::Allow,
+            reason: format!(
+                "Approved in review {label} by {who}{}",
+                why.map(|r| format!(": {r}")).unwrap_or_default()
+            ),
+            rule: format!("review.approved:{label}"),
+        })
+    }
+
+    /// Denies a call whose decision is not honoured, saying why; the item no longer holds
+    /// the session's review slot.
+    fn refuse(&self, item: Option<Item>, label: &str, refusal: &Refusal) -> Result<Decision> {
+        self.mark(item, "deny")?;
+        let kind = match refusal {
+            Refusal::NoTrustedKeys => "no-trusted-keys",
+            Refusal::UntrustedKey { .. } => "untrusted-key",
+            Refusal::BadSignature => "forged",
+            Refusal::Malformed(_) => "malformed",
+            Refusal::OtherCall { .. } => "swapped",
+            Refusal::OtherMode { .. } => "other-mode",
+            Refusal::Expired { .. } | Refusal::NoExpiry => "expired",
+            Refusal::Used => "replayed",
+        };
+        Ok(Decision {
+            answer: PermissionDecision::Deny,
+            reason: format!(
+                "Not run: the review decision {label} does not hold for this call: {refusal}. \
+                 Do not retry it, and do not try to approve it yourself; tell the user."
+            ),
+            rule: format!("review.{kind}:{label}"),
+        })
+    }
+
+    /// Records what the hook answered on a local item.
+    fn mark(&self, item: Option<Item>, answer: &str) -> Result<()> {
+        if let Some(mut item) = item {
+            answer.clone_into(&mut item.last_answer);
+            self.queue.update(&item)?;
+        }
+        Ok(())
     }
 
     /// A queued call came back with other input than the one queued (Claude Code re-sends
     /// the same input, so this is an edited transcript or a bug): deny it and queue the new
-    /// input, so that a person sees what changed and no approval covers it.
+    /// input, with its own rating, so that a person sees what changed and no approval covers
+    /// it.
     fn changed_input(&self, mut item: Item, hash: &str) -> Result<Decision> {
+        let current = self.settings.rating(self.input, self.call)?;
         let trigger = Trigger {
-            rule: item.rule.clone(),
-            risk: item.risk,
             reason: format!(
                 "its input changed after it was queued as review {} ({}; queued input hash \
-                 {}, now {})",
+                 {}, now {}); {}",
                 item.id,
                 item.status.as_str(),
                 item.input_sha256.get(..12).unwrap_or(&item.input_sha256),
-                &hash[..12]
+                &hash[..12],
+                current.reason
             ),
+            ..current
         };
         let mut new = self.new_item(&trigger, "deny", Some(&item.id));
         self.queue.insert(&mut new)?;
@@ -227,22 +330,23 @@ impl Hook<'_> {
         })
     }
 
-    /// An approval expired before the resume: queue the call again and defer.
-    fn expired(&self, mut item: Item, scan: &Scan) -> Result<Decision> {
-        let expired_at = item.expires_at.clone().unwrap_or_default();
+    /// An approval expired (or never had an expiry) before the resume: queue the call again,
+    /// with its current rating, and defer.
+    fn expired(&self, mut item: Item, scan: &Scan, refusal: &Refusal) -> Result<Decision> {
         item.status = Status::Expired;
+        let current = self.settings.rating(self.input, self.call)?;
         let trigger = Trigger {
-            rule: item.rule.clone(),
-            risk: item.risk,
             reason: format!(
-                "the approval of review {} expired at {expired_at}; {}",
-                item.id, item.reason
+                "review {} no longer approves it: {refusal}; {}",
+                item.id, current.reason
             ),
+            ..current
         };
         let mut decision = self.enqueue(&trigger, scan, Some(&item.id))?;
         if let Some(new_id) = decision.rule.strip_prefix("review.queued:") {
             item.replaced_by = Some(new_id.to_owned());
         }
+        decision.answer.as_str().clone_into(&mut item.last_answer);
         self.queue.update(&item)?;
         decision.rule = format!("review.expired:{}", item.id);
         Ok(decision)
@@ -257,18 +361,7 @@ impl Hook<'_> {
         if let Some(waiting) =
             scan.waiting_in_session(&self.input.common.session_id, self.tool_use_id)
         {
-            return Ok(Decision {
-                answer: PermissionDecision::Deny,
-                reason: format!(
-                    "Not run yet: another call of this session (review {}: {} `{}`) is waiting \
-                     for a person's review, and only one call can wait at a time. Retry this \
-                     call unchanged after that review is decided.",
-                    waiting.id,
-                    waiting.tool,
-                    clip(&waiting.summary, 80)
-                ),
-                rule: format!("review.one-at-a-time:{}", waiting.id),
-            });
+            return Ok(one_at_a_time(&waiting.id, &waiting.tool, &waiting.summary));
         }
         let mut item = self.new_item(trigger, "defer", replaces);
         self.queue.insert(&mut item)?;
@@ -279,48 +372,121 @@ impl Hook<'_> {
         })
     }
 
-    /// Asks the approval service, if one is configured; `None` when it gave no answer. Runs
-    /// without the session lock, so that parallel calls wait for the service side by side.
+    /// Asks the approval service, if one is configured; `None` when it gave no answer the
+    /// hook can use. Runs without the session lock, so that parallel calls wait for the
+    /// service side by side.
     fn ask_service(&self, trigger: &Trigger) -> Result<Option<Decision>> {
         let Some(endpoint) = &self.settings.endpoint else {
             return Ok(None);
         };
+        let scan = self.queue.scan()?;
         // An unreadable file may be this call's own denial: the service must not overrule it.
-        if let Some(decision) = unreadable_queue(&self.queue.scan()?) {
+        if let Some(decision) = unreadable_queue(&scan) {
             return Ok(Some(decision));
         }
-        let mut item = self.new_item(trigger, "defer", None);
-        let body = json!({
-            "session_id": item.session_id,
-            "tool_use_id": item.tool_use_id,
-            "cwd": item.cwd,
-            "permission_mode": item.permission_mode,
-            "tool": item.tool,
-            "input": item.input,
-            "input_sha256": item.input_sha256,
-            "summary": item.summary,
-            "rule": item.rule,
-            "risk": item.risk,
-            "reason": item.reason,
-        });
-        let (status, answer, reason) = match endpoint.ask(&body, self.settings.endpoint_timeout) {
-            Answer::Approve { reason } => (Status::Approved, "allow", reason),
-            Answer::Deny { reason } => (Status::Denied, "deny", reason),
+        // Neither may it overrule a decision recorded here.
+        if scan
+            .current_for(self.tool_use_id)
+            .is_some_and(|i| i.decision.is_some() || i.status != Status::Pending)
+        {
+            return Ok(None);
+        }
+        let body = self.service_request(trigger);
+        match endpoint.ask(&body, self.settings.endpoint_timeout) {
+            Answer::Signed(signed) => Ok(Some(self.apply_signed(&signed, None, &scan)?)),
+            Answer::Pending { message } => Ok(Some(Decision {
+                answer: PermissionDecision::Defer,
+                reason: format!(
+                    "Waiting for a person's review ({}) on the review service {}{}",
+                    trigger.reason,
+                    endpoint.origin(),
+                    if message.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {message}")
+                    }
+                ),
+                rule: "review.service-pending".into(),
+            })),
+            Answer::Busy { message } => Ok(Some(Decision {
+                answer: PermissionDecision::Deny,
+                reason: format!(
+                    "Not run yet: another call of this session is waiting for a person's review \
+                     on the review service, and only one call can wait at a time ({message}). \
+                     Retry this call unchanged after that review is decided."
+                ),
+                rule: "review.one-at-a-time:service".into(),
+            })),
+            Answer::Refused { message } => Ok(Some(Decision {
+                answer: PermissionDecision::Deny,
+                reason: format!(
+                    "Not run: the review service refused this call ({message}). Do not retry \
+                     it, and do not try to approve it yourself; tell the user."
+                ),
+                rule: "review.refused:service".into(),
+            })),
+            Answer::Approve { reason } if self.settings.allow_unsigned_endpoint => self
+                .unsigned_answer(endpoint, trigger, true, &reason)
+                .map(Some),
+            Answer::Deny { reason } if self.settings.allow_unsigned_endpoint => self
+                .unsigned_answer(endpoint, trigger, false, &reason)
+                .map(Some),
+            Answer::Approve { .. } | Answer::Deny { .. } => {
+                let _ = writeln!(
+                    std::io::stderr().lock(),
+                    "{BINARY}: the approval service answered without a signature, and the \
+                     user's policy does not set `[review] allow_unsigned_endpoint = true`; \
+                     deferring"
+                );
+                Ok(None)
+            }
             Answer::NoAnswer(why) => {
                 let _ = writeln!(
                     std::io::stderr().lock(),
                     "{BINARY}: the approval service gave no answer ({why}); deferring"
                 );
-                return Ok(None);
+                Ok(None)
             }
+        }
+    }
+
+    /// What the service is sent: the call with its input redacted, and where it comes from.
+    fn service_request(&self, trigger: &Trigger) -> Value {
+        let redacted = redact_value(&self.call.input);
+        json!({
+            "session_id": self.input.common.session_id,
+            "tool_use_id": self.tool_use_id,
+            "cwd": self.input.common.cwd.display().to_string(),
+            "project": self.settings.project_dir.display().to_string(),
+            "permission_mode": self.input.common.permission_mode,
+            "tool": self.call.name,
+            "summary": summary(&redacted),
+            "input": redacted,
+            "input_sha256": input_sha256(&self.call.name, &self.call.input),
+            "rule": trigger.rule,
+            "risk": trigger.risk,
+            "reason": crate::secrets::redact(&trigger.reason),
+        })
+    }
+
+    /// An unsigned answer of a service the user's own policy trusts without signatures.
+    fn unsigned_answer(
+        &self,
+        endpoint: &Endpoint,
+        trigger: &Trigger,
+        approve: bool,
+        reason: &str,
+    ) -> Result<Decision> {
+        let mut item = self.new_item(trigger, if approve { "allow" } else { "deny" }, None);
+        item.status = if approve {
+            Status::Approved
+        } else {
+            Status::Denied
         };
-        item.status = status;
-        item.last_answer = answer.into();
-        item.decided_by = Some(format!("approval service {}", endpoint.origin()));
+        item.decided_by = Some(format!("approval service {} (unsigned)", endpoint.origin()));
         item.decided_at = Some(stamp(self.now));
-        item.decision_reason = Some(reason.clone()).filter(|r| !r.is_empty());
-        if status == Status::Approved {
-            item.expires_at = Some(stamp(self.now + DEFAULT_TTL));
+        item.decision_reason = Some(reason.to_owned()).filter(|r| !r.is_empty());
+        if approve {
             item.resumed_at = Some(stamp(self.now));
         }
         self.queue.insert(&mut item)?;
@@ -329,7 +495,7 @@ impl Hook<'_> {
         } else {
             format!(": {reason}")
         };
-        Ok(Some(if status == Status::Approved {
+        Ok(if approve {
             Decision {
                 answer: PermissionDecision::Allow,
                 reason: format!("Approved by the approval service (review {}){why}", item.id),
@@ -345,35 +511,24 @@ impl Hook<'_> {
                 ),
                 rule: format!("review.denied:{}", item.id),
             }
-        }))
+        })
     }
 
     fn new_item(&self, trigger: &Trigger, last_answer: &str, replaces: Option<&str>) -> Item {
-        let redacted = redact_value(&self.call.input);
-        Item {
-            id: String::new(),
-            status: Status::Pending,
-            session_id: self.input.common.session_id.clone(),
-            tool_use_id: self.tool_use_id.to_owned(),
-            cwd: self.input.common.cwd.display().to_string(),
-            permission_mode: self.input.common.permission_mode.clone(),
-            tool: self.call.name.clone(),
-            summary: summary(&redacted),
-            input: redacted,
-            input_sha256: input_sha256(&self.call.name, &self.call.input),
-            rule: trigger.rule.clone(),
-            risk: trigger.risk,
-            reason: crate::secrets::redact(&trigger.reason),
-            queued_at: stamp(self.now),
-            last_answer: last_answer.to_owned(),
-            decided_by: None,
-            decided_at: None,
-            decision_reason: None,
-            expires_at: None,
-            resumed_at: None,
-            replaces: replaces.map(str::to_owned),
-            replaced_by: None,
-        }
+        let cwd = self.input.common.cwd.display().to_string();
+        let project = self.settings.project_dir.display().to_string();
+        let hash = input_sha256(&self.call.name, &self.call.input);
+        let call = Call {
+            session_id: &self.input.common.session_id,
+            tool_use_id: self.tool_use_id,
+            cwd: &cwd,
+            project: Some(&project),
+            permission_mode: self.input.common.permission_mode.as_deref(),
+            tool: &self.call.name,
+            input: &self.call.input,
+            input_sha256: &hash,
+        };
+        Item::pending(&call, trigger, self.now, last_answer, replaces)
     }
 
     /// Records the decision in the audit trail and builds the reply.
@@ -382,8 +537,100 @@ impl Hook<'_> {
         decision.answer.as_str().clone_into(&mut entry.decision);
         entry.rule_id = Some(decision.rule.clone());
         entry.reason = Some(decision.reason.clone());
-        record(&self.audit_log, &entry);
+        record(&self.settings.audit, &entry);
         Reply::permission(&self.input.event_name, decision.answer, &decision.reason)
+    }
+}
+
+/// What a decision is checked against, computed once per call.
+struct CallFacts {
+    hash: String,
+    shown: String,
+    cwd: String,
+}
+
+impl CallFacts {
+    fn of(input: &HookInput, call: &ToolCall) -> Self {
+        Self {
+            hash: input_sha256(&call.name, &call.input),
+            shown: input_sha256(&call.name, &redact_value(&call.input)),
+            cwd: input.common.cwd.display().to_string(),
+        }
+    }
+
+    fn binding<'a>(
+        &'a self,
+        input: &'a HookInput,
+        call: &'a ToolCall,
+        tool_use_id: &'a str,
+        item: Option<&'a str>,
+    ) -> Binding<'a> {
+        Binding {
+            item,
+            session_id: &input.common.session_id,
+            tool_use_id,
+            cwd: &self.cwd,
+            permission_mode: input.common.permission_mode.as_deref(),
+            tool: &call.name,
+            input_sha256: &self.hash,
+            shown_sha256: &self.shown,
+        }
+    }
+}
+
+/// Whether the queue holds a person's approval of exactly this call that holds now: signed by
+/// a trusted key, bound to this call, not expired. Whether it was already used is not asked,
+/// and nothing is written: this is for the gate, whose `ask` on resume would otherwise beat
+/// this hook's `allow` (Claude Code ranks ask above allow, and in `claude -p` an ask is a
+/// denial). Consuming the approval stays this hook's job, so a replay is still denied.
+pub fn approval_holds(input: &HookInput, env: &Env, overrides: &Overrides) -> bool {
+    let Event::PreToolUse { call, tool_use_id } = &input.event else {
+        return false;
+    };
+    if tool_use_id.is_empty() {
+        return false;
+    }
+    let project_dir = env.project_dir_for(&input.common.cwd);
+    let Ok(settings) = Settings::load(env, Role::Hook, &project_dir, overrides) else {
+        return false;
+    };
+    let queue = Queue::new(settings.queue_dir.clone());
+    if !queue.may_hold(tool_use_id) {
+        return false;
+    }
+    let Ok(scan) = queue.scan() else {
+        return false;
+    };
+    let Some(item) = scan.current_for(tool_use_id) else {
+        return false;
+    };
+    let Some(Ok(verified)) = item
+        .decision
+        .as_ref()
+        .map(|d| d.verify(&settings.trusted_keys))
+    else {
+        return false;
+    };
+    let facts = CallFacts::of(input, call);
+    facts
+        .binding(input, call, tool_use_id, Some(&item.id))
+        .check(&verified.statement)
+        .is_ok()
+        && verified.statement.decision == Verdict::Approve
+        && verified.statement.check_expiry(Utc::now()).is_ok()
+}
+
+/// The deny of a call while another of its session waits for review.
+fn one_at_a_time(id: &str, tool: &str, shown: &str) -> Decision {
+    Decision {
+        answer: PermissionDecision::Deny,
+        reason: format!(
+            "Not run yet: another call of this session (review {id}: {tool} `{}`) is waiting \
+             for a person's review, and only one call can wait at a time. Retry this call \
+             unchanged after that review is decided.",
+            clip(shown, 80)
+        ),
+        rule: format!("review.one-at-a-time:{id}"),
     }
 }
 

@@ -7,13 +7,16 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::audit::Trail;
 use crate::classify::{self, Assessment, Risk};
-use crate::config::{Discovery, Effective};
+use crate::config::{Discovery, Effective, Layer};
+use crate::crypto::PublicKey;
 use crate::env::{Env, Role};
 use crate::glob::Pattern;
 use crate::jq::Condition;
 use crate::locations::{Flags, Locations};
 use crate::protocol::{HookInput, ToolCall, ToolView};
+use crate::review::decision::parse_trusted;
 use crate::review::endpoint::Endpoint;
 use crate::{Error, Result};
 
@@ -59,6 +62,10 @@ pub struct ReviewSection {
     pub endpoint: Option<String>,
     /// How long to wait for the approval service.
     pub endpoint_timeout_ms: Option<u64>,
+    /// Public keys whose signed decisions count (user files only).
+    pub trusted_keys: Option<Vec<String>>,
+    /// Accept the approval service's unsigned answers (user files only).
+    pub allow_unsigned_endpoint: Option<bool>,
 }
 
 /// Command-line settings, which win over the policy files.
@@ -103,10 +110,32 @@ pub struct Settings {
     pub endpoint: Option<Endpoint>,
     /// How long to wait for it.
     pub endpoint_timeout: Duration,
+    /// Keys whose signed decisions the hook accepts.
+    pub trusted_keys: Vec<PublicKey>,
+    /// Whether the approval service's unsigned answers count.
+    pub allow_unsigned_endpoint: bool,
+    /// The audit trail.
+    pub audit: Trail,
+    /// hookkit's state directory (used approvals live there).
+    pub state_dir: PathBuf,
+    /// hookkit's key directory, if a home is known.
+    pub key_dir: Option<PathBuf>,
+    /// The user's own policy file, if a home is known.
+    pub user_policy: Option<PathBuf>,
     /// The project root.
     pub project_dir: PathBuf,
     /// The user's home, if known.
     pub home: Option<PathBuf>,
+}
+
+/// The settings in force together with the policy layers they came from (which the gate's
+/// own evaluation reads again, without reading the files twice).
+#[derive(Debug)]
+pub struct Loaded {
+    /// The review settings.
+    pub settings: Settings,
+    /// The layers, lowest first.
+    pub layers: Vec<Layer>,
 }
 
 /// Why a call needs review.
@@ -124,13 +153,23 @@ pub struct Trigger {
 impl Settings {
     /// Reads the policy layers of `project_dir` and applies `overrides` and the environment.
     pub fn load(env: &Env, role: Role, project_dir: &Path, overrides: &Overrides) -> Result<Self> {
-        let layers = Discovery::new(
+        Ok(Self::load_layers(env, role, project_dir, overrides)?.settings)
+    }
+
+    /// As [`load`](Self::load), keeping the layers.
+    pub fn load_layers(
+        env: &Env,
+        role: Role,
+        project_dir: &Path,
+        overrides: &Overrides,
+    ) -> Result<Loaded> {
+        let discovery = Discovery::new(
             env,
             role,
             overrides.policy.clone(),
             project_dir.to_path_buf(),
-        )
-        .load()?;
+        );
+        let layers = discovery.load()?;
         let effective = Effective::of(&layers)?;
         let section: ReviewSection = effective.section("review")?;
         let flags = Flags {
@@ -138,7 +177,9 @@ impl Settings {
             queue: overrides.queue.clone(),
         };
         let locations = Locations::resolve(env, role, project_dir, &effective, &flags);
-        Self::from_section(&locations, section, overrides)
+        let mut settings = Self::from_section(&locations, section, overrides)?;
+        settings.user_policy = discovery.user_file();
+        Ok(Loaded { settings, layers })
     }
 
     /// Applies `overrides` to a section already read.
@@ -196,6 +237,12 @@ impl Settings {
             queue_dir,
             endpoint,
             endpoint_timeout,
+            trusted_keys: parse_trusted(&section.trusted_keys.unwrap_or_default())?,
+            allow_unsigned_endpoint: section.allow_unsigned_endpoint.unwrap_or(false),
+            audit: Trail::of(locations),
+            state_dir: locations.state_dir.clone(),
+            key_dir: locations.key_dir.clone(),
+            user_policy: None,
             project_dir: project_dir.clone(),
             home: locations.home.clone(),
         })
@@ -216,21 +263,9 @@ impl Settings {
     /// jq condition, or a listed tool with a listed risk. A call the classifier cannot read
     /// (a command that does not parse) needs review: a person can read what it does.
     pub fn trigger(&self, input: &HookInput, call: &ToolCall) -> Result<Option<Trigger>> {
-        let ctx = classify::Context {
-            cwd: input.common.cwd.clone(),
-            project_dir: self.project_dir.clone(),
-            home: self.home.clone(),
-            allowed_hosts: Vec::new(),
-        };
-        let assessment = match classify::assess(call, &ctx) {
+        let assessment = match self.assess(input, call) {
             Ok(assessment) => assessment,
-            Err(error) => {
-                return Ok(Some(Trigger {
-                    rule: "unreadable".into(),
-                    risk: Some(Risk::High),
-                    reason: format!("the classifier could not read this call ({error})"),
-                }));
-            }
+            Err(unreadable) => return Ok(Some(unreadable)),
         };
         if let Some(finding) = assessment
             .findings
@@ -272,6 +307,45 @@ impl Settings {
             }));
         }
         Ok(None)
+    }
+
+    /// The call's own, current rating: its trigger when it needs review, else the class and
+    /// risk the classifier gives it. A call queued again (changed input, expired approval)
+    /// carries this, never the old item's labels.
+    pub fn rating(&self, input: &HookInput, call: &ToolCall) -> Result<Trigger> {
+        if let Some(trigger) = self.trigger(input, call)? {
+            return Ok(trigger);
+        }
+        Ok(match self.assess(input, call) {
+            Ok(assessment) => {
+                let (risk, class, why) = rate(&assessment);
+                Trigger {
+                    rule: class,
+                    risk: Some(risk),
+                    reason: format!("{} call rated {} risk: {why}", call.name, risk.as_str()),
+                }
+            }
+            Err(unreadable) => unreadable,
+        })
+    }
+
+    /// The classifier's assessment, or the trigger of a call it cannot read.
+    fn assess(
+        &self,
+        input: &HookInput,
+        call: &ToolCall,
+    ) -> std::result::Result<Assessment, Trigger> {
+        let ctx = classify::Context {
+            cwd: input.common.cwd.clone(),
+            project_dir: self.project_dir.clone(),
+            home: self.home.clone(),
+            allowed_hosts: Vec::new(),
+        };
+        classify::assess(call, &ctx).map_err(|error| Trigger {
+            rule: "unreadable".into(),
+            risk: Some(Risk::High),
+            reason: format!("the classifier could not read this call ({error})"),
+        })
     }
 
     fn path_trigger(&self, call: &ToolCall) -> Option<Trigger> {

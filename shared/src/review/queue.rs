@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::decision::SignedDecision;
 use super::digest::hex_sha256;
 use super::time::parse_stamp;
 use crate::classify::Risk;
@@ -63,6 +64,9 @@ pub struct Item {
     pub tool_use_id: String,
     /// The session cwd.
     pub cwd: String,
+    /// The project the call came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
     /// The session's permission mode, which `claude -p --resume` must be given again.
     pub permission_mode: Option<String>,
     /// The tool.
@@ -105,9 +109,72 @@ pub struct Item {
     /// The item that replaced this one.
     #[serde(default)]
     pub replaced_by: Option<String>,
+    /// The person's signed decision: what the hook trusts (`status` and the `decided_*`
+    /// fields are labels for people).
+    #[serde(default)]
+    pub decision: Option<SignedDecision>,
+}
+
+/// The call a new item records (its input as sent: the item keeps a copy with secrets masked).
+#[derive(Debug, Clone, Copy)]
+pub struct Call<'a> {
+    /// The session.
+    pub session_id: &'a str,
+    /// The call's id.
+    pub tool_use_id: &'a str,
+    /// The session cwd.
+    pub cwd: &'a str,
+    /// The project it came from.
+    pub project: Option<&'a str>,
+    /// The permission mode.
+    pub permission_mode: Option<&'a str>,
+    /// The tool.
+    pub tool: &'a str,
+    /// The input.
+    pub input: &'a Value,
+    /// SHA-256 of the exact input.
+    pub input_sha256: &'a str,
 }
 
 impl Item {
+    /// A pending item for `call`, which needs review for `why`, queued at `now`; secrets in
+    /// the input and the reason are masked. Its id is set by [`Queue::insert`].
+    pub fn pending(
+        call: &Call<'_>,
+        why: &super::policy::Trigger,
+        now: DateTime<Utc>,
+        last_answer: &str,
+        replaces: Option<&str>,
+    ) -> Self {
+        let input = super::redact_value(call.input);
+        Self {
+            id: String::new(),
+            status: Status::Pending,
+            session_id: call.session_id.to_owned(),
+            tool_use_id: call.tool_use_id.to_owned(),
+            cwd: call.cwd.to_owned(),
+            project: call.project.map(str::to_owned),
+            permission_mode: call.permission_mode.map(str::to_owned),
+            tool: call.tool.to_owned(),
+            summary: super::summary(&input),
+            input,
+            input_sha256: call.input_sha256.to_owned(),
+            rule: why.rule.clone(),
+            risk: why.risk,
+            reason: crate::secrets::redact(&why.reason),
+            queued_at: super::time::stamp(now),
+            last_answer: last_answer.to_owned(),
+            decided_by: None,
+            decided_at: None,
+            decision_reason: None,
+            expires_at: None,
+            resumed_at: None,
+            replaces: replaces.map(str::to_owned),
+            replaced_by: None,
+            decision: None,
+        }
+    }
+
     /// Whether this is an undecided deferral: pending, and the run stopped on it.
     pub fn is_waiting(&self) -> bool {
         self.status == Status::Pending && self.last_answer == "defer"
@@ -399,6 +466,7 @@ mod tests {
             session_id: "s1".into(),
             tool_use_id: tool_use_id.into(),
             cwd: "/p".into(),
+            project: None,
             permission_mode: Some("default".into()),
             tool: "Bash".into(),
             summary: "rm -rf x".into(),
@@ -416,6 +484,7 @@ mod tests {
             resumed_at: None,
             replaces: None,
             replaced_by: None,
+            decision: None,
         }
     }
 

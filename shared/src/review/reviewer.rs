@@ -1,7 +1,8 @@
 //! The reviewer's commands: `list`, `show`, `approve`, `deny` and `resume`.
 //!
 //! Each writes its human (or `--json`) output to the given writer; the binary passes a locked
-//! stdout. Every approval and denial is recorded in the audit trail.
+//! stdout. An approval or denial is a statement signed with the reviewer's key
+//! ([`super::decision`]); every one is recorded in the audit trail.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -10,12 +11,16 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::hook::{BINARY, audit_path, clip, record};
+use super::decision::{STATEMENT_TYPE, Statement, Verdict};
+use super::hook::{BINARY, clip, record};
+use super::keys::Signer;
 use super::policy::{Overrides, Settings};
 use super::queue::{Item, Queue, Status};
 use super::shell_quote::quote;
 use super::time::{format_age, stamp};
-use crate::audit::Record;
+use super::{input_sha256, summary};
+use crate::audit::{Record, Trail};
+use crate::crypto::PublicKey;
 use crate::env::{Env, Role};
 use crate::{Error, Result};
 
@@ -30,12 +35,16 @@ pub enum Target {
 }
 
 /// Where the reviewer's commands work.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Desk {
     /// The queue.
     pub queue: Queue,
-    /// The audit log.
-    pub audit_log: PathBuf,
+    /// The audit trail.
+    pub audit: Trail,
+    /// The keys whose decisions the hook accepts.
+    pub trusted_keys: Vec<PublicKey>,
+    /// hookkit's key directory, if a home is known.
+    pub key_dir: Option<PathBuf>,
     /// The time the command runs.
     pub now: DateTime<Utc>,
 }
@@ -46,10 +55,31 @@ impl Desk {
     pub fn open(env: &Env, overrides: &Overrides) -> Result<Self> {
         let project = crate::locations::find_project(env, None)?;
         let settings = Settings::load(env, Role::Person, &project, overrides)?;
-        Ok(Self {
-            queue: Queue::new(settings.queue_dir),
-            audit_log: audit_path(&project),
+        Ok(Self::of(&settings))
+    }
+
+    /// The desk of settings already read.
+    pub fn of(settings: &Settings) -> Self {
+        Self {
+            queue: Queue::new(settings.queue_dir.clone()),
+            audit: settings.audit.clone(),
+            trusted_keys: settings.trusted_keys.clone(),
+            key_dir: settings.key_dir.clone(),
             now: Utc::now(),
+        }
+    }
+
+    /// A warning when `signer`'s key is not among the trusted keys of this policy: the hook
+    /// reading the same policy would refuse its decisions.
+    pub fn untrusted_warning(&self, signer: &Signer) -> Option<String> {
+        let public = signer.pair.public_key();
+        (!self.trusted_keys.iter().any(|k| k.same_key(&public))).then(|| {
+            format!(
+                "warning: key {} is not in [review] trusted_keys of your policy, so hooks \
+                 reading it will refuse this decision; add the line:\n  trusted_keys = [{}]",
+                public.id(),
+                toml::Value::String(public.to_string())
+            )
         })
     }
 
@@ -157,7 +187,7 @@ impl Desk {
                     self.age(i),
                     clip(&i.session_id, 8),
                     i.tool.clone(),
-                    clip(&i.summary, 48),
+                    clip(&summary(&i.input), 48),
                     format!(
                         "{}/{}",
                         i.risk.map_or("-", crate::classify::Risk::as_str),
@@ -203,7 +233,7 @@ impl Desk {
             ("id", item.id.clone()),
             ("status", self.status_text(item)),
             ("tool", item.tool.clone()),
-            ("summary", item.summary.clone()),
+            ("summary", summary(&item.input)),
             (
                 "risk",
                 item.risk
@@ -239,6 +269,13 @@ impl Desk {
                 .into_iter()
                 .filter_map(|(k, v)| v.clone().map(|v| (k, v))),
         );
+        if let Some(signed) = &item.decision {
+            let signature = match signed.verify(&self.trusted_keys) {
+                Ok(v) => format!("valid, key {} ({})", v.key.id(), v.key.name()),
+                Err(refusal) => format!("not honoured: {refusal}"),
+            };
+            lines.push(("signature", signature));
+        }
         for (key, value) in lines {
             writeln!(out, "{:<18}{value}", format!("{key}:")).map_err(write_error)?;
         }
@@ -249,36 +286,27 @@ impl Desk {
         Ok(())
     }
 
-    /// `approve`: the call may run with exactly this input until the approval expires.
+    /// `approve`: the call may run, once, with exactly this input until the approval expires.
     pub fn approve(
         &self,
         out: &mut dyn Write,
         target: &Target,
-        reviewer: &str,
+        signer: &Signer,
         reason: Option<&str>,
         ttl: Duration,
     ) -> Result<Item> {
         let expires = self.now
             + chrono::Duration::from_std(ttl)
                 .map_err(|_| Error::Other("the approval lifetime is too long".into()))?;
-        let item = self.decide(target, |item| {
-            item.status = Status::Approved;
-            item.expires_at = Some(stamp(expires));
-            item.decided_by = Some(reviewer.to_owned());
-            item.decision_reason = reason.map(str::to_owned);
-        })?;
+        let item = self.decide(target, signer, Verdict::Approve, reason, Some(expires))?;
         writeln!(
             out,
             "approved {} ({} `{}`) until {}; resume the session with:\n  {}",
             item.id,
             item.tool,
-            clip(&item.summary, 60),
+            clip(&summary(&item.input), 60),
             stamp(expires),
-            resume_command(&item, "claude")
-                .iter()
-                .map(|w| quote(w))
-                .collect::<Vec<_>>()
-                .join(" ")
+            resume_line(&item)
         )
         .map_err(write_error)?;
         Ok(item)
@@ -289,7 +317,7 @@ impl Desk {
         &self,
         out: &mut dyn Write,
         target: &Target,
-        reviewer: &str,
+        signer: &Signer,
         reason: &str,
     ) -> Result<Item> {
         if reason.trim().is_empty() {
@@ -297,84 +325,48 @@ impl Desk {
                 "a denial needs a reason: the model is told it".into(),
             ));
         }
-        let item = self.decide(target, |item| {
-            item.status = Status::Denied;
-            item.expires_at = None;
-            item.decided_by = Some(reviewer.to_owned());
-            item.decision_reason = Some(reason.to_owned());
-        })?;
+        let item = self.decide(target, signer, Verdict::Deny, Some(reason), None)?;
         writeln!(
             out,
             "denied {} ({} `{}`); resume the session to tell the model:\n  {}",
             item.id,
             item.tool,
-            clip(&item.summary, 60),
-            resume_command(&item, "claude")
-                .iter()
-                .map(|w| quote(w))
-                .collect::<Vec<_>>()
-                .join(" ")
+            clip(&summary(&item.input), 60),
+            resume_line(&item)
         )
         .map_err(write_error)?;
         Ok(item)
     }
 
-    /// Applies a decision to a pending item under its session's lock, and audits it.
-    fn decide(&self, target: &Target, apply: impl FnOnce(&mut Item)) -> Result<Item> {
+    /// Signs a decision on a pending item under its session's lock, stores it on the item,
+    /// and audits it.
+    fn decide(
+        &self,
+        target: &Target,
+        signer: &Signer,
+        verdict: Verdict,
+        reason: Option<&str>,
+        expires: Option<DateTime<Utc>>,
+    ) -> Result<Item> {
         let found = self.item(target)?;
         let _lock = self.queue.lock_session(&found.session_id)?;
-        let mut item = self.queue.find(&found.id)?;
-        if item.status != Status::Pending {
-            let by = item
-                .decided_by
-                .as_deref()
-                .map(|b| format!(" by {b}"))
-                .unwrap_or_default();
-            return Err(Error::Review(format!(
-                "item {} is already {}{by}{}",
-                item.id,
-                item.status.as_str(),
-                item.replaced_by
-                    .as_deref()
-                    .map(|r| format!("; its call is now item {r}"))
-                    .unwrap_or_default()
-            )));
-        }
-        apply(&mut item);
-        item.decided_at = Some(stamp(self.now));
-        self.queue.update(&item)?;
-        let decision = if item.status == Status::Approved {
-            "approve"
-        } else {
-            "deny"
-        };
+        let item = self.queue.find(&found.id)?;
+        let decided = decide_item(
+            item,
+            &signer.pair,
+            &signer.reviewer,
+            &self.trusted_keys,
+            verdict,
+            reason,
+            expires,
+            self.now,
+        )?;
+        self.queue.update(&decided)?;
         record(
-            &self.audit_log,
-            &Record {
-                binary: BINARY.into(),
-                event: "Review".into(),
-                session_id: item.session_id.clone(),
-                tool_use_id: Some(item.tool_use_id.clone()),
-                cwd: item.cwd.clone(),
-                permission_mode: item.permission_mode.clone(),
-                tool: Some(item.tool.clone()),
-                input: Some(item.input.clone()),
-                decision: decision.into(),
-                rule_id: Some(format!("review.{decision}:{}", item.id)),
-                rule_source: item.decided_by.clone(),
-                reason: Some(format!(
-                    "{} by {}{}",
-                    decision,
-                    item.decided_by.as_deref().unwrap_or("?"),
-                    item.decision_reason
-                        .as_deref()
-                        .map(|r| format!(": {r}"))
-                        .unwrap_or_default()
-                )),
-                latency: Duration::ZERO,
-            },
+            &self.audit,
+            &decision_record(&decided, verdict, &signer.reviewer),
         );
-        Ok(item)
+        Ok(decided)
     }
 
     fn age(&self, item: &Item) -> String {
@@ -383,22 +375,139 @@ impl Desk {
             .map_or_else(|| "?".into(), format_age)
     }
 
+    /// The status label, with what the hook will make of it: a decision without a trusted
+    /// signature is not honoured, whatever the label says.
     fn status_text(&self, item: &Item) -> String {
-        if item.status == Status::Approved && item.approval_expired(self.now) {
-            return "expired".into();
+        let label = if item.status == Status::Approved && item.approval_expired(self.now) {
+            "expired"
+        } else {
+            item.status.as_str()
+        };
+        match &item.decision {
+            None if matches!(item.status, Status::Approved | Status::Denied) => {
+                format!("{label} (unsigned: not honoured)")
+            }
+            Some(signed) if signed.verify(&self.trusted_keys).is_err() => {
+                format!("{label} (signature not trusted)")
+            }
+            _ => label.to_owned(),
         }
-        item.status.as_str().to_owned()
     }
 }
 
-/// The reviewer's name: `explicit` (`--reviewer`), else `$USER`, else `$LOGNAME`.
+/// Signs `verdict` on a pending `item` and returns it with the decision and its labels set.
+/// Refuses an item that already carries a decision a trusted key (or the signer's) made, or
+/// that a newer item replaced. The statement binds what the item shows: its redacted input is
+/// hashed into `shown_sha256`, so a queue file whose display was swapped cannot carry the
+/// approval over to the real call.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one decision's every part, shared by the command line and the service"
+)]
+pub fn decide_item(
+    mut item: Item,
+    pair: &crate::crypto::KeyPair,
+    reviewer: &str,
+    trusted: &[PublicKey],
+    verdict: Verdict,
+    reason: Option<&str>,
+    expires: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<Item> {
+    if let Some(existing) = &item.decision {
+        let mut keys = trusted.to_vec();
+        keys.push(pair.public_key());
+        if let Ok(verified) = existing.verify(&keys) {
+            return Err(Error::Review(format!(
+                "item {} is already {} by {}",
+                item.id,
+                if verified.statement.decision == Verdict::Approve {
+                    "approved"
+                } else {
+                    "denied"
+                },
+                verified.statement.reviewer
+            )));
+        }
+    }
+    if let Some(newer) = &item.replaced_by {
+        return Err(Error::Review(format!(
+            "item {} was replaced; its call is now item {newer}",
+            item.id
+        )));
+    }
+    let statement = Statement {
+        kind: STATEMENT_TYPE.into(),
+        item: item.id.clone(),
+        decision: verdict,
+        session_id: item.session_id.clone(),
+        tool_use_id: item.tool_use_id.clone(),
+        cwd: item.cwd.clone(),
+        permission_mode: item.permission_mode.clone(),
+        tool: item.tool.clone(),
+        input_sha256: item.input_sha256.clone(),
+        shown_sha256: input_sha256(&item.tool, &item.input),
+        expires_at: expires.map(stamp),
+        reviewer: reviewer.to_owned(),
+        decided_at: stamp(now),
+        reason: reason.map(str::to_owned).filter(|r| !r.trim().is_empty()),
+    };
+    item.decision = Some(statement.sign(pair)?);
+    item.status = match verdict {
+        Verdict::Approve => Status::Approved,
+        Verdict::Deny => Status::Denied,
+    };
+    item.decided_by = Some(reviewer.to_owned());
+    item.decided_at = Some(statement.decided_at.clone());
+    item.decision_reason.clone_from(&statement.reason);
+    item.expires_at.clone_from(&statement.expires_at);
+    Ok(item)
+}
+
+/// The audit record of a reviewer's decision.
+pub fn decision_record(item: &Item, verdict: Verdict, reviewer: &str) -> Record {
+    let decision = verdict.as_str();
+    Record {
+        binary: BINARY.into(),
+        event: "Review".into(),
+        session_id: item.session_id.clone(),
+        tool_use_id: Some(item.tool_use_id.clone()),
+        cwd: item.cwd.clone(),
+        permission_mode: item.permission_mode.clone(),
+        tool: Some(item.tool.clone()),
+        input: Some(item.input.clone()),
+        decision: decision.into(),
+        rule_id: Some(format!("review.{decision}:{}", item.id)),
+        rule_source: Some(reviewer.to_owned()),
+        reason: Some(format!(
+            "{decision} by {reviewer}{}",
+            item.decision_reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default()
+        )),
+        latency: Duration::ZERO,
+    }
+}
+
+/// The reviewer's name: `explicit` (`--reviewer`), else `$USER` (or `$LOGNAME`), else the
+/// name of the account running the command.
 pub fn reviewer_name(env: &Env, explicit: Option<String>) -> Result<String> {
     explicit
-        .or_else(|| env.user.clone())
+        .or_else(|| env.user_name())
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| {
             Error::Review("who is reviewing? pass --reviewer NAME (or set $USER)".into())
         })
+}
+
+/// `claude -p --resume ...` for an item, quoted for a shell.
+fn resume_line(item: &Item) -> String {
+    resume_command(item, "claude")
+        .iter()
+        .map(|w| quote(w))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The words of `claude -p --resume <session> [--permission-mode <mode>]`, keeping the
@@ -481,7 +590,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let desk = Desk {
             queue: Queue::new(dir.path()),
-            audit_log: dir.path().join("audit.jsonl"),
+            audit: Trail::at(dir.path().join("audit.jsonl")),
+            trusted_keys: Vec::new(),
+            key_dir: None,
             now: Utc::now(),
         };
         let err = desk.item_for_result("not json").unwrap_err().to_string();

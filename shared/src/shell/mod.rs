@@ -3,15 +3,40 @@
 //! [`parse`] reads a Bash command line with a real Bash parser (brush-parser) and returns every
 //! simple command it would run: those of the line itself, of every list, pipeline, subshell,
 //! group, function and loop body, and those run by other commands (`$(...)`, backticks,
-//! `<(...)`, `bash -c`, `eval`, here-documents fed to a shell, `xargs`, `find -exec`, `watch`,
-//! `ssh host cmd`...). Wrappers such as `sudo`, `env`, `nice` or `timeout` are removed to find
-//! what really runs. Reading is bounded: inputs that are too long or too deeply nested are an
-//! error rather than a risk of running out of stack.
+//! `<(...)`, `bash -c`, `eval`, `source`, here-documents fed to a shell, `xargs`, `parallel`,
+//! `find -exec`, `watch`, `ssh host cmd`, `su -c`, `tmux`, `at`, traps...). Wrappers such as
+//! `sudo`, `env`, `nice`, `timeout`, `flock` or `strace` are removed to find what really runs.
+//!
+//! The walk follows what the shell knows as the line runs, without running anything (see
+//! `state`): variables and arrays assigned literal values (with `+=`, `IFS` splitting, the
+//! parameter operations and `declare` attributes), positional parameters (`set --`, function
+//! arguments, `sh -c STRING NAME ARGS`), functions (read where they are called, with their
+//! arguments), aliases, the output of `echo` and `printf` (into `$(...)`, `xargs`, a shell or
+//! `source`), brace expansion, globs in the program name, loop values, and the directory each
+//! command runs in ([`Dir`]). Where the reading cannot tell which of two states holds (after
+//! `if`, `||`, a loop) it merges them, and whatever differs is unknown. What cannot be resolved
+//! is kept as written and marked ([`Command::dynamic_name`], [`Command::dynamic_args`]); it is
+//! never replaced by a harmless-looking word.
+//!
+//! Reading is bounded. Inputs that are too long or too deeply nested are an error rather than a
+//! risk of running out of stack, and so is a line that runs more than [`MAX_COMMANDS`] simple
+//! commands once followed, or re-reads too much of itself. Following values is bounded too, but
+//! past those bounds what is not followed becomes unknown instead of an error: brace expansions
+//! of more than 256 words, loops of more than [`MAX_LOOP_VALUES`] values, more than
+//! [`MAX_EXPANSIONS`] loop bodies or function calls read again, calls deeper than
+//! [`MAX_CALL_DEPTH`], and expansions producing too many bytes or costing too much matching.
 
+mod assign;
+mod brace;
+mod builtins;
 mod exec;
+mod output;
+mod pattern;
 mod scan;
+mod state;
 mod walk;
 mod word;
+mod wrappers;
 
 use crate::{Error, Result};
 
@@ -30,6 +55,21 @@ pub const MAX_NESTING: usize = 48;
 /// `$((`): the parser's time grows fourfold with each one, so more are refused (real commands
 /// have one or two, for arithmetic). A run of 8 adjacent `(` has 7.
 pub const MAX_STACKED_PARENS: usize = 7;
+
+/// The most simple commands one line may produce once loops are unrolled and functions called;
+/// more is an error (the caller asks). A line of [`MAX_DENSE_BYTES`] holds fewer than 2,000.
+pub const MAX_COMMANDS: usize = 4096;
+
+/// How many times loop bodies and function bodies may be read again with new values (each
+/// value of `for x in a b c`, each function call, each further pass over a loop whose body
+/// changes the state). Past it, a loop variable or a function's arguments are unknown.
+pub const MAX_EXPANSIONS: usize = 64;
+
+/// The most values of a `for` loop read one by one; a longer list makes the variable unknown.
+pub const MAX_LOOP_VALUES: usize = 16;
+
+/// The deepest function calls followed; deeper calls read the body with nothing known.
+pub const MAX_CALL_DEPTH: usize = 8;
 
 /// Where a simple command was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,16 +110,25 @@ pub struct Redirect {
 
 /// The directory a simple command runs in, relative to where the line starts: what the `cd`,
 /// `pushd` and `popd` before it (in the same shell) did.
+///
+/// A `cd` that may have failed leaves the directory as it was, so after `cd x; cmd` or
+/// `cd x || true; cmd` the command may run in either: that is [`Dir::Unknown`]. After
+/// `cd x && cmd`, `cd x || exit; cmd` and `set -e; cd x; cmd` it runs in `x`. Subshells,
+/// `$(...)` and pipeline stages start from their parent's directory and do not change it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Dir {
     /// The line's starting directory.
     #[default]
     Start,
-    /// The arguments of the `cd`s that ran before it, in order (`-` and a bare `cd`, which
-    /// means home, included as written: `""` for a bare `cd`).
+    /// The targets of the `cd`s that lead to it, in order, each relative to the one before:
+    /// `cd build && cd ../src` is `["build", "../src"]`. An absolute target, one starting with
+    /// `~`, and `""` (a bare `cd`: home) start a new list. `cd -` is resolved to the directory it
+    /// returns to; `~` and `$HOME` are written `~`.
     Changed(Vec<String>),
-    /// A `cd` whose target cannot be read statically (`cd "$(...)"`, `cd $X`), or a `popd`
-    /// past what is known.
+    /// Not known: a `cd` whose target cannot be read statically (`cd "$(...)"`, `cd $X`, a
+    /// glob), a `cd` that may or may not have happened, a `popd` past what is known, a wrapper
+    /// that runs its command elsewhere (`sudo -i`, `chroot`, `systemd-run`, `find -execdir`), or
+    /// a remote host (`ssh`).
     Unknown,
 }
 
@@ -126,11 +175,15 @@ pub struct Command {
     /// The command runs only under a condition (inside `if`, loops, `case`, groups, or in a
     /// list with `||`).
     pub conditional: bool,
-    /// For a command run by another command (`xargs`, `find -exec`), the index of that
-    /// command in the list [`parse`] returns.
+    /// For a command run by another command (`xargs`, `find -exec`, a wrapper that changes
+    /// directory such as `env -C`), the index of that command in the list [`parse`] returns.
     pub parent: Option<usize>,
-    /// The directory it runs in.
+    /// The directory it runs in (for its program and operands, and for its redirections).
     pub dir: Dir,
+    /// The command calls a shell function defined earlier in the line. Its body's commands
+    /// follow it in the list, read with the call's arguments (their `function` names it); the
+    /// call itself runs nothing else.
+    pub function_call: bool,
 }
 
 impl Command {
@@ -150,9 +203,7 @@ impl Command {
 /// A line that is not valid Bash, longer than [`MAX_INPUT_BYTES`] (or [`MAX_DENSE_BYTES`] of
 /// dense shell) or nested deeper than [`MAX_NESTING`] is an error.
 pub fn parse(line: &str) -> Result<Vec<Command>> {
-    let mut walker = walk::Walker::default();
-    walker.program(line, &Origin::TopLevel, 0)?;
-    Ok(walker.finish())
+    walk::Walker::default().line(line)
 }
 
 /// A number the parser converts with an unwrap that would panic: a word of digits directly
@@ -200,6 +251,12 @@ fn oversized_redirect_number(line: &str) -> Option<&str> {
 
 /// Reads a command line, but only checks that it is complete Bash without collecting anything.
 pub(crate) fn parse_program(line: &str) -> Result<brush_parser::ast::Program> {
+    parse_program_measured(line).map(|(program, _)| program)
+}
+
+/// Reads a command line into its syntax tree; also returns its dense bytes (see
+/// [`MAX_DENSE_BYTES`]).
+pub(crate) fn parse_program_measured(line: &str) -> Result<(brush_parser::ast::Program, usize)> {
     if line.len() > MAX_INPUT_BYTES {
         return Err(Error::Shell(format!(
             "command is {} bytes long; hookkit reads at most {MAX_INPUT_BYTES}",
@@ -211,6 +268,7 @@ pub(crate) fn parse_program(line: &str) -> Result<brush_parser::ast::Program> {
         dense_bytes,
         stacked_parens,
         empty_heredoc_delimiter,
+        unfinished_heredoc,
     } = scan::measure(line);
     if stacked_parens > MAX_STACKED_PARENS {
         return Err(Error::Shell(format!(
@@ -222,6 +280,14 @@ pub(crate) fn parse_program(line: &str) -> Result<brush_parser::ast::Program> {
         // The parser can loop without end on these (found by fuzzing).
         return Err(Error::Shell(
             "command has a here-document (`<<`) without a delimiter word".into(),
+        ));
+    }
+    if unfinished_heredoc {
+        // Found by fuzzing: the parser can loop without end on these.
+        return Err(Error::Shell(
+            "command ends inside an unclosed `$(` or group, after a here-document (`<<`) whose \
+             body never starts"
+                .into(),
         ));
     }
     if dense_bytes > MAX_DENSE_BYTES {
@@ -257,6 +323,7 @@ pub(crate) fn parse_program(line: &str) -> Result<brush_parser::ast::Program> {
     let mut parser = brush_parser::Parser::new(std::io::Cursor::new(line.as_bytes()), &options);
     parser
         .parse_program()
+        .map(|program| (program, dense_bytes))
         .map_err(|e| Error::Shell(e.to_string()))
 }
 

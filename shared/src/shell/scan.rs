@@ -6,9 +6,10 @@
 //! Single-quoted text and here-document bodies are skipped, so a Python file written through a
 //! here-document does not count its `if`s. The count may overestimate, never underestimate.
 //!
-//! The same pass finds two shapes the parser cannot read in bounded time: `(` stacked on open
-//! `(` (its time grows fourfold with each) and here-documents without a delimiter word (it can
-//! loop without end).
+//! The same pass finds three shapes the parser cannot read in bounded time: `(` stacked on open
+//! `(` (its time grows fourfold with each), here-documents without a delimiter word, and a line
+//! that ends inside an open `$(` with a here-document whose body never starts (it can loop
+//! without end on the last two).
 
 /// The deepest nesting in `line`, as described in the module docs.
 #[cfg(test)]
@@ -31,6 +32,10 @@ pub(super) struct Measure {
     /// (`<<""`), outside arithmetic. Bash rejects the first and the second is never needed;
     /// the parser can loop on both without end.
     pub(super) empty_heredoc_delimiter: bool,
+    /// The line ends inside something still open (`$(`, a group, a keyword) right after a
+    /// here-document operator whose body never starts. The line cannot be complete Bash, and
+    /// the parser can loop without end on it (`$(<<  a ` with a blank at the end).
+    pub(super) unfinished_heredoc: bool,
 }
 
 /// An open `(` on the pre-scan's stack.
@@ -143,6 +148,7 @@ pub(super) fn measure(line: &str) -> Measure {
         depth: deepest,
         stacked_parens: parens.most_stacked,
         empty_heredoc_delimiter,
+        unfinished_heredoc: !pending_heredocs.is_empty() && depth > 0,
         dense_bytes: bytes.len().saturating_sub(skipped),
     }
 }
