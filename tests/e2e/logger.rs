@@ -12,12 +12,12 @@ use super::harness::{Scenario, require_finished};
 /// answers `retry: true` (2.1.329 said "The PermissionDenied hook indicated you may retry").
 const RETRY_MESSAGE: &str = "the PermissionDenied hook set up for this session allows one more try";
 
-/// A publish call the gate leaves to auto mode (guard mode never allows), with `npm` shimmed
-/// so nothing is published even if the call got through.
+/// A local build the gate leaves to auto mode (guard mode has no opinion on medium risk and
+/// never allows), with `make` shimmed so nothing runs even if the call got through.
 fn auto_mode_denial(s: &Scenario) -> (FakeApi, super::harness::ClaudeResult) {
     s.write(".claude/hookkit.toml", "[gate]\nmode = \"guard\"\n");
-    s.shim("npm");
-    let api = FakeApi::start(Script::calls([bash("npm publish --access public")]));
+    s.shim("make");
+    let api = FakeApi::start(Script::calls([bash("make release")]));
     let run = s.claude(&api).args(&["--permission-mode", "auto"]).run();
     // With no classifier verdict the CLI refuses the call, says why and exits 1.
     assert_eq!(run.result["is_error"], Value::Bool(false), "{}", run.output);
@@ -28,8 +28,8 @@ fn auto_mode_denial(s: &Scenario) -> (FakeApi, super::harness::ClaudeResult) {
         run.output
     );
     assert!(
-        s.shim_calls("npm").is_empty(),
-        "npm publish ran in auto mode"
+        s.shim_calls("make").is_empty(),
+        "make ran in auto mode without a classifier verdict"
     );
     (api, run)
 }

@@ -411,10 +411,10 @@ fn a_call_without_a_tool_use_id_is_asked_not_deferred() {
 #[test]
 fn the_built_in_policy_reviews_risky_bash_calls_only() {
     let sandbox = Sandbox::new();
-    let run = bare_headless(&sandbox).bash("rm -rf /tmp/scratch").run();
+    let run = bare_headless(&sandbox).bash("rm -rf victim").run();
     assert_eq!(run.decision(), "defer", "{}", run.reason());
     let item = item_of(&sandbox, "toolu_01RmRfBuildDir0000000001");
-    assert_eq!(item["rule"], "fs.rm-temp");
+    assert_eq!(item["rule"], "fs.rm-tree");
     assert_eq!(item["risk"], "medium");
     let quiet = bash_call("toolu_quiet", "git status");
     assert_eq!(

@@ -320,7 +320,7 @@ fn a_swapped_display_cannot_carry_an_approval_to_the_real_call() {
 #[test]
 fn a_changed_input_is_denied_and_queued_with_its_own_rating() {
     let sandbox = Sandbox::new();
-    let call = bash_call("toolu_requeue", "rm -rf /tmp/scratch");
+    let call = bash_call("toolu_requeue", "rm -rf victim");
     let run = bare_headless(&sandbox).payload(call.clone()).run();
     assert_eq!(run.decision(), "defer", "{}", run.reason());
     let old = item_of(&sandbox, "toolu_requeue");
@@ -346,9 +346,9 @@ fn a_changed_input_is_denied_and_queued_with_its_own_rating() {
 #[test]
 fn a_call_the_gate_denies_is_never_queued_and_takes_no_review_slot() {
     let sandbox = Sandbox::new();
-    // The gate denies this recursive delete of project files; the review policy would
-    // defer it.
-    let denied = bash_call("toolu_ghost", "rm -rf victim");
+    // The gate denies this delete of the project's whole source tree; the review policy
+    // would defer it.
+    let denied = bash_call("toolu_ghost", "rm -rf src");
     let gate = sandbox
         .hook(env!("CARGO_BIN_EXE_pretooluse-gate"))
         .payload(denied.clone())

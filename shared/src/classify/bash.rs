@@ -1,75 +1,37 @@
-//! Judging a Bash command line: each simple command on its own, by the program that runs.
+//! Judging a Bash command line: each simple command on its own, by the program that runs, in
+//! the directory it runs in.
 
-use super::{Assessment, Context, Finding, Risk, code, data, fs, git, net, sys};
-use crate::Result;
-use crate::shell::{self, Command, Origin};
+use std::borrow::Cow;
+use std::path::PathBuf;
 
-/// What one simple command was judged to do.
-#[derive(Debug, Default)]
-pub(super) struct Verdict {
-    pub(super) findings: Vec<Finding>,
-    /// The command's program is one the classifier knows.
-    pub(super) known: bool,
-}
+use super::subject::{Subject, Verdict};
+use super::{
+    Assessment, Context, agents, catalog, cloud, code, container, db, everyday, fs, git, net, pkg,
+    runners, sys, touches,
+};
+use crate::shell::{Command, Dir, Origin};
 
-impl Verdict {
-    /// Records a finding about `subject`.
-    pub(super) fn add(
-        &mut self,
-        class: &str,
-        risk: Risk,
-        reason: impl Into<String>,
-        subject: &str,
-    ) {
-        self.known = true;
-        self.findings
-            .push(Finding::new(class, risk, reason, subject));
-    }
-}
-
-/// Everything one command is judged with: itself, the whole line, and where it runs.
-pub(super) struct Subject<'a> {
-    pub(super) command: &'a Command,
-    pub(super) all: &'a [Command],
-    pub(super) ctx: &'a Context,
-}
-
-impl Subject<'_> {
-    /// The effective arguments after the program name.
-    pub(super) fn args(&self) -> &[String] {
-        self.command.effective.get(1..).unwrap_or(&[])
-    }
-
-    /// Whether effective argument `i` (counted after the program) is computed.
-    pub(super) fn arg_dynamic(&self, i: usize) -> bool {
-        self.command.is_dynamic(i + 1)
-    }
-
-    /// The text findings name.
-    pub(super) fn text(&self) -> &str {
-        &self.command.text
-    }
-
-    /// The earlier stages of this command's pipeline, nearest first.
-    pub(super) fn upstream(&self) -> impl Iterator<Item = &Command> {
-        let c = self.command;
-        self.all
-            .iter()
-            .filter(move |o| o.pipeline == c.pipeline && o.stage < c.stage)
-            .rev()
-    }
-
-    /// The command that runs this one (`find` for `find -exec`, `xargs`), if any.
-    pub(super) fn parent(&self) -> Option<&Command> {
-        self.command.parent.and_then(|p| self.all.get(p))
-    }
-}
-
-/// Judges every simple command of `line` into `out`.
-pub(super) fn assess_line(line: &str, ctx: &Context, out: &mut Assessment) -> Result<()> {
-    let commands = shell::parse(line)?;
-    assess_commands(&commands, ctx, out);
-    Ok(())
+/// Judges the assignments in front of commands that the shell reader leaves out of their
+/// words (`PAGER='sh -c ...' git log`): see [`runners::prefix_assignments`].
+pub(super) fn assess_prefix_assignments(
+    line: &str,
+    commands: &[Command],
+    ctx: &Context,
+    out: &mut Assessment,
+) {
+    let Some(first) = commands.first() else {
+        return;
+    };
+    let subject = Subject {
+        command: first,
+        all: commands,
+        ctx,
+        dir_known: true,
+        likely_dir: None,
+    };
+    let mut v = Verdict::default();
+    runners::prefix_assignments(line, &subject, &mut v);
+    out.findings.extend(v.findings);
 }
 
 /// Judges the simple commands of a line already parsed into `out`.
@@ -79,42 +41,133 @@ pub(super) fn assess_commands(commands: &[Command], ctx: &Context, out: &mut Ass
         commands.len(),
         if commands.len() == 1 { "" } else { "s" }
     ));
-    // `cd dir && rm -rf *`: later commands run in the new directory.
-    let mut here = ctx.clone();
-    for command in commands {
+    let dirs = directories(commands, ctx);
+    for (index, (command, (dir, likely))) in commands.iter().zip(dirs).enumerate() {
         trace_command(command, out);
+        let here: Cow<'_, Context> = match &dir {
+            Some(d) if *d != ctx.cwd => {
+                out.trace.push(format!("  runs in {}", d.display()));
+                Cow::Owned(Context {
+                    cwd: d.clone(),
+                    ..ctx.clone()
+                })
+            }
+            Some(_) => Cow::Borrowed(ctx),
+            None => {
+                out.trace
+                    .push("  runs in a directory that cannot be read".to_owned());
+                Cow::Borrowed(ctx)
+            }
+        };
         let subject = Subject {
             command,
             all: commands,
             ctx: &here,
+            dir_known: dir.is_some(),
+            likely_dir: likely.as_deref(),
         };
         let verdict = judge(&subject);
         if !verdict.known {
             out.unrecognised.push(command.text.clone());
         }
+        out.touches
+            .push(touches::of(&subject, index, dir.clone(), &verdict));
         out.findings.extend(verdict.findings);
-        if let Some(dir) = changed_directory(command, &here) {
-            out.trace.push(format!("  now in {}", dir.display()));
-            here.cwd = dir;
-        }
     }
 }
 
-/// The directory a top-level `cd`/`pushd` moves to, when it can be read.
-fn changed_directory(command: &Command, ctx: &Context) -> Option<std::path::PathBuf> {
+/// The directory each command runs in. The shell reader records the `cd`s before each command
+/// (`Command::dir`); a reader that records none leaves every command at `Dir::Start`, and then
+/// the top-level `cd`s of the line are followed here.
+///
+/// Each command gets the directory it runs in (`None` when not known) and, when that is not
+/// known, where it runs if the line's top-level `cd`s all succeeded.
+fn directories(commands: &[Command], ctx: &Context) -> Vec<(Option<PathBuf>, Option<PathBuf>)> {
+    let home = ctx.home.as_deref();
+    let mut here = Some(ctx.cwd.clone());
+    let mut steps: Vec<String> = Vec::new();
+    let followed: Vec<Option<PathBuf>> = commands
+        .iter()
+        .map(|command| {
+            let dir = here.clone();
+            if let Some(step) = top_level_cd(command) {
+                steps.push(step);
+                here = super::resolve_dir(&Dir::Changed(steps.clone()), &ctx.cwd, home);
+            }
+            dir
+        })
+        .collect();
+    if commands.iter().any(|c| c.dir != Dir::Start) {
+        let likely = likely_dirs(commands, ctx);
+        return commands
+            .iter()
+            .zip(likely)
+            .map(
+                |(c, likely)| match super::resolve_dir(&c.dir, &ctx.cwd, home) {
+                    Some(dir) => (Some(dir), None),
+                    None => (None, likely),
+                },
+            )
+            .collect();
+    }
+    followed.into_iter().map(|d| (d, None)).collect()
+}
+
+/// Where each command runs if every `cd` before it in the same group of commands (same
+/// origin and function) succeeded: `{ cd .claude; echo {} > settings.json; }`,
+/// `bash -c 'cd x; ...'`.
+fn likely_dirs(commands: &[Command], ctx: &Context) -> Vec<Option<PathBuf>> {
+    type Key<'c> = (&'c Origin, Option<&'c str>);
+    let home = ctx.home.as_deref();
+    let mut chains: Vec<(Key<'_>, Vec<String>)> = Vec::new();
+    commands
+        .iter()
+        .map(|command| {
+            // Pipeline stages run in subshells but start where the line is.
+            let key: Key<'_> = (&command.origin, command.function.as_deref());
+            let at = chains
+                .iter()
+                .position(|(k, _)| *k == key)
+                .unwrap_or_else(|| {
+                    chains.push((key, Vec::new()));
+                    chains.len() - 1
+                });
+            let steps = &mut chains[at].1;
+            let here = if steps.is_empty() {
+                Some(ctx.cwd.clone())
+            } else {
+                super::resolve_dir(&Dir::Changed(steps.clone()), &ctx.cwd, home)
+            };
+            if let Some(step) = cd_target(command) {
+                steps.push(step);
+            }
+            here
+        })
+        .collect()
+}
+
+/// The argument of a `cd` that changes the directory of the commands after it.
+fn top_level_cd(command: &Command) -> Option<String> {
     if command.origin != Origin::TopLevel
         || command.subshell
         || command.conditional
         || command.function.is_some()
-        || command.dynamic_args.iter().any(|d| *d)
     {
         return None;
     }
+    cd_target(command)
+}
+
+/// The directory a `cd` or `pushd` changes to (`""` for home, `$` when computed).
+fn cd_target(command: &Command) -> Option<String> {
     match command.effective.as_slice() {
-        [cd] if cd == "cd" => ctx.home.clone(),
-        [cd, dir] | [cd, _, dir] if (cd == "cd" || cd == "pushd") && dir != "-" => {
-            let judged = super::paths::judge(dir, false, ctx);
-            (!judged.path.as_os_str().is_empty()).then_some(judged.path)
+        [cd] if cd == "cd" => Some(String::new()),
+        [cd, dir] | [cd, _, dir] if cd == "cd" || cd == "pushd" => {
+            if command.dynamic_args.iter().any(|d| *d) {
+                Some("$".to_owned())
+            } else {
+                Some(dir.clone())
+            }
         }
         _ => None,
     }
@@ -146,440 +199,113 @@ fn trace_command(command: &Command, out: &mut Assessment) {
     }
 }
 
+/// Programs that name files without reading them: a secret file among their operands is not
+/// read.
+const NAMES_WITHOUT_READING: &[&str] = &[
+    "echo",
+    "printf",
+    "rm",
+    "shred",
+    "unlink",
+    "git",
+    "touch",
+    "mkdir",
+    "[",
+    "[[",
+    "test",
+    "stat",
+    "ls",
+    "file",
+    "realpath",
+    "dirname",
+    "basename",
+    "readlink",
+    "chmod",
+    "chown",
+    "du",
+    "wc",
+    "cd",
+    "pushd",
+    "ssh",
+    "sftp",
+    "ssh-add",
+    "ssh-keygen",
+    "ssh-copy-id",
+    "gpg",
+    "gpg2",
+    "age-keygen",
+    "mkcert",
+    "certbot",
+    "step",
+];
+
 /// Judges one simple command.
 pub(super) fn judge(s: &Subject<'_>) -> Verdict {
     let mut v = Verdict::default();
     let c = s.command;
-    if c.effective.is_empty() {
-        fs::redirects(s, &mut v);
-        let truncates_project_file = c.redirects.iter().any(|r| {
-            r.kind == crate::shell::RedirectKind::Write
-                && super::paths::judge(&r.target, false, s.ctx)
-                    .place
-                    .in_project()
-        });
-        if truncates_project_file && v.findings.is_empty() {
-            v.add(
-                "fs.truncate",
-                Risk::Medium,
-                "empties a file with a bare redirection",
-                s.text(),
-            );
-        }
+    // `> file`, `: > file`, `true > file`: nothing is written, so the file is emptied.
+    if c.effective.is_empty()
+        || (c.effective.len() == 1
+            && matches!(c.effective[0].as_str(), ":" | "true")
+            && !c.redirects.is_empty()
+            && c.stages == 1
+            && !c.background)
+    {
+        fs::bare_redirection(s, &mut v);
         v.known = true;
         return v;
     }
-    if c.dynamic_name {
-        let name = &c.effective[0];
-        if ["curl", "wget", "base64", "fetch", "nc "]
-            .iter()
-            .any(|f| name.contains(f))
-        {
-            v.add(
-                "net.pipe-to-shell",
-                Risk::High,
-                "runs code computed from a download or decoding as a command",
-                s.text(),
-            );
-        } else {
-            // With arguments that look destructive, a computed name is most likely a disguise.
-            let looks_destructive = s.args().iter().any(|a| {
-                matches!(
-                    a.as_str(),
-                    "-rf"
-                        | "-fr"
-                        | "-r"
-                        | "-R"
-                        | "/"
-                        | "/*"
-                        | "~"
-                        | "--force"
-                        | "-f"
-                        | "--hard"
-                        | "--recursive"
-                        | "push"
-                        | "reset"
-                        | "clean"
-                        | "drop"
-                        | "delete"
-                        | "destroy"
-                )
-            });
-            let risk = if looks_destructive {
-                Risk::High
-            } else {
-                Risk::Medium
-            };
-            v.add(
-                "exec.dynamic",
-                risk,
-                format!("the command name `{name}` is computed and cannot be checked"),
-                s.text(),
-            );
-        }
+    if c.dynamic_name || runners::is_glob_name(&c.effective[0]) {
+        runners::computed_name(s, &mut v);
+        fs::redirects(s, &mut v);
         return v;
     }
-    let program = c.effective[0].as_str();
+    let decoded = runners::decoded_name(&c.effective[0]);
+    let program = runners::program_name(&decoded);
     if c.function.as_deref() == Some(program) && (c.stages > 1 || c.background) {
         v.add(
-            "sys.fork-bomb",
-            Risk::High,
+            &catalog::SYS_FORK_BOMB,
             "a function that starts copies of itself without end (fork bomb)",
             s.text(),
         );
         return v;
     }
-    let handled = fs::judge(program, s, &mut v)
+    let handled = agents::judge(program, s, &mut v)
+        || fs::judge(program, s, &mut v)
         || git::judge(program, s, &mut v)
         || net::judge(program, s, &mut v)
         || code::judge(program, s, &mut v)
         || sys::judge(program, s, &mut v)
-        || data::judge(program, s, &mut v);
-    if !handled && is_everyday(program, s) {
-        // Plan mode allows only reads, so a program that writes (even inside the project) must
-        // not carry a `read.` class.
-        let (class, reason) = if only_reads(program) {
-            (
-                "read.everyday",
-                "an everyday command that only reads or prints",
-            )
+        || db::judge(program, s, &mut v)
+        || container::judge(program, s, &mut v)
+        || cloud::judge(program, s, &mut v)
+        || pkg::judge(program, s, &mut v)
+        || runners::judge(program, s, &mut v);
+    if !handled {
+        if let Some(class) = everyday::class_of(program) {
+            let reason = if class.id == catalog::READ_EVERYDAY.id {
+                "an everyday command that only reads or prints"
+            } else {
+                "an everyday command that changes nothing outside the project"
+            };
+            v.add(class, reason, s.text());
         } else {
-            (
-                "build.everyday",
-                "an everyday command that changes nothing outside the project",
-            )
-        };
-        v.add(class, Risk::Low, reason, s.text());
+            runners::unknown_program(s, &mut v);
+        }
     }
-    if !matches!(
-        program,
-        "echo" | "printf" | "rm" | "shred" | "unlink" | "git"
-    ) {
-        secret_operands(s, &mut v);
+    // A shell's `-c` string is judged as the commands it holds, not as a file name.
+    if !NAMES_WITHOUT_READING.contains(&program) && !crate::shell::is_shell(program) {
+        net::secret_operands(s, &mut v);
     }
     fs::redirects(s, &mut v);
     if c.wrappers
         .iter()
-        .any(|w| matches!(w.as_str(), "sudo" | "doas" | "runuser"))
+        .any(|w| matches!(w.as_str(), "sudo" | "doas" | "runuser" | "pkexec" | "run0"))
     {
-        v.add("exec.root", Risk::Medium, "runs as root", s.text());
+        v.add(&catalog::EXEC_ROOT, "runs as root", s.text());
     }
+    net::remote_origin(s, &mut v);
+    pkg::behind_runner(s, &mut v);
+    runners::command_variables(s, &mut v);
     v
-}
-
-/// Secret files named as operands (`cat ~/.ssh/id_rsa`, `cp .env /tmp`).
-fn secret_operands(s: &Subject<'_>, v: &mut Verdict) {
-    if v.findings
-        .iter()
-        .any(|f| f.class == "net.exfiltrate" || f.class == "secret.read")
-    {
-        return;
-    }
-    for (i, arg) in s.args().iter().enumerate() {
-        if arg.starts_with('-') || arg.contains("://") || !arg.contains(['.', '/']) {
-            continue;
-        }
-        let judged = super::paths::judge(arg, s.arg_dynamic(i), s.ctx);
-        if let Some(kind) = super::paths::secret(arg, &judged, s.ctx) {
-            net::secret_read(arg, kind, s, v);
-            return;
-        }
-    }
-}
-
-/// Everyday programs that only read or print: they change no file (redirections are judged on
-/// their own).
-const ONLY_READS: &[&str] = &[
-    "ls",
-    "ll",
-    "la",
-    "dir",
-    "cat",
-    "bat",
-    "less",
-    "more",
-    "head",
-    "tail",
-    "wc",
-    "grep",
-    "egrep",
-    "fgrep",
-    "rg",
-    "ag",
-    "ack",
-    "fd",
-    "tree",
-    "pwd",
-    "echo",
-    "printf",
-    "true",
-    "false",
-    "test",
-    "[",
-    "[[",
-    "which",
-    "type",
-    "whereis",
-    "whoami",
-    "id",
-    "date",
-    "uname",
-    "hostname",
-    "printenv",
-    "diff",
-    "cmp",
-    "comm",
-    "sort",
-    "uniq",
-    "cut",
-    "tr",
-    "paste",
-    "join",
-    "fold",
-    "fmt",
-    "nl",
-    "column",
-    "rev",
-    "tac",
-    "od",
-    "hexdump",
-    "xxd",
-    "strings",
-    "file",
-    "stat",
-    "du",
-    "df",
-    "ps",
-    "pgrep",
-    "top",
-    "htop",
-    "free",
-    "uptime",
-    "basename",
-    "dirname",
-    "realpath",
-    "readlink",
-    "cd",
-    "pushd",
-    "popd",
-    "sleep",
-    "wait",
-    "jq",
-    "yq",
-    "md5sum",
-    "sha1sum",
-    "sha256sum",
-    "sha512sum",
-    "b2sum",
-    "cksum",
-    "base64",
-    "seq",
-    "expr",
-    "bc",
-    "locale",
-    "lsof",
-    "netstat",
-    "ss",
-    "zcat",
-    "zgrep",
-    "zless",
-    "man",
-    "info",
-    "help",
-    "tldr",
-    "diffstat",
-    "colordiff",
-    "delta",
-    ":",
-];
-
-fn only_reads(program: &str) -> bool {
-    ONLY_READS.contains(&program)
-}
-
-/// Programs that only read, print or build inside the project: [`ONLY_READS`], plus these.
-#[expect(
-    clippy::too_many_lines,
-    reason = "a dispatch table with one arm per program or option"
-)]
-fn is_everyday(program: &str, s: &Subject<'_>) -> bool {
-    const EVERYDAY: &[&str] = &[
-        "export",
-        "unset",
-        "set",
-        "shopt",
-        "alias",
-        "yes",
-        "let",
-        "read",
-        "local",
-        "declare",
-        "typeset",
-        "return",
-        "exit",
-        "break",
-        "continue",
-        "shift",
-        "getopts",
-        "trap",
-        "umask",
-        "ulimit",
-        "hash",
-        "history",
-        "jobs",
-        "fg",
-        "bg",
-        "disown",
-        "times",
-        "tput",
-        "clear",
-        "reset",
-        "stty",
-        "tty",
-        "ip",
-        "ifconfig",
-        "env",
-        "command",
-        "gzip",
-        "gunzip",
-        "bzip2",
-        "bunzip2",
-        "xz",
-        "unxz",
-        "zstd",
-        "tar",
-        "zip",
-        "unzip",
-        "7z",
-        "cargo",
-        "rustc",
-        "rustup",
-        "rustfmt",
-        "clippy-driver",
-        "go",
-        "gofmt",
-        "javac",
-        "java",
-        "mvn",
-        "gradle",
-        "gradlew",
-        "./gradlew",
-        "make",
-        "cmake",
-        "ninja",
-        "meson",
-        "gcc",
-        "g++",
-        "cc",
-        "c++",
-        "clang",
-        "clang++",
-        "ld",
-        "ar",
-        "nm",
-        "objdump",
-        "readelf",
-        "ldd",
-        "pytest",
-        "tox",
-        "nox",
-        "mypy",
-        "ruff",
-        "black",
-        "isort",
-        "flake8",
-        "pylint",
-        "pyright",
-        "tsc",
-        "eslint",
-        "prettier",
-        "jest",
-        "vitest",
-        "mocha",
-        "swift",
-        "swiftc",
-        "dotnet",
-        "mix",
-        "elixir",
-        "erl",
-        "ghc",
-        "stack",
-        "cabal",
-        "sbt",
-        "bazel",
-        "buck",
-        "just",
-        "task",
-        "poetry",
-        "pipenv",
-        "uv",
-        "hatch",
-        "pdm",
-        "bundle",
-        "rake",
-        "rspec",
-        "composer",
-        "phpunit",
-        "pre-commit",
-        "shellcheck",
-        "shfmt",
-        "hadolint",
-        "actionlint",
-        "tokei",
-        "cloc",
-        "hyperfine",
-        "valgrind",
-        "gdb",
-        "lldb",
-        "strace",
-        "ltrace",
-        "perf",
-        "code",
-        "vim",
-        "nvim",
-        "nano",
-        "emacs",
-        "open",
-        "xdg-open",
-        "pbcopy",
-        "pbpaste",
-        "xclip",
-        "patch",
-        "mkdir",
-        "touch",
-        "ln",
-        "cp",
-        "mv",
-        "rmdir",
-        "trash",
-        "trash-put",
-        "tee",
-        "sed",
-        "awk",
-        "gawk",
-        "mawk",
-        "npm",
-        "yarn",
-        "pnpm",
-        "bun",
-        "npx",
-        "pip",
-        "pip3",
-        "gem",
-        "sqlite3",
-        "protoc",
-        "flatc",
-        "wasm-pack",
-        "trunk",
-        "cargo-nextest",
-        "nextest",
-        "insta",
-        "kill",
-        "xargs",
-        "parallel",
-        "watch",
-        "eval",
-    ];
-    let _ = s;
-    only_reads(program) || EVERYDAY.contains(&program)
 }

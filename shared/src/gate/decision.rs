@@ -230,7 +230,7 @@ pub const CONCLUSIONS: &[(Conclusion, &str)] = &[
             risk: Risk::Medium,
             effect: Effect::NeedsPerson,
         },
-        "medium, reaches out",
+        "medium, needs a person",
     ),
     (
         Conclusion::Classified {
@@ -270,7 +270,7 @@ impl Conclusion {
                 match effect {
                     Effect::Read => "reads",
                     Effect::Local => "local",
-                    Effect::NeedsPerson => "reaches out",
+                    Effect::NeedsPerson => "needs a person",
                     Effect::Unreadable => "cannot be read",
                 }
             ),

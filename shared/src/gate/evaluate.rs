@@ -286,7 +286,7 @@ impl Stage<'_> {
             if skip.contains(&finding.subject.as_str()) {
                 continue;
             }
-            let conclusion = match catalog::effect_of(&finding.class, finding.risk) {
+            let conclusion = match finding.effect {
                 catalog::Effect::Unreadable => Conclusion::Unreadable,
                 effect => Conclusion::Classified {
                     risk: finding.risk,

@@ -586,7 +586,7 @@ decision = "deny"
         )
         .rule_id
         .as_deref(),
-        Some("net.fetch"),
+        Some("net.fetch-unlisted"),
         "the jq condition does not hold, so the classifier decides"
     );
 }

@@ -447,7 +447,7 @@ mod tests {
         let t = trigger(&s, "Bash", json!({"command": "rm -rf victim"})).unwrap();
         assert_eq!(
             (t.rule.as_str(), t.risk),
-            ("fs.rm-recursive", Some(Risk::High))
+            ("fs.rm-tree", Some(Risk::Medium))
         );
         let t = trigger(&s, "Bash", json!({"command": "frobnicate --now"})).unwrap();
         assert_eq!(
