@@ -27,6 +27,8 @@ mod install;
 mod logger;
 /// The plugin layout, validated and loaded by the CLI.
 mod plugin;
+/// Self-protection in bypassPermissions: hookkit's own files stay as they were.
+mod protect;
 /// Headless review: defer, approve or deny, resume.
 mod review;
 /// The trust model: never looser than Claude Code alone; the tools hookkit models.

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use hookkit::env::Role;
-use hookkit::gate::{self, Options, explain, replay};
+use hookkit::gate::{Options, explain, replay};
 
 use crate::project::Person;
 
@@ -95,7 +95,7 @@ pub fn run_replay(
     out: &mut dyn Write,
 ) -> hookkit::Result<ExitCode> {
     let cwd = working_dir(person)?;
-    let report = replay::replay(&gate::policy_for(&cwd, options)?, &args.path)?;
+    let report = replay::replay(options, &cwd, &args.path)?;
     let text = if args.json {
         format!("{:#}\n", serde_json::to_value(&report).unwrap_or_default())
     } else {

@@ -149,7 +149,7 @@ fn run(command: Command, options: &Options) -> hookkit::Result<ExitCode> {
             (explanation.to_text(), json.then(|| explanation.to_json()))
         }
         Command::Replay { path, json } => {
-            let report = replay::replay(&gate::policy_for(&cwd, options)?, &path)?;
+            let report = replay::replay(options, &cwd, &path)?;
             let value = json.then(|| serde_json::to_value(&report).unwrap_or_default());
             (report.to_text(), value)
         }

@@ -233,7 +233,12 @@ fn guard_mode_never_allows() {
         "none"
     );
     assert_eq!(
-        with_mode(&sandbox, "default", "Bash", json!({"command": "rm -rf /"})),
+        with_mode(
+            &sandbox,
+            "default",
+            "Bash",
+            json!({"command": "rm -rf /srv/data"})
+        ),
         "deny"
     );
 }
@@ -262,7 +267,7 @@ fn plan_mode_never_allows_a_write() {
 fn bypass_permissions_still_denies_high_risk() {
     let sandbox = Sandbox::new();
     sandbox.write("home/.claude/hookkit.toml", "[gate]\nhigh_risk = \"ask\"\n");
-    let rm = json!({"command": "rm -rf /"});
+    let rm = json!({"command": "rm -rf /srv/data"});
     assert_eq!(with_mode(&sandbox, "default", "Bash", rm.clone()), "ask");
     for nobody in ["bypassPermissions", "dontAsk", "auto"] {
         assert_eq!(with_mode(&sandbox, nobody, "Bash", rm.clone()), "deny");

@@ -59,15 +59,21 @@ fn permission_request_denies_allows_or_leaves_the_prompt() {
 fn permission_request_leaves_high_risk_to_the_person_who_asked_for_it() {
     let sandbox = Sandbox::new();
     sandbox.write("home/.claude/hookkit.toml", "[gate]\nhigh_risk = \"ask\"\n");
-    assert_eq!(sandbox.hook(GATE).bash("rm -rf /").run().decision(), "ask");
-    assert_eq!(permission_request(&sandbox, "rm -rf /"), json!({}));
+    assert_eq!(
+        sandbox.hook(GATE).bash("rm -rf /srv/data").run().decision(),
+        "ask"
+    );
+    assert_eq!(permission_request(&sandbox, "rm -rf /srv/data"), json!({}));
     // A project file cannot ask for that.
     let other = Sandbox::new();
     other.write(
         "project/.claude/hookkit.toml",
         "[gate]\nhigh_risk = \"ask\"\n",
     );
-    assert_eq!(other.hook(GATE).bash("rm -rf /").run().decision(), "deny");
+    assert_eq!(
+        other.hook(GATE).bash("rm -rf /srv/data").run().decision(),
+        "deny"
+    );
 }
 
 #[test]

@@ -70,8 +70,11 @@ pub(super) fn assess_commands(commands: &[Command], ctx: &Context, out: &mut Ass
         if !verdict.known {
             out.unrecognised.push(command.text.clone());
         }
-        out.touches
-            .push(touches::of(&subject, index, dir.clone(), &verdict));
+        let mut touched = touches::of(&subject, index, dir.clone(), &verdict);
+        if dir.is_none() {
+            touched.likely_dir.clone_from(&likely);
+        }
+        out.touches.push(touched);
         out.findings.extend(verdict.findings);
     }
 }

@@ -16,6 +16,8 @@ pub struct Touches {
     pub command: usize,
     /// The directory it runs in, when known (`None` after a `cd` that cannot be read).
     pub dir: Option<PathBuf>,
+    /// When `dir` is not known, where it runs if every `cd` before it in its group succeeded.
+    pub likely_dir: Option<PathBuf>,
     /// Operands it creates, changes, deletes, moves or links, redirection targets included,
     /// as words after expansion (relative to `dir`, `~` as written).
     pub writes: Vec<String>,

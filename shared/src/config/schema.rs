@@ -224,8 +224,8 @@ const GATE: &[Key] = &[
         Kind::Strings,
         Merge::Union,
         "[]",
-        "More paths whose writes are refused, in the file rules' syntax (`//abs`, `~/x`, `/x` \
-         from the project, `x`).",
+        "More paths whose writes need a person (asked where one is at the prompt, refused \
+         elsewhere), in the file rules' syntax (`//abs`, `~/x`, `/x` from the project, `x`).",
     ),
 ];
 

@@ -37,7 +37,8 @@ pub enum Conclusion {
     RuleDeny,
     /// An ask rule matched.
     RuleAsk,
-    /// A write to hookkit's own files, Claude Code's settings or key material.
+    /// What the protected set refuses: a change to hookkit's own files, Claude Code's
+    /// settings or what runs later, or a read of key material.
     Protected,
     /// A program not known to be read-only names a protected path; or a write to a protected
     /// path of lesser weight (`.vscode/`, a policy's `protected_paths`).
@@ -212,10 +213,7 @@ pub const CONCLUSIONS: &[(Conclusion, &str)] = &[
     (Conclusion::DataOut, "data to a host not allowed"),
     (Conclusion::RuleDeny, "deny rule"),
     (Conclusion::RuleAsk, "ask rule"),
-    (
-        Conclusion::Protected,
-        "write to hookkit or Claude Code settings",
-    ),
+    (Conclusion::Protected, "touches what is refused"),
     (Conclusion::ProtectedMaybe, "names a protected path"),
     (Conclusion::Unreadable, "cannot be read"),
     (

@@ -1,8 +1,10 @@
 //! The gate's pipeline for one tool call, in the order Claude Code documents.
 //!
 //! 1. Input filter: a secret in what the call writes or sends denies it.
-//! 2. Action classification: deny rules, then ask rules, then protected paths (a write asks,
-//!    whatever the allow rules say), then allow rules, then the built-in classifier. A Bash
+//! 2. Action classification: deny rules, then ask rules, then the protected set (hookkit's
+//!    own files, Claude Code's settings, key material and what runs later are refused; other
+//!    protected paths need a person, whatever the allow rules say), then allow rules, then the
+//!    built-in classifier. A Bash
 //!    line is split into its simple commands (nested ones included): a deny or ask rule
 //!    matches when any of them matches; an allow rule must cover each of them. Every simple
 //!    command gets an opinion and the strictest wins: deny > ask > no opinion > allow.
@@ -18,10 +20,11 @@ use serde_json::Value;
 
 use super::decision::{Conclusion, Situation};
 use super::egress::{self, Leak};
-use super::protected::ProtectedPaths;
+use super::protected::{self as protection, Found};
 use super::verdict::{Basis, Opinion, Verdict};
 use crate::classify::{self, Assessment, Context, Risk, catalog};
 use crate::policy::{CallFacts, Policy, Rule, RuleDecision};
+use crate::protect::{Level, ProtectedSet};
 use crate::protocol::{FileAccess, ToolCall, ToolView};
 use crate::shell::{self, Command, Origin, RedirectKind};
 use crate::{Error, Result};
@@ -37,6 +40,9 @@ pub struct Request<'a> {
     pub cwd: &'a Path,
     /// The session's permission mode, if sent.
     pub permission_mode: Option<&'a str>,
+    /// What the agent must not change (or, for key material, read), anchored at this run's
+    /// locations.
+    pub protected: &'a ProtectedSet,
 }
 
 /// Decides one tool call. An input the gate cannot read (a known tool without its required
@@ -74,12 +80,10 @@ pub fn evaluate(policy: &Policy, request: &Request<'_>) -> Result<Verdict> {
         request.cwd,
         policy.home.as_deref(),
     );
-    let protected = ProtectedPaths::new(&policy.gate.protected_paths, &policy.project_dir);
     let stage = Stage {
         policy,
         request,
         facts: &facts,
-        protected: &protected,
         situation,
         commands: commands.as_deref(),
         assessment: OnceCell::new(),
@@ -157,7 +161,6 @@ struct Stage<'a> {
     policy: &'a Policy,
     request: &'a Request<'a>,
     facts: &'a CallFacts<'a>,
-    protected: &'a ProtectedPaths,
     situation: Situation,
     /// The Bash line's simple commands, parsed once.
     commands: Option<&'a [Command]>,
@@ -178,13 +181,10 @@ impl Stage<'_> {
                 }
             }
         }
-        let anchors = self.facts.anchors();
-        for command in commands {
-            if let Some((path, entry)) = self.protected.written_by(command, anchors)? {
-                trace.push(format!("`{}` writes {}", command.text, path.display()));
-                let verdict = self.protected_or_stricter(&path, &entry, &mut trace)?;
-                return Ok(with_trace(verdict, trace));
-            }
+        let touches = &self.assessment()?.touches;
+        if let Some(found) = protection::bash_hit(self.request.protected, commands, touches) {
+            let verdict = self.protected_or_stricter(&found, &mut trace)?;
+            return Ok(with_trace(verdict, trace));
         }
         let mut allowed: Vec<Option<&Rule>> = Vec::with_capacity(commands.len());
         for command in commands {
@@ -231,16 +231,14 @@ impl Stage<'_> {
                 }
             }
         }
-        if let (
-            ToolView::File {
-                access: FileAccess::Write,
-                ..
-            },
-            Some(path),
-        ) = (self.facts.view, &self.facts.file_path)
-            && let Some(entry) = self.protected.covering(path, self.facts.anchors())?
-        {
-            let verdict = self.protected_or_stricter(path, &entry, &mut trace)?;
+        let set = self.request.protected;
+        let found = match self.facts.view {
+            ToolView::File { .. } => protection::file_hit(set, self.facts.view, self.request.cwd),
+            ToolView::Mcp { .. } => protection::mcp_hit(set, self.request.call, &self.context()),
+            _ => None,
+        };
+        if let Some(found) = found {
+            let verdict = self.protected_or_stricter(&found, &mut trace)?;
             return Ok(with_trace(verdict, trace));
         }
         for rule in self.policy.rules_deciding(RuleDecision::Allow) {
@@ -257,21 +255,24 @@ impl Stage<'_> {
         ))
     }
 
-    /// A protected path asks at least; when the classifier rates the call stricter (a deny
-    /// for high risk), that wins, as everywhere else.
-    fn protected_or_stricter(
-        &self,
-        path: &Path,
-        entry: &str,
-        trace: &mut Vec<String>,
-    ) -> Result<Verdict> {
+    /// A protected path needs a person at least; when the classifier's answer is stricter (a
+    /// deny for high risk where the path only needs a person), that wins. On a tie the
+    /// protected set names the reason: it says what is protected.
+    fn protected_or_stricter(&self, found: &Found, trace: &mut Vec<String>) -> Result<Verdict> {
         let assessment = self.assessment()?;
+        trace.push(format!("`{}` touches: {}", found.by, found.hit.describe()));
         trace.extend(assessment.trace.iter().map(|t| format!("classifier: {t}")));
+        let mut protected = self.protected_verdict(found);
         let classified = self.classifier_verdict(assessment, &[], None);
-        Ok(stricter(
-            Some(self.protected_verdict(path, entry)),
-            classified,
-        ))
+        if classified.opinion > protected.opinion {
+            return Ok(classified);
+        }
+        if classified.opinion == protected.opinion && classified.basis == Basis::Classifier {
+            // Both stop it: the classifier says what the command does, the set what it touches.
+            protected.reason = format!("{}; {}", classified.reason, found.hit.describe());
+            protected.message = classified.message;
+        }
+        Ok(protected)
     }
 
     /// Combines the classifier's findings (minus the commands an allow rule covers) with what
@@ -381,22 +382,22 @@ impl Stage<'_> {
         Ok(verdict)
     }
 
-    /// The verdict of a write to a protected path: hookkit's own files and Claude Code's
-    /// settings are refused outright; other protected paths need a person.
-    fn protected_verdict(&self, path: &Path, entry: &str) -> Verdict {
-        let conclusion = if super::protected::refused(entry) {
-            Conclusion::Protected
-        } else {
-            Conclusion::ProtectedMaybe
+    /// The verdict of a call that touches the protected set: what is refused is refused in
+    /// every mode; the rest needs a person.
+    fn protected_verdict(&self, found: &Found) -> Verdict {
+        let conclusion = match found.hit.level {
+            Level::Refuse => Conclusion::Protected,
+            Level::Confirm => Conclusion::ProtectedMaybe,
         };
         let mut verdict = Verdict::new(self.situation.opinion(conclusion), Basis::Protected);
         verdict.conclusion = Some(conclusion);
-        verdict.rule_id = Some(format!("protected:{entry}"));
-        verdict.rule_source = Some("protected paths".into());
+        verdict.rule_id = Some(format!("protected:{}", found.hit.entry));
+        verdict.rule_source = Some("protected set".into());
         verdict.reason = format!(
-            "writes to {} (protected: {entry}); hookkit's own files, Claude Code's settings and \
-             what runs later are not changed by the agent",
-            path.display()
+            "`{}` touches a protected path: {}; the agent does not change hookkit's own files, \
+             Claude Code's settings or what runs later, and does not read key material",
+            shorten(&found.by),
+            found.hit.describe()
         );
         verdict.message = default_message(&verdict.reason);
         verdict
@@ -460,6 +461,14 @@ fn stricter(current: Option<Verdict>, candidate: Verdict) -> Verdict {
                 current
             }
         }
+    }
+}
+
+/// At most 120 characters of a command for a reason line.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(120) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
     }
 }
 

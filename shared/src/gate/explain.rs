@@ -153,13 +153,14 @@ pub fn explain(options: &Options, input: &HookInput) -> Result<Explanation> {
         .ok_or_else(|| Error::Other(format!("{} is not a tool event", input.event_name)))?;
     let policy = load_policy(input, options)?;
     let situation = super::situation(&policy, input);
+    let protected = options.protected_set(&policy);
     Ok(Explanation {
         policy: policy.sources.clone(),
         mode: policy.gate.mode.as_str().to_owned(),
         permission_mode: input.common.permission_mode.clone(),
         tool: call.name.clone(),
         subject: subject(call),
-        outcome: evaluate(&policy, &request(input, call)).map_err(|e| e.to_string()),
+        outcome: evaluate(&policy, &request(input, call, &protected)).map_err(|e| e.to_string()),
         on_error: situation.failure(policy.gate.on_error),
         presence: situation.presence,
         ignored: policy

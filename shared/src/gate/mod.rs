@@ -36,6 +36,7 @@ use crate::config::Discovery;
 use crate::env::{Env, Role};
 use crate::locations::{Flags, Locations};
 use crate::policy::{self, LogAllows, Policy};
+use crate::protect::ProtectedSet;
 use crate::protocol::{Event, HookInput, Reply, ToolCall};
 use crate::state::DenialStreak;
 use crate::{Outcome, Result, runner, secrets};
@@ -65,6 +66,15 @@ impl Options {
             env,
             ..Self::default()
         }
+    }
+
+    /// What the agent must not touch in this run, for a policy already loaded.
+    pub fn protected_set(&self, policy: &Policy) -> ProtectedSet {
+        ProtectedSet::new(
+            &self.locations(policy),
+            &self.env,
+            &policy.gate.protected_paths,
+        )
     }
 
     /// Where this run's files are, for a policy already loaded.
@@ -121,12 +131,17 @@ pub fn policy_for(cwd: &std::path::Path, options: &Options) -> Result<Policy> {
     }
 }
 
-fn request<'a>(input: &'a HookInput, call: &'a ToolCall) -> Request<'a> {
+fn request<'a>(
+    input: &'a HookInput,
+    call: &'a ToolCall,
+    protected: &'a ProtectedSet,
+) -> Request<'a> {
     Request {
         call,
         hook_input: &input.raw,
         cwd: &input.common.cwd,
         permission_mode: input.common.permission_mode.as_deref(),
+        protected,
     }
 }
 
@@ -139,7 +154,8 @@ fn pre_tool_use(
     let policy = load_policy(input, options)?;
     let locations = options.locations(&policy);
     let situation = situation(&policy, input);
-    let mut verdict = evaluate(&policy, &request(input, call))?;
+    let protected = options.protected_set(&policy);
+    let mut verdict = evaluate(&policy, &request(input, call, &protected))?;
     settle_by_review(input, options, situation, &mut verdict);
     track_denials(
         &policy,
@@ -247,7 +263,8 @@ fn permission_request(
     started: Instant,
 ) -> Result<Reply> {
     let policy = load_policy(input, options)?;
-    let verdict = evaluate(&policy, &request(input, call))?;
+    let protected = options.protected_set(&policy);
+    let verdict = evaluate(&policy, &request(input, call, &protected))?;
     let answer = decision::permission_request(verdict.opinion);
     record(&policy, options, input, &verdict, answer.as_str(), started);
     Ok(match answer {

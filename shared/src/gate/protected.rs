@@ -1,179 +1,254 @@
-//! Protected paths: writes to them always ask, and no allow rule overrides that.
+//! The gate's side of self-protection: asking the protected set ([`crate::protect`]) about
+//! everything a call writes, reads or names, and keeping the strongest hit.
 //!
-//! Built in: any `.git/`, `.claude/`, `.vscode/` or `.idea/` directory, and the shell start-up
-//! files in home (`~/.bashrc`, `~/.zshrc`, `~/.profile`, ...). `[gate] protected_paths` adds
-//! patterns in the file rules' syntax (`//abs`, `~/x`, `/x` from the project, `x`).
+//! The set decides what is protected and compares every spelling of a word with it; this
+//! module decides which words of a call to ask about, and how:
+//!
+//! - a file tool: its path, written or read;
+//! - an MCP tool: its path fields (written when the tool's name says it writes), and its
+//!   command fields read as Bash lines;
+//! - a Bash line: for each simple command, in the directory it runs in (and, when a `cd`
+//!   could not be followed, both nowhere known and where it runs if the `cd`s succeeded), the
+//!   operands the classifier says it writes (a whole tree for programs that recurse), what it
+//!   reads (a whole tree for programs that recurse), and, for a program not known to only
+//!   read, every word that may be a path and the directory itself.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
-use crate::Result;
-use crate::policy::{Anchors, PathPattern, normalise};
+use serde_json::json;
+
+use crate::classify::{self, Context, Touches};
+use crate::protect::{Access, Hit, ProtectedSet};
+use crate::protocol::{FileAccess, ToolCall, ToolView};
 use crate::shell::Command;
 
-/// Directory names protected wherever they appear.
-const PROTECTED_DIRS: &[&str] = &[".git", ".claude", ".vscode", ".idea"];
-
-/// Files under home that a shell runs at start-up.
-const SHELL_RC_FILES: &[&str] = &[
-    ".bashrc",
-    ".bash_profile",
-    ".bash_login",
-    ".bash_logout",
-    ".profile",
-    ".zshrc",
-    ".zshenv",
-    ".zprofile",
-    ".zlogin",
-    ".config/fish/config.fish",
-];
-
-/// Whether a write to the protected entry `entry` is refused outright (hookkit's own files,
-/// Claude Code's settings, git's internals and shell start-up files: what runs later), rather
-/// than left to a person (`.vscode/`, `.idea/`, a policy's `protected_paths`).
-pub(crate) fn refused(entry: &str) -> bool {
-    entry == ".claude/" || entry == ".git/" || entry.starts_with("~/.")
+/// A hit, with the part of the call that made it (a command's text, a field's name).
+#[derive(Debug, Clone)]
+pub(super) struct Found {
+    /// What the set says.
+    pub hit: Hit,
+    /// The command or field that names it.
+    pub by: String,
 }
 
-/// Programs whose non-option arguments are files they change.
-const WRITERS: &[&str] = &[
-    "rm", "mv", "cp", "tee", "touch", "truncate", "ln", "chmod", "chown", "chgrp", "install",
-    "mkdir", "rmdir", "unlink", "shred", "rsync",
-];
-
-/// The protected-path list of one policy.
-#[derive(Debug)]
-pub(crate) struct ProtectedPaths {
-    extra: Vec<(String, PathPattern)>,
-}
-
-impl ProtectedPaths {
-    /// The built-in list plus the policy's patterns (`/x` is relative to the project).
-    pub(crate) fn new(patterns: &[String], project_dir: &Path) -> Self {
-        Self {
-            extra: patterns
-                .iter()
-                .map(|p| (p.clone(), PathPattern::new(p, project_dir)))
-                .collect(),
-        }
-    }
-
-    /// Which protected entry covers `path` (absolute, normalised), if any.
-    pub(crate) fn covering(&self, path: &Path, anchors: Anchors<'_>) -> Result<Option<String>> {
-        for component in path.components() {
-            if let Component::Normal(name) = component
-                && let Some(dir) = PROTECTED_DIRS.iter().find(|d| name == **d)
-            {
-                return Ok(Some(format!("{dir}/")));
-            }
-        }
-        if let Some(home) = anchors.home {
-            for file in SHELL_RC_FILES {
-                if path == home.join(file) {
-                    return Ok(Some(format!("~/{file}")));
-                }
-            }
-        }
-        for (text, pattern) in &self.extra {
-            if pattern.matches(path, anchors, false)? {
-                return Ok(Some(text.clone()));
-            }
-        }
-        Ok(None)
-    }
-
-    /// The first protected path a simple command writes to (a redirection target, or a file
-    /// argument of a program that changes files), with the entry that covers it.
-    pub(crate) fn written_by(
-        &self,
-        command: &Command,
-        anchors: Anchors<'_>,
-    ) -> Result<Option<(PathBuf, String)>> {
-        for target in write_targets(command) {
-            let expanded = match (target.strip_prefix("~/"), anchors.home) {
-                (Some(rest), Some(home)) => home.join(rest),
-                _ => PathBuf::from(&target),
-            };
-            let path = normalise(&expanded, anchors.cwd);
-            if let Some(entry) = self.covering(&path, anchors)? {
-                return Ok(Some((path, entry)));
-            }
-        }
-        Ok(None)
+/// The stronger of two hits: a refusal over a confirm, else the first.
+fn stronger(current: Option<Found>, candidate: Option<Found>) -> Option<Found> {
+    match (current, candidate) {
+        (Some(a), Some(b)) => Some(if b.hit.level > a.hit.level { b } else { a }),
+        (a, b) => a.or(b),
     }
 }
 
-/// Redirection targets in the command's text, plus file arguments of known writers.
-fn write_targets(command: &Command) -> Vec<String> {
-    let mut targets = Vec::new();
-    let words: Vec<&str> = command.text.split_whitespace().collect();
-    let mut i = 0;
-    while i < words.len() {
-        let word = words[i];
-        let op_end = word
-            .find('>')
-            .filter(|&at| word[..at].chars().all(|c| c.is_ascii_digit() || c == '&'));
-        if let Some(at) = op_end {
-            let rest = word[at..].trim_start_matches(['>', '|']);
-            if rest.is_empty() {
-                if let Some(next) = words.get(i + 1) {
-                    targets.push(unquote(next));
-                    i += 1;
-                }
-            } else if !rest.starts_with('&') {
-                targets.push(unquote(rest));
-            }
-        }
-        i += 1;
-    }
-    if let Some(program) = command.program() {
-        let name = program.rsplit('/').next().unwrap_or(program);
-        let in_place_sed = name == "sed" && command.effective.iter().any(|a| a.starts_with("-i"));
-        if WRITERS.contains(&name) || in_place_sed {
-            targets.extend(
-                command.effective[1..]
-                    .iter()
-                    .filter(|a| !a.starts_with('-'))
-                    .cloned(),
-            );
-        }
-    }
-    targets
+/// What a file tool's path touches: a write to the path, or key material read. Searches
+/// (`Grep`, `Glob`) skip hidden directories, so a search is a read of the path itself.
+pub(super) fn file_hit(set: &ProtectedSet, view: &ToolView, cwd: &Path) -> Option<Found> {
+    let ToolView::File { access, path, .. } = view else {
+        return None;
+    };
+    let word = if path.is_empty() { "." } else { path.as_str() };
+    let access = match access {
+        FileAccess::Write => Access::Write,
+        FileAccess::Read => Access::Read,
+    };
+    set.check(access, word, Some(cwd)).map(|hit| Found {
+        hit,
+        by: word.to_owned(),
+    })
 }
 
-fn unquote(word: &str) -> String {
-    word.trim_matches(|c| c == '"' || c == '\'').to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn protected(line: &str) -> Option<String> {
-        let anchors = Anchors {
-            cwd: Path::new("/p"),
-            home: Some(Path::new("/home/u")),
+/// What an MCP call touches: its path fields, and the command lines it runs.
+pub(super) fn mcp_hit(set: &ProtectedSet, call: &ToolCall, ctx: &Context) -> Option<Found> {
+    let ToolView::Mcp { tool, .. } = call.view().ok()? else {
+        return None;
+    };
+    let fields = classify::mcp::fields(&tool, &call.input);
+    let mut best = None;
+    for path in &fields.paths {
+        let access = match path.access {
+            FileAccess::Write => Access::WriteTree,
+            FileAccess::Read => Access::Read,
         };
-        let paths = ProtectedPaths::new(&["/deploy/**".to_owned()], Path::new("/p"));
-        crate::shell::parse(line)
-            .unwrap()
-            .iter()
-            .find_map(|c| paths.written_by(c, anchors).unwrap())
-            .map(|(_, entry)| entry)
+        let found = set
+            .check(access, &path.path, Some(&ctx.cwd))
+            .map(|hit| Found {
+                hit,
+                by: format!("{} `{}`", path.field, path.path),
+            });
+        best = stronger(best, found);
     }
+    for line in &fields.commands {
+        let bash = ToolCall::new("Bash", json!({ "command": line }));
+        let found = match crate::shell::parse(line) {
+            Ok(commands) => classify::assess_parsed(&bash, &commands, ctx)
+                .ok()
+                .and_then(|a| bash_hit(set, &commands, &a.touches)),
+            Err(_) => None,
+        };
+        best = stronger(best, found);
+    }
+    best
+}
 
-    #[test]
-    fn finds_protected_writes_in_commands() {
-        assert_eq!(
-            protected("echo x >> ~/.bashrc").as_deref(),
-            Some("~/.bashrc")
-        );
-        assert_eq!(protected("echo x >.git/config").as_deref(), Some(".git/"));
-        assert_eq!(protected("rm -rf .git").as_deref(), Some(".git/"));
-        assert_eq!(
-            protected("cp a deploy/x.yml").as_deref(),
-            Some("/deploy/**")
-        );
-        assert_eq!(protected("cat .git/config"), None);
-        assert_eq!(protected("ls 2>/dev/null"), None);
+/// What the simple commands of a Bash line touch, each in the directory it runs in: the
+/// strongest hit, with the command that made it.
+pub(super) fn bash_hit(
+    set: &ProtectedSet,
+    commands: &[Command],
+    touches: &[Touches],
+) -> Option<Found> {
+    let mut best: Option<Found> = None;
+    for touch in touches {
+        let Some(command) = commands.get(touch.command) else {
+            continue;
+        };
+        // Where it runs; when a `cd` could not be followed, nowhere known (the set compares
+        // trailing names) and where it runs if the `cd`s succeeded.
+        let dirs: Vec<Option<&Path>> = match (&touch.dir, &touch.likely_dir) {
+            (Some(dir), _) => vec![Some(dir.as_path())],
+            (None, Some(likely)) => vec![None, Some(likely.as_path())],
+            (None, None) => vec![None],
+        };
+        let (writes, reads) = tree_access(command);
+        let mut hit = None;
+        for cwd in dirs {
+            for word in touch.writes.iter().filter(|w| !git_own_dir(command, w)) {
+                hit = stronger(hit, found(set.check(writes, word, cwd), command));
+            }
+            for word in &touch.reads {
+                hit = stronger(hit, found(set.check(reads, word, cwd), command));
+            }
+            if makes_links(command) {
+                // A link made now is written through later in the same line or the next call:
+                // what it points at counts as written.
+                for target in &touch.reads {
+                    for link in &touch.writes {
+                        hit = stronger(hit, found(set.link_hit(target, link, cwd), command));
+                    }
+                }
+            }
+            // `source ~/.bashrc` runs a start-up file as the shell does at login; what the
+            // file then does is the classifier's to judge, where it can read it.
+            let sources = matches!(program_name(command), "source" | ".");
+            if !touch.read_only && !sources {
+                let names = touch.names.iter().map(String::as_str).chain(["."]);
+                for word in names.filter(|w| !git_own_dir(command, w)) {
+                    hit = stronger(hit, found(set.named_hit(word, cwd), command));
+                }
+            }
+        }
+        best = stronger(best, hit);
     }
+    best
+}
+
+fn found(hit: Option<Hit>, command: &Command) -> Option<Found> {
+    hit.map(|hit| Found {
+        hit,
+        by: command.text.clone(),
+    })
+}
+
+/// Whether `word` is what git itself keeps: the repository directory (`git commit` writes
+/// `.git/`), and the configuration `git config` sets. Git keeping its own store is routine,
+/// and the classifier judges each configuration key by what it runs (an editor, a pager, the
+/// project's hooks are routine; anything else that runs a program is refused there).
+fn git_own_dir(command: &Command, word: &str) -> bool {
+    if program_name(command) != "git" {
+        return false;
+    }
+    let config = command
+        .effective
+        .iter()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .is_some_and(|sub| sub == "config");
+    word == ".git"
+        || word.ends_with("/.git")
+        || (config
+            && (word.ends_with(".git/config")
+                || word == "~/.gitconfig"
+                || word.ends_with("/.gitconfig")
+                || word.ends_with(".config/git/config")))
+}
+
+/// Whether the command makes links from its sources: `ln`, `cp -l`, `cp -s`.
+fn makes_links(command: &Command) -> bool {
+    match program_name(command) {
+        "ln" | "link" => true,
+        "cp" | "gcp" => command.effective.iter().skip(1).any(|a| {
+            matches!(a.as_str(), "--link" | "--symbolic-link")
+                || (a.starts_with('-')
+                    && !a.starts_with("--")
+                    && a[1..].chars().any(|c| matches!(c, 'l' | 's')))
+        }),
+        _ => false,
+    }
+}
+
+fn program_name(command: &Command) -> &str {
+    command
+        .program()
+        .map(|p| p.rsplit('/').next().unwrap_or(p))
+        .unwrap_or_default()
+}
+
+/// How a command writes and reads its operands: the whole tree below each for programs that
+/// remove, move or copy directories (recursively, when that takes a flag), the path itself
+/// otherwise (`cp notes.txt .` writes `./notes.txt`, not everything under `.`). Archivers and
+/// searches read whole trees but write only where they are told.
+fn tree_access(command: &Command) -> (Access, Access) {
+    let program = program_name(command);
+    let args = command.effective.get(1..).unwrap_or_default();
+    let has = |flags: &[&str]| args.iter().any(|a| flags.contains(&a.as_str()));
+    let short = |letters: &[char]| {
+        args.iter().any(|a| {
+            a.starts_with('-')
+                && !a.starts_with("--")
+                && a[1..].chars().any(|c| letters.contains(&c))
+        })
+    };
+    let recursive = has(&["--recursive", "--archive"]) || short(&['r', 'R', 'a']);
+    let subcommand = args
+        .iter()
+        .find(|a| !a.starts_with('-'))
+        .map(String::as_str);
+    let tree = match program {
+        "mv" | "gmv" | "rmdir" | "rsync" | "shred" | "trash" | "trash-put" | "srm" | "wipe" => true,
+        "rm" | "cp" | "gcp" | "scp" => recursive,
+        // A name, path or emptiness test narrows what `find` deletes to what matches.
+        "find" => !has(&[
+            "-name",
+            "-iname",
+            "-path",
+            "-ipath",
+            "-wholename",
+            "-regex",
+            "-iregex",
+            "-empty",
+        ]),
+        // git removes trees only where it deletes what it does not track.
+        "git" => match subcommand {
+            Some("clean") => !has(&["-n", "--dry-run"]) && !short(&['n']),
+            Some("rm") => recursive && !has(&["--cached"]),
+            _ => false,
+        },
+        _ => false,
+    };
+    let reads_tree =
+        tree || matches!(
+            program,
+            "tar" | "bsdtar" | "zip" | "7z" | "7za" | "cpio" | "pax" | "rg" | "ag" | "ack"
+        ) || (matches!(program, "grep" | "egrep" | "fgrep") && recursive);
+    (
+        if tree {
+            Access::WriteTree
+        } else {
+            Access::Write
+        },
+        if reads_tree {
+            Access::ReadTree
+        } else {
+            Access::Read
+        },
+    )
 }

@@ -13,8 +13,9 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::explain::subject;
-use super::{Opinion, evaluate, request};
+use super::{Opinion, Options, evaluate, request};
 use crate::policy::Policy;
+use crate::protect::ProtectedSet;
 use crate::protocol::HookInput;
 use crate::{Error, FailureDecision, Result};
 
@@ -88,8 +89,16 @@ pub fn transcripts(path: &Path) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-/// Replays every transcript under `path` against `policy`.
-pub fn replay(policy: &Policy, path: &Path) -> Result<Report> {
+/// Replays every transcript under `path` against the policy of the project of `cwd`.
+pub fn replay(options: &Options, cwd: &Path, path: &Path) -> Result<Report> {
+    let policy = super::policy_for(cwd, options)?;
+    let protected = options.protected_set(&policy);
+    replay_with(&policy, &protected, path)
+}
+
+/// Replays every transcript under `path` against `policy`, with `protected` the set of the
+/// project the policy was read for.
+fn replay_with(policy: &Policy, protected: &ProtectedSet, path: &Path) -> Result<Report> {
     let mut report = Report::default();
     for file in transcripts(path)? {
         let text = std::fs::read_to_string(&file)
@@ -105,7 +114,7 @@ pub fn replay(policy: &Policy, path: &Path) -> Result<Report> {
                 continue;
             };
             for input in tool_uses(&entry, &name) {
-                replay_call(policy, &input, &name, index + 1, &mut report);
+                replay_call(policy, protected, &input, &name, index + 1, &mut report);
             }
         }
     }
@@ -140,12 +149,19 @@ fn tool_uses(entry: &Value, transcript: &str) -> Vec<HookInput> {
         .collect()
 }
 
-fn replay_call(policy: &Policy, input: &HookInput, file: &str, line: usize, report: &mut Report) {
+fn replay_call(
+    policy: &Policy,
+    protected: &ProtectedSet,
+    input: &HookInput,
+    file: &str,
+    line: usize,
+    report: &mut Report,
+) {
     let Some(call) = input.tool_call() else {
         return;
     };
     report.calls += 1;
-    let (opinion, rule_id, reason) = match evaluate(policy, &request(input, call)) {
+    let (opinion, rule_id, reason) = match evaluate(policy, &request(input, call, protected)) {
         Ok(verdict) => (
             verdict.opinion,
             verdict.rule_id.unwrap_or_else(|| "-".into()),

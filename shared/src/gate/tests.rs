@@ -6,7 +6,9 @@ use serde_json::{Value, json};
 
 use super::{Opinion, Request, Verdict, evaluate};
 use crate::config::{BUILT_IN, Layer, LayerSource};
+use crate::locations::Locations;
 use crate::policy::{CallFacts, Policy};
+use crate::protect::ProtectedSet;
 use crate::protocol::ToolCall;
 
 const PROJECT: &str = "/proj";
@@ -45,9 +47,20 @@ fn decide_in(policy: &Policy, tool: &str, input: Value, mode: &str) -> Verdict {
             hook_input: &hook_input,
             cwd: Path::new(PROJECT),
             permission_mode: Some(mode),
+            protected: &protected_set(policy),
         },
     )
     .unwrap()
+}
+
+/// The protected set of the test project, with the policy's own patterns.
+fn protected_set(policy: &Policy) -> ProtectedSet {
+    let locations = Locations::defaults(Path::new(PROJECT), policy.home.as_deref());
+    ProtectedSet::new(
+        &locations,
+        &crate::env::Env::default(),
+        &policy.gate.protected_paths,
+    )
 }
 
 fn decide(policy: &Policy, tool: &str, input: Value) -> Verdict {
@@ -391,11 +404,16 @@ fn modes_adjust_the_classifier() {
         Opinion::Deny,
         "a project file cannot loosen high_risk"
     );
-    assert_eq!(bash(&ask_high, "rm -rf /").opinion, Opinion::Ask);
+    assert_eq!(bash(&ask_high, "rm -rf /srv/data").opinion, Opinion::Ask);
+    assert_eq!(
+        bash(&ask_high, "rm -rf /").opinion,
+        Opinion::Deny,
+        "removing hookkit's own files is refused whatever high_risk says"
+    );
     let bypass = decide_in(
         &ask_high,
         "Bash",
-        json!({"command": "rm -rf /"}),
+        json!({"command": "rm -rf /srv/data"}),
         "bypassPermissions",
     );
     assert_eq!(bypass.opinion, Opinion::Deny);
@@ -608,6 +626,7 @@ fn regexes_and_conditions_compile_only_when_reached() {
             hook_input: &input,
             cwd: Path::new(PROJECT),
             permission_mode: None,
+            protected: &protected_set(&policy),
         },
     )
     .unwrap_err();

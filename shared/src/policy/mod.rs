@@ -25,7 +25,6 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 pub use call::CallFacts;
-pub(crate) use path::{Anchors, PathPattern, normalise};
 pub use rule::{Rule, RuleDecision, RuleSource};
 pub use settings::{AuditSettings, GateSettings, HighRisk, LogAllows, Mode};
 

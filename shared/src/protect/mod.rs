@@ -247,11 +247,12 @@ impl Hit {
     /// One line for a reason: what is protected, and how the word reached it.
     pub fn describe(&self) -> String {
         let how = match self.via {
-            Via::Path => String::new(),
+            Via::Path | Via::Tree => String::new(),
             other => format!(", {}", other.as_str()),
         };
+        let verb = if self.via == Via::Tree { "holds" } else { "is" };
         format!(
-            "{} is {} (protected: `{}`{how})",
+            "{} {verb} {} (protected: `{}`{how})",
             self.path.display(),
             self.what.describe(),
             self.entry

@@ -36,6 +36,7 @@ pub fn handle(input: &HookInput, env: &Env, overrides: &Overrides) -> Result<Out
     let headless = settings.is_headless(env);
     let hook = Hook {
         input,
+        env,
         call,
         tool_use_id,
         queue: Queue::new(settings.queue_dir.clone()),
@@ -55,6 +56,7 @@ pub(crate) fn record(trail: &Trail, record: &Record) {
 
 struct Hook<'a> {
     input: &'a HookInput,
+    env: &'a Env,
     call: &'a ToolCall,
     tool_use_id: &'a str,
     settings: Settings,
@@ -119,11 +121,14 @@ impl Hook<'_> {
         ) else {
             return true;
         };
+        let options = gate::Options::hook(self.env.clone());
+        let protected = options.protected_set(&policy);
         let request = gate::Request {
             call: self.call,
             hook_input: &self.input.raw,
             cwd: &self.input.common.cwd,
             permission_mode: self.input.common.permission_mode.as_deref(),
+            protected: &protected,
         };
         match gate::evaluate(&policy, &request) {
             Ok(verdict) => verdict.opinion == Opinion::Deny,
