@@ -19,7 +19,7 @@
 //! | hook binaries | `<project>/.claude/hooks/`, `~/.claude/hooks/`, the plugin's `bin/` | install target | `hookkit install` (copy, then rename over) |
 //! | git exclusions | `<project>/.git/info/exclude` (default), `<project>/.claude/.gitignore` (`--shared`) | install target | `hookkit install`, `uninstall` (a marked block) |
 //! | audit log | `<project>/.claude/logs/hookkit-audit.jsonl`, rotated `<log>.1`, `<log>.2`, ... | `--log`, `[audit] log` (user file), `HOOKKIT_AUDIT_LOG` (person) | every binary, append only, through [`crate::audit`]: no link followed, only a regular file with one link owned by the user |
-//! | review queue | `<project>/.claude/reviews/<id>.json`, `.locks/<session>.lock` | `--queue`, `[review] queue_dir` (user file), `HOOKKIT_REVIEW_DIR` (person) | `defer-for-review` (new items), the reviewer's commands and the review service (signed decisions) |
+//! | review queue | `<project>/.claude/reviews/<id>.json`, `.locks/<hash of the session>.lock` | `--queue`, `[review] queue_dir` (user file), `HOOKKIT_REVIEW_DIR` (person) | `defer-for-review` (new items), the reviewer's commands and the review service (signed decisions) |
 //! | state | `~/.local/state/hookkit/` (`<project>/.claude/hookkit-state/` without a home) | `HOOKKIT_STATE_DIR` (person) | see below |
 //! | denial streaks | `<state>/streaks/` | | the gate, one file per session, under a lock |
 //! | audit key | `<state>/audit.key` (`0600`) | | the first audit append, once (never rewritten) |
