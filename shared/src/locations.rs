@@ -1,6 +1,7 @@
 //! Where hookkit keeps its files: the one owner of every path hookkit reads or writes.
 //!
-//! Every binary resolves its paths here ([`Locations::resolve`]); no other module invents one.
+//! Every binary resolves its paths here ([`Locations::resolve`]); the file names inside the state
+//! and key directories are constants of the modules that write them, listed below.
 //! The agent's own tools may write none of these: each is in the protected set
 //! ([`crate::protect`]), most refused outright, and the key material refused for reading too.
 //! Code the agent gets run (a test suite, a build script) runs as the user and is not stopped
@@ -30,6 +31,12 @@
 //! | reviewer's signing key | `<keys>/reviewer.key` (`0600`, passphrase-encrypted by default) | `--key` | `hookkit review keygen` |
 //! | review service's signing key | `<keys>/service.key` | `--key` | `hookkit review keygen --service` |
 //! | review page logins | `<keys>/reviewers` (`0600`, salted hashes only) | fixed | `hookkit review reviewer add`, `remove` |
+//!
+//! The names inside the state and key directories: [`crate::audit::KEY_FILE`],
+//! [`crate::audit::HEADS_DIR`], [`crate::review::decision::USED_DIR`],
+//! [`crate::wiring::setup::RECORDS`], [`Locations::streak_dir`],
+//! [`crate::review::keys::REVIEWER_KEY`], [`crate::review::keys::SERVICE_KEY`] and
+//! [`crate::review::service::auth::REVIEWERS_FILE`].
 //!
 //! Locations named by the environment count only for a person at a terminal (see
 //! [`crate::env`]); a hook takes them from flags on its command line (the wiring) and the
