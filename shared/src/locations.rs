@@ -1,18 +1,49 @@
 //! Where hookkit keeps its files: the one owner of every path hookkit reads or writes.
 //!
-//! | what | where | chosen by |
-//! |---|---|---|
-//! | user policy | `~/.claude/hookkit.toml` | fixed |
-//! | project policy | `<project>/.claude/hookkit.toml` | fixed |
-//! | audit log | `<project>/.claude/logs/hookkit-audit.jsonl` | `--log`, `[audit] log` (user file), `HOOKKIT_AUDIT_LOG` (person) |
-//! | review queue | `<project>/.claude/reviews/` | `--queue`, `[review] queue_dir` (user file), `HOOKKIT_REVIEW_DIR` (person) |
-//! | state | `~/.local/state/hookkit/` (`<project>/.claude/hookkit-state/` without a home) | `HOOKKIT_STATE_DIR` (person) |
-//! | keys | `~/.config/hookkit/` | fixed |
-//! | hook binaries | `<project>/.claude/hooks/`, `~/.claude/hooks/`, the plugin's `bin/` | install |
+//! Every binary resolves its paths here ([`Locations::resolve`]); the file names inside the state
+//! and key directories are constants of the modules that write them, listed below.
+//! The agent's own tools may write none of these: each is in the protected set
+//! ([`crate::protect`]), most refused outright, and the key material refused for reading too.
+//! Code the agent gets run (a test suite, a build script) runs as the user and is not stopped
+//! by hookkit; that limit is stated wherever it matters (`docs/review.md`, `hookkit log verify`).
+//!
+//! # Every path
+//!
+//! `<project>` is the project root, `<state>` the state directory and `<keys>` the key
+//! directory below.
+//!
+//! | what | where | chosen by | written by |
+//! |---|---|---|---|
+//! | user policy | `~/.claude/hookkit.toml`, with `[project."/abs/path"]` sections | fixed | the user; `hookkit init` (opt-ins), `install --mode`, `review keygen` (`trusted_keys`) |
+//! | project policy | `<project>/.claude/hookkit.toml` | fixed | whoever controls the repository: it can only tighten |
+//! | Claude Code settings | `<project>/.claude/settings.local.json` (default), `settings.json` (`--shared`), `~/.claude/settings.json` (`--user`) | install target | the user; `hookkit install`, `uninstall`, `status --fix` (backup: `<file>.hookkit-backup`) |
+//! | hook binaries | `<project>/.claude/hooks/`, `~/.claude/hooks/`, the plugin's `bin/` | install target | `hookkit install` (copy, then rename over) |
+//! | git exclusions | `<project>/.git/info/exclude` (default), `<project>/.claude/.gitignore` (`--shared`) | install target | `hookkit install`, `uninstall` (a marked block) |
+//! | audit log | `<project>/.claude/logs/hookkit-audit.jsonl`, rotated `<log>.1`, `<log>.2`, ... | `--log`, `[audit] log` (user file), `HOOKKIT_AUDIT_LOG` (person) | every binary, append only, through [`crate::audit`]: no link followed, only a regular file with one link owned by the user |
+//! | review queue | `<project>/.claude/reviews/<id>.json`, `.locks/<hash of the session>.lock` | `--queue`, `[review] queue_dir` (user file), `HOOKKIT_REVIEW_DIR` (person) | `defer-for-review` (new items), the reviewer's commands and the review service (signed decisions) |
+//! | state | `~/.local/state/hookkit/` (`<project>/.claude/hookkit-state/` without a home) | `HOOKKIT_STATE_DIR` (person) | see below |
+//! | denial streaks | `<state>/streaks/` | | the gate, one file per session, under a lock |
+//! | audit key | `<state>/audit.key` (`0600`) | | the first audit append, once (never rewritten) |
+//! | audit checkpoints | `<state>/audit-heads/<SHA-256 of the log's path>` | | every audit append, under the log's lock |
+//! | used approvals | `<state>/review-used/<SHA-256 of the signature>` | | `defer-for-review` on resume, created once (`O_EXCL`) |
+//! | install records | `<state>/installs/<hash of the .claude directory>.json` | | `hookkit install`, `uninstall` |
+//! | keys | `~/.config/hookkit/` (none without a home) | fixed | see below |
+//! | reviewer's signing key | `<keys>/reviewer.key` (`0600`, passphrase-encrypted by default) | `--key` | `hookkit review keygen` |
+//! | review service's signing key | `<keys>/service.key` | `--key` | `hookkit review keygen --service` |
+//! | review page logins | `<keys>/reviewers` (`0600`, salted hashes only) | fixed | `hookkit review reviewer add`, `remove` |
+//!
+//! The names inside the state and key directories: [`crate::audit::KEY_FILE`],
+//! [`crate::audit::HEADS_DIR`], [`crate::review::decision::USED_DIR`],
+//! [`crate::wiring::setup::RECORDS`], [`Locations::streak_dir`],
+//! [`crate::review::keys::REVIEWER_KEY`], [`crate::review::keys::SERVICE_KEY`] and
+//! [`crate::review::service::auth::REVIEWERS_FILE`].
 //!
 //! Locations named by the environment count only for a person at a terminal (see
 //! [`crate::env`]); a hook takes them from flags on its command line (the wiring) and the
-//! user's own file. XDG variables are not read, for the same reason.
+//! user's own file, because a committed settings `env` block reaches every hook and could aim
+//! the audit trail at a start-up file or give the review queue a fresh, empty copy. Location
+//! keys of a policy are read from trusted layers only. XDG variables are not read, for the
+//! same reason.
 
 use std::path::{Path, PathBuf};
 
