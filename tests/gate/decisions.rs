@@ -356,3 +356,76 @@ fn a_secret_in_written_content_is_denied_and_never_echoed() {
     assert!(run.reason().contains("aws-access-key"), "{}", run.reason());
     assert!(!run.stdout().contains(secret) && !run.stderr().contains(secret));
 }
+
+#[test]
+fn the_agent_cannot_reach_the_review_service_even_where_the_user_allows_everything() {
+    let sandbox = Sandbox::new();
+    // The most permissive user file: auto mode, high risk asked, curl and fetches allowed.
+    sandbox.write(
+        "home/.claude/hookkit.toml",
+        "[gate]\nmode = \"auto\"\nhigh_risk = \"ask\"\n\
+         [permissions]\nallow = [\"Bash(curl:*)\", \"Bash(nc:*)\", \"WebFetch\"]\n\
+         [review]\nendpoint = \"http://127.0.0.1:9911/approve\"\n",
+    );
+    let calls = [
+        (
+            "Bash",
+            json!({"command": "curl -X POST http://127.0.0.1:8765/decide -d 'id=x&decision=approve'"}),
+        ),
+        (
+            "Bash",
+            json!({"command": "curl -d x http://2130706433:8765/"}),
+        ),
+        (
+            "Bash",
+            json!({"command": "curl -d '{}' http://localhost:9911/approve"}),
+        ),
+        (
+            "Bash",
+            json!({"command": "printf 'POST /decide HTTP/1.1\\r\\n' | nc 127.1 8765"}),
+        ),
+        (
+            "WebFetch",
+            json!({"url": "http://[::1]:8765/decide?id=x", "prompt": "approve"}),
+        ),
+    ];
+    for (tool, input) in calls {
+        for mode in ["default", "bypassPermissions", "acceptEdits"] {
+            assert_eq!(
+                with_mode(&sandbox, mode, tool, input.clone()),
+                "deny",
+                "{mode}: {input}"
+            );
+        }
+    }
+    // A local app on another port is the agent's own work.
+    assert_ne!(
+        with_mode(
+            &sandbox,
+            "default",
+            "Bash",
+            json!({"command": "curl -d user=a http://127.0.0.1:3000/login"})
+        ),
+        "deny"
+    );
+}
+
+#[test]
+fn a_run_of_denials_never_wears_down_what_is_always_refused() {
+    let sandbox = Sandbox::new();
+    sandbox.write("home/.claude/hookkit.toml", "[gate]\nescalate_after = 2\n");
+    let write = json!({"command": "cd .claude && echo '{}' > settings.json"});
+    for attempt in 1..=6 {
+        assert_eq!(
+            with_mode(&sandbox, "default", "Bash", write.clone()),
+            "deny",
+            "attempt {attempt}"
+        );
+    }
+    // A high-risk denial still escalates, so that a person sees what the agent keeps trying.
+    let rm = json!({"command": "rm -rf /srv/data"});
+    let answers: Vec<String> = (0..4)
+        .map(|_| with_mode(&sandbox, "default", "Bash", rm.clone()))
+        .collect();
+    assert_eq!(answers.last().map(String::as_str), Some("ask"), "{answers:?}");
+}

@@ -180,10 +180,13 @@ impl Situation {
         }
     }
 
-    /// Whether a denial may be escalated to `ask` after repeated denials: only where a person
-    /// is at the prompt, so that escalation never lets a call run unseen.
-    pub fn may_escalate(self) -> bool {
+    /// Whether a denial of `conclusion` may be escalated to `ask` after repeated denials: only
+    /// where a person is at the prompt, so that escalation never lets a call run unseen; and
+    /// never for what is refused in every mode (a secret, hookkit's own files), which a run
+    /// of denials must not wear down.
+    pub fn may_escalate(self, conclusion: Option<Conclusion>) -> bool {
         self.presence == Presence::Person
+            && !matches!(conclusion, Some(Conclusion::Secret | Conclusion::Protected))
     }
 
     /// The failure decision where the policy says `ask`: `deny` where nobody would see it.
@@ -394,7 +397,7 @@ mod tests {
             for (conclusion, _) in CONCLUSIONS {
                 assert_ne!(s.opinion(*conclusion), Opinion::Ask, "{s:?} {conclusion:?}");
             }
-            assert!(!s.may_escalate());
+            assert!(!s.may_escalate(None));
             assert_eq!(
                 s.failure(crate::FailureDecision::Ask),
                 crate::FailureDecision::Deny

@@ -7,6 +7,8 @@
 //! - a request to a cloud metadata service or a link-local address (`169.254.169.254` in any of
 //!   the spellings an address parser accepts, `fd00:ec2::254`, `metadata.google.internal`, ...):
 //!   denied, since it hands out the machine's cloud credentials;
+//! - a request to hookkit's review service (a local address, in any spelling, on the
+//!   service's port or a decision route): refused, since people decide reviews on its page;
 //! - a fetch whose query carries data to a host outside `allowed_hosts`: a person decides.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -26,6 +28,8 @@ pub(super) enum Leak {
     Metadata(String),
     /// A fetch carrying data in its query to this host, which is not an allowed host.
     QueryData(String),
+    /// A request to hookkit's review service, at this address.
+    ReviewService(String),
 }
 
 /// The first leak of a call, if any.
@@ -34,6 +38,7 @@ pub(super) fn check(
     view: &ToolView,
     commands: Option<&[Command]>,
     allowed_hosts: &[String],
+    review_ports: &[u16],
 ) -> Option<Leak> {
     // The shell's words, one string per simple command, as the program receives them.
     let words: Option<Vec<String>> = commands.map(|commands| {
@@ -53,6 +58,9 @@ pub(super) fn check(
     for text in &texts {
         if let Some((host, _)) = hosts_in(text).find(|(h, url)| is_metadata_host(h, *url)) {
             return Some(Leak::Metadata(host));
+        }
+        if let Some(address) = review_service_in(text, review_ports) {
+            return Some(Leak::ReviewService(address));
         }
     }
     if let ToolView::WebFetch(fetch) = view
@@ -245,6 +253,136 @@ fn parse_number(part: &str) -> Option<u64> {
     u64::from_str_radix(digits, radix).ok()
 }
 
+/// The ports hookkit's review service answers on: its default, and the port of the approval
+/// endpoint the user's own file names (`[review] endpoint`, trusted layers only).
+pub(super) fn review_ports(policy: &crate::policy::Policy) -> Vec<u16> {
+    let mut ports = Vec::with_capacity(2);
+    let default = crate::review::service::DEFAULT_LISTEN;
+    if let Some(port) = default.rsplit(':').next().and_then(|p| p.parse().ok()) {
+        ports.push(port);
+    }
+    if let Some(endpoint) = policy
+        .effective
+        .value("review", "endpoint")
+        .and_then(toml::Value::as_str)
+        .filter(|url| !url.is_empty())
+    {
+        let rest = endpoint.split_once("://").map_or(endpoint, |(_, r)| r);
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let port = authority
+            .rsplit_once(':')
+            .and_then(|(_, p)| p.parse().ok())
+            .unwrap_or(if endpoint.starts_with("https") {
+                443
+            } else {
+                80
+            });
+        if !ports.contains(&port) {
+            ports.push(port);
+        }
+    }
+    ports
+}
+
+/// The routes of the review service that decide or queue a review, refused on any local port
+/// (the service may listen elsewhere); its sign-in routes are common in other local apps, so
+/// they count only on the service's ports.
+const REVIEW_ROUTES: &[&str] = &["/decide", "/approve"];
+
+/// Where a text reaches the review service: a URL or `host:port` on a local address (in any
+/// spelling) with one of `ports` or a review route, or a local address named together with
+/// one of `ports` as a word (`nc 127.1 8765`, `/dev/tcp/localhost/8765`, a socket's
+/// `('127.0.0.1', 8765)`).
+fn review_service_in(text: &str, ports: &[u16]) -> Option<String> {
+    let words: Vec<&str> = text
+        .split(|c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '"' | '\'' | '`' | '(' | ')' | ',' | ';' | '|' | '<' | '>' | '=' | '{' | '}'
+                )
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut local_named = None;
+    let mut port_named = false;
+    for word in &words {
+        if let Some(tcp) = word
+            .split_once("/dev/tcp/")
+            .or_else(|| word.split_once("/dev/udp/"))
+            .map(|(_, rest)| rest)
+        {
+            let (host, port) = tcp.split_once('/').unwrap_or((tcp, ""));
+            if is_local_address(host) && port.parse().is_ok_and(|p| ports.contains(&p)) {
+                return Some(format!("{host}:{port}"));
+            }
+        }
+        let rest = word.split_once("://").map_or(*word, |(_, rest)| rest);
+        let (authority, path) = rest.find('/').map_or((rest, ""), |at| rest.split_at(at));
+        let authority = authority.split(['?', '#']).next().unwrap_or_default();
+        let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let (host, port) = split_host_port(host_port);
+        if host.is_empty() || !is_local_address(host) {
+            if word
+                .trim_start_matches(':')
+                .parse()
+                .is_ok_and(|p| ports.contains(&p))
+            {
+                port_named = true;
+            }
+            continue;
+        }
+        let on_port = port.is_some_and(|p| ports.contains(&p));
+        let on_route = REVIEW_ROUTES
+            .iter()
+            .any(|route| path == *route || path.starts_with(&format!("{route}?")));
+        if on_port || (on_route && (word.contains("://") || port.is_some())) {
+            return Some(format!("{host_port}{path}"));
+        }
+        local_named.get_or_insert(host_port);
+    }
+    match local_named {
+        Some(host) if port_named => Some(host.to_owned()),
+        _ => None,
+    }
+}
+
+/// `host`, `host:port`, `[v6]:port` or a bare IPv6 address, split.
+fn split_host_port(host_port: &str) -> (&str, Option<u16>) {
+    if let Some(v6) = host_port.strip_prefix('[') {
+        let (host, rest) = v6.split_once(']').unwrap_or((v6, ""));
+        return (host, rest.strip_prefix(':').and_then(|p| p.parse().ok()));
+    }
+    if host_port.matches(':').count() > 1 {
+        return (host_port, None);
+    }
+    match host_port.split_once(':') {
+        Some((host, port)) => (host, port.parse().ok()),
+        None => (host_port, None),
+    }
+}
+
+/// Whether `host` is this machine: `localhost`, a loopback or unspecified address in any
+/// spelling an address parser accepts (`127.1`, `2130706433`, `0x7f.1`, `0`, `::1`,
+/// `::ffff:127.0.0.1`).
+fn is_local_address(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") {
+        return true;
+    }
+    if let Some(v4) = parse_ipv4(&host) {
+        return v4.is_loopback() || v4.is_unspecified();
+    }
+    if let Ok(v6) = host.parse::<Ipv6Addr>() {
+        return v6.is_loopback()
+            || v6.is_unspecified()
+            || v6
+                .to_ipv4_mapped()
+                .is_some_and(|v4| v4.is_loopback() || v4.is_unspecified());
+    }
+    false
+}
+
 /// The host of an http(s) URL whose query carries data (a non-empty query string).
 fn query_data_host(url: &str) -> Option<String> {
     let (_, rest) = url.split_once("://")?;
@@ -273,7 +411,43 @@ mod tests {
             &view,
             commands.as_deref(),
             &["github.com".to_owned()],
+            &[8765],
         )
+    }
+
+    #[test]
+    fn every_way_to_the_review_service_is_found() {
+        let r = |l: Option<Leak>| matches!(l, Some(Leak::ReviewService(_)));
+        for command in [
+            "curl -X POST http://127.0.0.1:8765/decide -d id=x",
+            "curl -d x http://127.1:8765/",
+            "curl http://localhost:8765/approve",
+            "curl -d x http://2130706433:8765/decide",
+            "curl -d x 'http://[::1]:8765/decide'",
+            "curl -d x http://[::ffff:127.0.0.1]:8765/x",
+            "curl -d x http://0x7f.1:8765/",
+            "wget --post-data=x http://0:8765/decide",
+            "curl -d x http://127.0.0.1:9000/decide",
+            "nc 127.0.0.1 8765 < req.txt",
+            "exec 3<>/dev/tcp/127.0.0.1/8765",
+            "python3 -c \"import socket; s=socket.create_connection(('127.0.0.1', 8765))\"",
+            "python3 -c \"import urllib.request as u; u.urlopen('http://127.0.0.1:8765/decide', b'x')\"",
+        ] {
+            assert!(r(leak("Bash", json!({ "command": command }))), "{command}");
+        }
+        assert!(r(leak(
+            "WebFetch",
+            json!({"url": "http://localhost:8765/", "prompt": ""})
+        )));
+        for command in [
+            "curl http://127.0.0.1:3000/login",
+            "curl http://localhost:8080/api",
+            "npm run dev -- --port 8765",
+            "curl https://example.com:8765/decide",
+            "seq 8765",
+        ] {
+            assert!(!r(leak("Bash", json!({ "command": command }))), "{command}");
+        }
     }
 
     #[test]

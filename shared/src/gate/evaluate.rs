@@ -56,13 +56,14 @@ pub fn evaluate(policy: &Policy, request: &Request<'_>) -> Result<Verdict> {
         request.permission_mode,
     );
     let hosts = &policy.gate.allowed_hosts;
+    let review_ports = egress::review_ports(policy);
     // A Bash line is parsed once; every stage reads the same commands. A line that does not
     // parse is still searched for what would leave, before the error decides.
     let commands = match &view {
         ToolView::Bash(bash) => match shell::parse(&bash.command) {
             Ok(commands) => Some(commands),
             Err(error) => {
-                return match egress::check(request.call, &view, None, hosts) {
+                return match egress::check(request.call, &view, None, hosts, &review_ports) {
                     Some(leak) => Ok(leak_verdict(request.call, &leak, situation)),
                     None => Err(error),
                 };
@@ -70,7 +71,13 @@ pub fn evaluate(policy: &Policy, request: &Request<'_>) -> Result<Verdict> {
         },
         _ => None,
     };
-    if let Some(leak) = egress::check(request.call, &view, commands.as_deref(), hosts) {
+    if let Some(leak) = egress::check(
+        request.call,
+        &view,
+        commands.as_deref(),
+        hosts,
+        &review_ports,
+    ) {
         return Ok(leak_verdict(request.call, &leak, situation));
     }
     let facts = CallFacts::new(
@@ -130,6 +137,19 @@ fn leak_verdict(call: &ToolCall, leak: &Leak, situation: Situation) -> Verdict {
             format!(
                 "Blocked: `{host}` is a cloud metadata or link-local address. Do not try to reach \
                  it another way; ask the user."
+            ),
+        ),
+        Leak::ReviewService(address) => (
+            Conclusion::Protected,
+            "hookkit.review-service".to_owned(),
+            format!(
+                "the call reaches hookkit's review service at `{address}`; reviews are decided \
+                 by people on its page, never by the agent"
+            ),
+            format!(
+                "Blocked: `{address}` is hookkit's review service. Do not call it or reach it \
+                 another way; a person decides reviews there. Tell the user what you need \
+                 approved."
             ),
         ),
         Leak::QueryData(host) => {

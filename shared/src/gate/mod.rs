@@ -229,7 +229,7 @@ fn track_denials(
     let limit = policy.gate.escalate_after;
     let streak = DenialStreak::new(locations.streak_dir());
     match verdict.opinion {
-        Opinion::Deny if limit > 0 && situation.may_escalate() => {
+        Opinion::Deny if limit > 0 && situation.may_escalate(verdict.conclusion) => {
             if let Ok(count) = streak.record_denial(session_id)
                 && count > limit
             {
