@@ -93,7 +93,8 @@ impl Effective {
                 Trust::Untrusted => untrusted.push((layer, value)),
             }
         }
-        let full = format!("{}.{key}", section.name);
+        // Named only when a value is ignored: most runs ignore nothing.
+        let full = || format!("{}.{key}", section.name);
         match merge {
             Merge::Strictest(order) => {
                 let mut best = trusted.or_else(|| default_of(section, key));
@@ -110,7 +111,7 @@ impl Effective {
                     {
                         self.ignore(
                             layer,
-                            &full,
+                            &full(),
                             format!(
                                 "{value} is looser than {}; only your own files can loosen",
                                 best.as_ref().map_or_else(String::new, ToString::to_string)
@@ -149,7 +150,7 @@ impl Effective {
                     for extra in narrower.iter().filter(|n| !contains(&kept, n)) {
                         self.ignore(
                             layer,
-                            &full,
+                            &full(),
                             format!("`{extra}` widens a list only your own files can widen"),
                         );
                     }
@@ -160,7 +161,7 @@ impl Effective {
                 for (layer, _) in untrusted {
                     self.ignore(
                         layer,
-                        &full,
+                        &full(),
                         "names a location, URL, key or opt-in, read from your own files only"
                             .to_owned(),
                     );
@@ -179,7 +180,6 @@ impl Effective {
         section: &Section,
         key: &str,
     ) -> Option<toml::Value> {
-        let full = format!("{}.{key}", section.name);
         let mut all = Vec::new();
         for layer in layers {
             let Some(list) = layer.table.get(section.name).and_then(|s| s.get(key)) else {
@@ -189,7 +189,11 @@ impl Effective {
                 if layer.trust() == Trust::Untrusted
                     && let Some(why) = loosens(section.name, key, item)
                 {
-                    self.ignore(layer, &format!("{full}[{i}]"), why.to_owned());
+                    self.ignore(
+                        layer,
+                        &format!("{}.{key}[{i}]", section.name),
+                        why.to_owned(),
+                    );
                     continue;
                 }
                 all.push(item.clone());
@@ -229,10 +233,41 @@ fn default_of(section: &Section, key: &str) -> Option<toml::Value> {
     if text.is_empty() {
         return None;
     }
-    format!("v = {text}")
-        .parse::<toml::Table>()
-        .ok()?
-        .remove("v")
+    // Every hook run merges every default: the schema's simple literals are read directly,
+    // without a TOML parser's set-up; anything else goes through it.
+    simple_literal(text).or_else(|| {
+        format!("v = {text}")
+            .parse::<toml::Table>()
+            .ok()?
+            .remove("v")
+    })
+}
+
+/// An integer, `true`/`false`, a string without escapes, or an array of such strings.
+pub(super) fn simple_literal(text: &str) -> Option<toml::Value> {
+    let plain_string = |t: &str| {
+        let inner = t.strip_prefix('"')?.strip_suffix('"')?;
+        (!inner.contains(['"', '\\'])).then(|| toml::Value::String(inner.to_owned()))
+    };
+    match text {
+        "true" => return Some(toml::Value::Boolean(true)),
+        "false" => return Some(toml::Value::Boolean(false)),
+        _ => {}
+    }
+    if let Ok(number) = text.parse::<i64>() {
+        return Some(toml::Value::Integer(number));
+    }
+    if let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        if inner.trim().is_empty() {
+            return Some(toml::Value::Array(Vec::new()));
+        }
+        return inner
+            .split(',')
+            .map(|item| plain_string(item.trim()))
+            .collect::<Option<Vec<_>>>()
+            .map(toml::Value::Array);
+    }
+    plain_string(text)
 }
 
 fn strings(value: &toml::Value) -> Vec<String> {

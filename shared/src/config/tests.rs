@@ -244,3 +244,20 @@ fn syntax_errors_name_the_file() {
     let err = Layer::parse(LayerSource::Project("x.toml".into()), "[gate\n".into()).unwrap_err();
     assert!(err.to_string().contains("x.toml"), "{err}");
 }
+
+#[test]
+fn every_default_reads_the_same_without_the_toml_parser() {
+    for section in schema::SECTIONS {
+        for key in section.keys.iter().filter(|k| !k.default.is_empty()) {
+            let parsed = format!("v = {}", key.default)
+                .parse::<toml::Table>()
+                .unwrap_or_else(|e| panic!("{}.{}: {e}", section.name, key.name))
+                .remove("v");
+            if let Some(direct) = merge::simple_literal(key.default) {
+                assert_eq!(Some(direct), parsed, "{}.{}", section.name, key.name);
+            }
+        }
+    }
+    assert_eq!(merge::simple_literal("\"a\\\"b\""), None);
+    assert_eq!(merge::simple_literal("[\"a\", 1]"), None);
+}
