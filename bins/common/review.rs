@@ -227,7 +227,7 @@ pub fn run(
                 no_trust: args.no_trust,
                 force: args.force,
             };
-            keys::keygen_command(out, &mut err, env, request)?;
+            keys::keygen_command(out, &mut err, env, person.key_dir().as_deref(), request)?;
             return Ok(ExitCode::SUCCESS);
         }
         ReviewCommand::Serve(args) => {
@@ -244,7 +244,7 @@ pub fn run(
             return Ok(ExitCode::SUCCESS);
         }
         ReviewCommand::Reviewer { action, name } => {
-            service::reviewer_command(out, env, &action, name.as_deref())?;
+            service::reviewer_command(out, person.key_dir().as_deref(), &action, name.as_deref())?;
             return Ok(ExitCode::SUCCESS);
         }
         desk_command => desk_command,
