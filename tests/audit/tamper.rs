@@ -339,10 +339,7 @@ fn a_log_sealed_here_rewritten_without_macs_is_not_taken_for_an_old_one() {
     // must stay where it is and show, not be moved aside as a log from before sealing.
     let sandbox = Sandbox::new();
     let (log, written) = hook_runs(&sandbox, 3);
-    write_lines(
-        &log,
-        &rechain(&written, 0, |body| body.to_owned(), Mac::Drop),
-    );
+    write_lines(&log, &rechain(&written, 0, str::to_owned, Mac::Drop));
     sandbox
         .hook(LOGGER)
         .payload(denied_bash("echo after the forgery"))

@@ -88,16 +88,11 @@ pub(crate) fn append(trail: &Trail, record: &Record) -> Result<Appended> {
             None => None,
         };
         let noted = checkpoint.as_mut().and_then(|c| c.head.take());
-        if anchor.is_some()
-            && noted.is_none()
-            && predates_sealing(&log, &ending).map_err(|e| fail("reading <log>.1", e))?
-        {
-            let aside = move_aside(&log).map_err(|e| fail("moving it aside", e))?;
-            set_aside = Some(format!(
-                "the audit log predates sealing (its records carry no MAC): it was moved to `{}`                  (`hookkit log verify --log` it), and a new, sealed log begins",
-                log.path_of(&aside).display()
-            ));
-            continue;
+        if anchor.is_some() && noted.is_none() {
+            set_aside = set_aside_if_unsealed(&log, &ending)?;
+            if set_aside.is_some() {
+                continue;
+            }
         }
         let place = place(&log, &ending, noted).map_err(|e| fail("reading <log>.1", e))?;
         let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
@@ -230,6 +225,23 @@ fn rotate(log: &LogFiles) -> io::Result<()> {
     log.dir().rename(log.name(), &log.rotated_name(1))
 }
 
+/// Moves the log aside when it predates sealing (see the module docs); the notice saying so.
+fn set_aside_if_unsealed(log: &LogFiles, ending: &TailLink) -> Result<Option<String>> {
+    let fail = |action: &str, e: io::Error| Error::Audit {
+        path: log.path().to_path_buf(),
+        message: format!("{action}: {e}"),
+    };
+    if !predates_sealing(log, ending).map_err(|e| fail("reading <log>.1", e))? {
+        return Ok(None);
+    }
+    let aside = move_aside(log).map_err(|e| fail("moving it aside", e))?;
+    Ok(Some(format!(
+        "the audit log predates sealing (its records carry no MAC): it was moved to `{}` \
+         (`hookkit log verify --log` it), and a new, sealed log begins",
+        log.path_of(&aside).display()
+    )))
+}
+
 /// Whether the record the next one would chain to (the log's last, or `<log>.1`'s when the
 /// log holds none) carries no MAC: the log was written before records were sealed.
 fn predates_sealing(log: &LogFiles, tail: &TailLink) -> io::Result<bool> {
@@ -247,7 +259,7 @@ fn predates_sealing(log: &LogFiles, tail: &TailLink) -> io::Result<bool> {
 fn move_aside(log: &LogFiles) -> io::Result<std::ffi::OsString> {
     let names = log.dir().names()?;
     let time = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-    let stem = (0..)
+    let stem = (0..1000)
         .map(|n| {
             let mut stem = log.name().to_owned();
             stem.push(format!(".{UNSEALED}{time}"));
@@ -263,7 +275,7 @@ fn move_aside(log: &LogFiles) -> io::Result<std::ffi::OsString> {
                     .starts_with(stem.as_encoded_bytes())
             })
         })
-        .unwrap_or_default();
+        .ok_or_else(|| io::Error::other("no free name to move it to"))?;
     for n in log.rotated_numbers()? {
         log.dir()
             .rename(&log.rotated_name(n), &super::files::rotated_name(&stem, n))?;

@@ -739,7 +739,8 @@ fn privacy(locations: &Locations) -> Option<Check> {
     let lines: Vec<String> = private_dirs(locations)
         .map(|(dir, mode)| {
             format!(
-                "{} is open to other users (mode {mode:04o}): it holds what your agent did and                  secrets; `hookkit status --fix` makes it 0700",
+                "{} is open to other users (mode {mode:04o}): it holds what your agent did and \
+                 secrets; `hookkit status --fix` makes it 0700",
                 dir.display()
             )
         })
