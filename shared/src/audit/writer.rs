@@ -88,11 +88,12 @@ pub(crate) fn append(trail: &Trail, record: &Record) -> Result<Appended> {
             None => None,
         };
         let noted = checkpoint.as_mut().and_then(|c| c.head.take());
-        if anchor.is_some() && noted.is_none() {
-            set_aside = set_aside_if_unsealed(&log, &ending)?;
-            if set_aside.is_some() {
-                continue;
-            }
+        if anchor.is_some()
+            && noted.is_none()
+            && let Some(notice) = set_aside_if_unsealed(&log, &ending)?
+        {
+            set_aside = Some(notice);
+            continue;
         }
         let place = place(&log, &ending, noted).map_err(|e| fail("reading <log>.1", e))?;
         let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
