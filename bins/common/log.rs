@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use hookkit::audit::report::{self, Filter};
 use hookkit::audit::tail::Style;
-use hookkit::audit::verify::Head;
+use hookkit::audit::verify::{Head, Standing};
 use hookkit::audit::{Trail, commands};
 
 use crate::color::Color;
@@ -19,7 +19,8 @@ use crate::project::{Person, warn_policy};
 /// The trail's commands.
 #[derive(Debug, Subcommand)]
 pub enum LogCommand {
-    /// Check the hash chain across rotated files; exit 1 naming the first broken record.
+    /// Check the chain, seals and checkpoint across rotated files; exit 1 naming the first
+    /// broken record, 3 for an intact log that predates sealing
     Verify {
         /// Also check that this record (`SEQ:HASH`, as printed by an earlier verify) is there.
         #[arg(long, value_name = "SEQ:HASH")]
@@ -48,6 +49,20 @@ pub enum LogCommand {
     },
 }
 
+/// The exit code of `verify`: 0 intact; 1 broken (tampering, or the accident the break
+/// names); 3 intact but unsealed because the log predates sealing, which proves nothing either
+/// way and is not evidence of tampering.
+pub fn verify_exit(standing: Standing) -> ExitCode {
+    match standing {
+        Standing::Intact => ExitCode::SUCCESS,
+        Standing::Broken => ExitCode::FAILURE,
+        Standing::PredatesSealing => ExitCode::from(PREDATES_SEALING),
+    }
+}
+
+/// `verify`'s exit code for an intact log that predates sealing.
+pub const PREDATES_SEALING: u8 = 3;
+
 /// Where the trail is: `--log` and `--policy` of the command line.
 #[derive(Debug, Clone, Default)]
 pub struct TrailFlags {
@@ -60,7 +75,7 @@ pub struct TrailFlags {
 /// Runs one command. A policy that does not load is one warning line on stderr (prefixed with
 /// `binary`): reading the trail is how a person finds out what went wrong.
 ///
-/// Exit 0, or 1 when `verify` finds the chain broken.
+/// Exit 0; for `verify`, see [`verify_exit`].
 pub fn run(
     command: LogCommand,
     binary: &str,
@@ -79,14 +94,23 @@ pub fn run(
     );
     let trail = Trail::of(&locations);
     let style = Style::detect(color.for_stdout(&person.env), false);
+    run_on(command, &trail, style, out)
+}
+
+/// Runs one command on `trail`. Exit 0; for `verify`, see [`verify_exit`].
+pub fn run_on(
+    command: LogCommand,
+    trail: &Trail,
+    style: Style,
+    out: &mut dyn Write,
+) -> hookkit::Result<ExitCode> {
     match command {
         LogCommand::Verify { head } => {
-            let intact = commands::run_verify(&trail, head.as_ref(), out)?;
-            return Ok(if intact {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            });
+            return Ok(verify_exit(commands::run_verify(
+                trail,
+                head.as_ref(),
+                out,
+            )?));
         }
         LogCommand::Report {
             since,
@@ -97,10 +121,10 @@ pub fn run(
                 .map(|s| report::since(&s))
                 .transpose()
                 .map_err(|e| hookkit::Error::Other(format!("--since {e}")))?;
-            commands::run_report(&trail, &Filter { since, session }, json, style, out)?;
+            commands::run_report(trail, &Filter { since, session }, json, style, out)?;
         }
         LogCommand::Tail { lines, follow } => {
-            commands::run_tail(&trail, lines, follow, style, out)?;
+            commands::run_tail(trail, lines, follow, style, out)?;
         }
     }
     Ok(ExitCode::SUCCESS)

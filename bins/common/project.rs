@@ -83,6 +83,16 @@ impl Person {
     /// hookkit's state directory for a person (`HOOKKIT_STATE_DIR`, else
     /// `~/.local/state/hookkit`), where installs are recorded.
     pub fn state_dir(&self) -> PathBuf {
+        self.unconfigured().state_dir
+    }
+
+    /// hookkit's key directory (`~/.config/hookkit`; none without a home).
+    pub fn key_dir(&self) -> Option<PathBuf> {
+        self.unconfigured().key_dir
+    }
+
+    /// The locations that no policy decides (state and keys), without reading one.
+    fn unconfigured(&self) -> Locations {
         Locations::resolve(
             &self.env,
             Role::Person,
@@ -90,7 +100,6 @@ impl Person {
             &Effective::default(),
             &Flags::default(),
         )
-        .state_dir
     }
 
     /// Every location for a person's command, from a policy that may be broken: the first

@@ -42,7 +42,7 @@ pub enum ReviewCommand {
         /// Why (recorded)
         #[arg(long)]
         reason: Option<String>,
-        /// How long the approval holds: 30m, 1h, 2d
+        /// How long the approval holds: 30m, 1h, 2d [default: 24h]
         #[arg(long, value_name = "DURATION")]
         ttl: Option<String>,
         /// Who approves [default: $USER, $LOGNAME, the account name]
@@ -110,7 +110,7 @@ pub struct SigningKey {
     reason = "the command line's switches, one field each"
 )]
 pub struct KeygenArgs {
-    /// The key's name [default: the reviewer's name]
+    /// The key's name [default: the reviewer's name; review-service with --service]
     #[arg(long)]
     name: Option<String>,
     /// The review service's key (service.key) instead of a reviewer's (reviewer.key)
@@ -122,7 +122,8 @@ pub struct KeygenArgs {
     /// Write the key unencrypted (protects it from the agent's tools only)
     #[arg(long, conflicts_with = "passphrase_file")]
     no_passphrase: bool,
-    /// Read the new passphrase from the first line of FILE
+    /// Read the new passphrase from the first line of FILE [default: $HOOKKIT_PASSPHRASE, else
+    /// a prompt on the terminal, twice]
     #[arg(long, value_name = "FILE")]
     passphrase_file: Option<PathBuf>,
     /// Print the public key line instead of adding it to ~/.claude/hookkit.toml
@@ -154,7 +155,8 @@ pub struct ServeArgs {
     /// The service's secret key [default: ~/.config/hookkit/service.key]
     #[arg(long, value_name = "FILE")]
     key: Option<PathBuf>,
-    /// Read the key's passphrase from the first line of FILE
+    /// Read the key's passphrase from the first line of FILE [default: $HOOKKIT_PASSPHRASE,
+    /// else a prompt on the terminal]
     #[arg(long, value_name = "FILE")]
     passphrase_file: Option<PathBuf>,
 }
@@ -227,7 +229,7 @@ pub fn run(
                 no_trust: args.no_trust,
                 force: args.force,
             };
-            keys::keygen_command(out, &mut err, env, request)?;
+            keys::keygen_command(out, &mut err, env, person.key_dir().as_deref(), request)?;
             return Ok(ExitCode::SUCCESS);
         }
         ReviewCommand::Serve(args) => {
@@ -244,7 +246,7 @@ pub fn run(
             return Ok(ExitCode::SUCCESS);
         }
         ReviewCommand::Reviewer { action, name } => {
-            service::reviewer_command(out, env, &action, name.as_deref())?;
+            service::reviewer_command(out, person.key_dir().as_deref(), &action, name.as_deref())?;
             return Ok(ExitCode::SUCCESS);
         }
         desk_command => desk_command,

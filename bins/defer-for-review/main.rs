@@ -34,8 +34,9 @@ struct Cli {
     command: Option<ReviewCommand>,
     #[command(flatten)]
     hook: HookArgs,
-    /// The review queue directory [default: $HOOKKIT_REVIEW_DIR, else `[review] queue_dir`,
-    /// else .claude/reviews under the project]
+    /// The review queue directory [default: `[review] queue_dir` of your own file, else
+    /// .claude/reviews under the project; for a person's commands $HOOKKIT_REVIEW_DIR first,
+    /// which the hook ignores]
     #[arg(long, global = true, value_name = "DIR")]
     queue: Option<PathBuf>,
     /// A policy file that replaces the user and project files
@@ -67,7 +68,9 @@ struct HookArgs {
     /// Treat the run as interactive: ask
     #[arg(long)]
     interactive: bool,
-    /// An http(s) approval service to ask before deferring
+    /// An http(s) approval service to ask before deferring (its approvals count when signed by
+    /// a trusted key; unsigned ones only with `[review] allow_unsigned_endpoint` in your own
+    /// file)
     #[arg(long, value_name = "URL")]
     approval_endpoint: Option<String>,
 }

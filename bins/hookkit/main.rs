@@ -5,7 +5,8 @@
 //! `rules-lint`) are the same code, kept as aliases for a release.
 //!
 //! Exit 0 on success; 1 when a command finds a problem (`status` not working, `log verify` on
-//! a broken chain, `lint` errors) or fails; 2 on a usage error.
+//! a broken chain, `lint` errors) or fails; 2 on a usage error; 3 from `log verify` on an
+//! intact log that predates sealing.
 
 mod install;
 mod status;
@@ -68,10 +69,11 @@ enum Command {
         #[command(subcommand)]
         command: LogCommand,
     },
-    /// Calls deferred for review by defer-for-review: list, show, approve, deny, resume
+    /// Calls deferred for review by defer-for-review, and what decides them: keygen, list,
+    /// show, approve, deny, resume, serve, reviewer
     Review {
-        /// The review queue [default: $HOOKKIT_REVIEW_DIR, `[review] queue_dir`, else
-        /// .claude/reviews]
+        /// The review queue [default: $HOOKKIT_REVIEW_DIR, `[review] queue_dir` of your own
+        /// file, else .claude/reviews]
         #[arg(long, value_name = "DIR")]
         queue: Option<PathBuf>,
         /// A policy file that replaces the user and project files

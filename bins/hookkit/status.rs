@@ -15,7 +15,7 @@ use hookkit_cli::project::Person;
 #[derive(Debug, Args)]
 pub(crate) struct StatusArgs {
     /// Repair what an install put here (a removed hook entry, a missing binary), the way the
-    /// installer would, then report
+    /// installer would, and make the state and key directories yours alone (0700), then report
     #[arg(long)]
     fix: bool,
     /// With --fix: take missing binaries from DIR [default: where the install took them,
@@ -41,6 +41,14 @@ pub(crate) fn run(
         decisions: args.decisions,
     };
     if args.fix {
+        for dir in status::tighten(&inputs)? {
+            writeln!(
+                out,
+                "tightened: {} is now yours alone (0700)",
+                dir.display()
+            )
+            .map_err(|e| Error::io("writing", "<stdout>", e))?;
+        }
         let fallback = args.bin_dir.clone().or_else(|| {
             person
                 .env

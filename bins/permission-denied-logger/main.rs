@@ -9,16 +9,15 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, Parser};
 
 use hookkit::audit::commands;
-use hookkit::audit::report::{self, Filter};
 use hookkit::audit::tail::Style;
-use hookkit::audit::verify::Head;
 use hookkit::env::Env;
 use hookkit::{HookSpec, denied, run_hook};
 use hookkit_cli::generate;
 use hookkit_cli::hook::{self as entry, Entry};
+use hookkit_cli::log::LogCommand;
 
 /// Record auto-mode denials in the audit trail and answer retry; read the trail back.
 #[derive(Debug, Parser)]
@@ -42,38 +41,7 @@ struct Cli {
     #[arg(long, value_name = "TARGET", value_parser = generate::TARGETS)]
     generate: Option<String>,
     #[command(subcommand)]
-    command: Option<Command>,
-}
-
-#[derive(Debug, Subcommand)]
-enum Command {
-    /// Check the hash chain across rotated files; exit 1 naming the first broken record.
-    Verify {
-        /// Also check that this record (`SEQ:HASH`, as printed by an earlier verify) is there.
-        #[arg(long, value_name = "SEQ:HASH")]
-        head: Option<Head>,
-    },
-    /// What was denied and asked, by tool, rule and session.
-    Report {
-        /// Only records since then: 30m, 24h, 7d, 2w, a date or an RFC 3339 time.
-        #[arg(long, value_name = "WHEN")]
-        since: Option<String>,
-        /// Only this session.
-        #[arg(long, value_name = "ID")]
-        session: Option<String>,
-        /// JSON for scripts instead of the table.
-        #[arg(long)]
-        json: bool,
-    },
-    /// The latest records, newest last.
-    Tail {
-        /// How many records.
-        #[arg(short = 'n', default_value_t = 10)]
-        lines: usize,
-        /// Keep printing records as they are appended.
-        #[arg(short, long)]
-        follow: bool,
-    },
+    command: Option<LogCommand>,
 }
 
 fn main() -> ExitCode {
@@ -130,32 +98,7 @@ fn run(cli: Cli, env: Env) -> hookkit::Result<ExitCode> {
     let trail = commands::locate(&env, None, cli.log.as_deref(), cli.policy, &mut warn)?;
     let stdout = std::io::stdout();
     let style = Style::detect(stdout.is_terminal(), env.no_color);
-    let mut out = stdout.lock();
-    match command {
-        Command::Verify { head } => {
-            let intact = commands::run_verify(&trail, head.as_ref(), &mut out)?;
-            return Ok(if intact {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            });
-        }
-        Command::Report {
-            since,
-            session,
-            json,
-        } => {
-            let since = since
-                .map(|s| report::since(&s))
-                .transpose()
-                .map_err(|e| hookkit::Error::Other(format!("--since {e}")))?;
-            commands::run_report(&trail, &Filter { since, session }, json, style, &mut out)?;
-        }
-        Command::Tail { lines, follow } => {
-            commands::run_tail(&trail, lines, follow, style, &mut out)?;
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    hookkit_cli::log::run_on(command, &trail, style, &mut stdout.lock())
 }
 
 #[cfg(test)]

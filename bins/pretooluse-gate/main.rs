@@ -15,7 +15,8 @@ use hookkit::{HookSpec, run_hook};
 use hookkit_cli::generate;
 use hookkit_cli::hook::{self as entry, Entry};
 
-/// The PreToolUse policy gate: decides allow / ask / deny for every tool call.
+/// The PreToolUse policy gate: denies, asks or leaves each tool call to Claude Code (allows
+/// only what your own allow rules or an opted-in mode let run).
 #[derive(Debug, Parser)]
 #[command(name = "pretooluse-gate", version = hookkit_cli::VERSION, after_help = EXAMPLES)]
 struct Cli {

@@ -26,7 +26,7 @@ struct Cli {
     #[command(flatten)]
     lint: LintArgs,
     /// The project root [default: $CLAUDE_PROJECT_DIR, else the nearest directory up with a
-    /// .claude/ directory or a git root]
+    /// .claude/ directory or a git root, stopping below your home]
     #[arg(long, value_name = "DIR")]
     project_dir: Option<PathBuf>,
     /// Colour: auto (a terminal without NO_COLOR), always or never

@@ -28,7 +28,6 @@ use std::fmt;
 use std::fs::{self, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::num::NonZeroU32;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
@@ -261,7 +260,7 @@ impl KeyPair {
         let mut text = serde_json::to_string_pretty(&file)
             .map_err(|e| Error::Other(format!("encoding the key file: {e}")))?;
         text.push('\n');
-        write_private(path, text.as_bytes(), replace)
+        crate::owner_only::write(path, text.as_bytes(), replace)
     }
 
     /// Reads a secret key file; `passphrase` is called only when the file is encrypted.
@@ -428,60 +427,6 @@ pub fn credential_matches(secret: &Secret, hash: &str) -> bool {
     .is_ok()
 }
 
-/// Writes a private file: `0600`, its directory created `0700`, the content complete or not
-/// there at all (a temporary file renamed into place). Refuses to replace an existing file
-/// unless `replace`.
-pub fn write_private(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| Error::io("creating key directory", dir, e))?;
-    }
-    if !replace && fs::symlink_metadata(path).is_ok() {
-        return Err(Error::Other(format!(
-            "`{}` already exists; not replacing it",
-            path.display()
-        )));
-    }
-    let temp = temp_beside(path);
-    let written = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&temp)
-        .and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_all()
-        });
-    if let Err(e) = written {
-        let _ = fs::remove_file(&temp);
-        return Err(Error::io("writing", &temp, e));
-    }
-    let placed = if replace {
-        fs::rename(&temp, path)
-    } else {
-        // A link never replaces what appeared meanwhile.
-        fs::hard_link(&temp, path)
-    };
-    let _ = fs::remove_file(&temp);
-    placed.map_err(|e| Error::io("writing", path, e))
-}
-
-fn temp_beside(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
-}
-
-/// Whether a private file can be read by others than its owner (group or world bits set).
-pub fn readable_by_others(path: &Path) -> bool {
-    fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
-}
-
 /// Where a passphrase comes from, in the order a person's command looks.
 #[derive(Debug, Clone)]
 pub enum PassphraseSource {
@@ -566,6 +511,8 @@ fn read_from_terminal(prompt: &str) -> Result<Secret> {
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
     use super::*;
 
     #[test]

@@ -9,6 +9,8 @@
 //! - [`runner`]: the one runner every binary uses; reads stdin, answers once, fails safe.
 //! - [`config`]: finding, reading and merging the layered policy files; the policy schema.
 //! - [`locations`]: where hookkit keeps every file it reads or writes.
+//! - [`owner_only`]: the `0700`/`0600` modes of everything created under the state and key
+//!   directories.
 //! - [`jq`]: jq conditions over a hook input.
 //! - [`glob`]: gitignore-style path globs.
 //! - [`permission`]: Claude Code's permission-rule syntax.
@@ -43,6 +45,7 @@ pub mod glob;
 pub mod jq;
 pub mod lint;
 pub mod locations;
+pub mod owner_only;
 pub mod permission;
 pub mod policy;
 pub mod protect;

@@ -5,11 +5,11 @@
 //! half-written value. A state problem never decides anything on its own: callers treat an
 //! error as "no escalation", and an unreadable value counts as no streak.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 
-use crate::{Error, Result};
+use crate::{Error, Result, owner_only};
 
 /// Consecutive denials per session, kept in files under one directory.
 #[derive(Debug, Clone)]
@@ -61,10 +61,10 @@ impl DenialStreak {
 
     /// Opens the session's file and takes its exclusive lock; the lock ends with the handle.
     fn open_locked(&self, session_id: &str) -> Result<(File, PathBuf)> {
-        fs::create_dir_all(&self.dir)
+        owner_only::create_dir_all(&self.dir)
             .map_err(|e| Error::io("creating state directory", &self.dir, e))?;
         let path = self.data_path(session_id);
-        let file = OpenOptions::new()
+        let file = owner_only::options()
             .create(true)
             .truncate(false)
             .read(true)

@@ -332,3 +332,27 @@ fn records_written_while_the_key_was_out_of_reach_stay_as_evidence() {
         "broken: line 3 of LOG (seq 3): record carries no MAC, where this machine's audit key seals the log (forged, or written while the key could not be opened)",
     );
 }
+
+#[test]
+fn a_log_sealed_here_rewritten_without_macs_is_not_taken_for_an_old_one() {
+    // Records without a MAC in a log whose checkpoint says hookkit sealed it: a forgery that
+    // must stay where it is and show, not be moved aside as a log from before sealing.
+    let sandbox = Sandbox::new();
+    let (log, written) = hook_runs(&sandbox, 3);
+    write_lines(&log, &rechain(&written, 0, str::to_owned, Mac::Drop));
+    sandbox
+        .hook(LOGGER)
+        .payload(denied_bash("echo after the forgery"))
+        .run()
+        .code(0);
+    let names: Vec<String> = std::fs::read_dir(log.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.contains("unsealed")),
+        "nothing moved aside: {names:?}"
+    );
+    assert_eq!(lines(&log).len(), 4, "the forged records stay in the log");
+    verify(&sandbox).code(1).stdout_contains("broken:");
+}

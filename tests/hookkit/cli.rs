@@ -55,6 +55,57 @@ fn generate_is_listed_in_every_help() {
     }
 }
 
+/// The subcommands a help text lists under `Commands:` (without `help`).
+fn commands_in(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .filter(|c| c != "help")
+        .collect()
+}
+
+#[test]
+fn the_summary_of_every_hookkit_command_that_lists_its_subcommands_lists_them_all() {
+    let sandbox = Sandbox::new();
+    let top = person(&sandbox, HOOKKIT, &sandbox.project(), &["--help"]).expect(0);
+    let top = top.stdout();
+    let mut checked = 0;
+    for command in commands_in(&top) {
+        let help = person(&sandbox, HOOKKIT, &sandbox.project(), &[&command, "--help"]).expect(0);
+        let subcommands = commands_in(&help.stdout());
+        // The summary line in `hookkit --help`, and its continuation lines.
+        let summary: String = top
+            .lines()
+            .skip_while(|l| !l.trim_start().starts_with(&format!("{command} ")))
+            .take_while(|l| {
+                l.trim_start().starts_with(&format!("{command} ")) || l.starts_with("      ")
+            })
+            .collect();
+        // A summary that lists subcommands ends with them: `...: list, show, approve`.
+        let listed: Vec<&str> = summary
+            .rsplit(':')
+            .next()
+            .unwrap_or_default()
+            .split([',', ' '])
+            .filter(|w| !w.is_empty())
+            .collect();
+        if !subcommands.iter().any(|c| listed.contains(&c.as_str())) {
+            continue;
+        }
+        checked += 1;
+        for sub in &subcommands {
+            assert!(
+                listed.contains(&sub.as_str()),
+                "`hookkit --help` lists {command}'s commands but not `{sub}`: {summary}"
+            );
+        }
+    }
+    assert!(checked > 0, "no summary lists subcommands:\n{top}");
+}
+
 /// Runs `binary args` with a hook payload on stdin (a pipe, as Claude Code gives it).
 fn with_payload(binary: &str, args: &[&str]) -> (i32, String) {
     let (code, stderr, _) = with_payload_output(binary, args);

@@ -9,6 +9,8 @@ mod cli;
 mod docs;
 /// `init` and the per-project opt-in.
 mod init;
+/// The state and key directories, and everything in them, are the user's alone.
+mod private;
 /// Finding the project from anywhere inside it; a directory that is not one.
 mod project;
 /// `status` and `status --fix`.

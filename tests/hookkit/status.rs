@@ -158,3 +158,33 @@ fn status_never_runs_a_program_a_checkout_brought() {
     person(&sandbox, HOOKKIT, &sandbox.project(), &["status"]).expect(0);
     assert!(!witness.exists());
 }
+
+#[test]
+fn an_audit_log_from_before_sealing_is_a_note_not_a_failure() {
+    let sandbox = installed();
+    let log = sandbox.project().join(".claude/logs/hookkit-audit.jsonl");
+    std::fs::create_dir_all(log.parent().expect("a parent")).expect("the log directory");
+    std::fs::copy(crate::util::fixture_path("audit/sample.jsonl"), &log).expect("an old log");
+    let run = status(&sandbox, &[]).expect(0);
+    let text = run.stdout();
+    assert!(
+        text.contains("note  audit log  12 records, chain intact")
+            && text.contains("the log predates sealing")
+            && text.contains("hookkit is working"),
+        "{text}"
+    );
+    // The next hook moves it aside; status then shows the sealed log and where the old one is.
+    sandbox
+        .hook(crate::logger::LOGGER)
+        .payload(crate::logger::denied_bash("echo x"))
+        .run()
+        .code(0);
+    let run = status(&sandbox, &[]).expect(0);
+    let text = run.stdout();
+    assert!(
+        text.contains("ok    audit log  1 records, chain intact")
+            && text.contains("kept aside, from before records were sealed: ")
+            && text.contains("hookkit-audit.jsonl.unsealed-"),
+        "{text}"
+    );
+}

@@ -384,6 +384,12 @@ fn queue_location_flag_and_environment() {
     // Another queue: no pending item there, so this one defers too.
     assert_eq!(run.decision(), "defer");
     assert_eq!(items(&flag).len(), 1);
+    // And the help says so.
+    let help = sandbox.hook(BIN).args(["--help"]).run().code(0).stdout();
+    assert!(
+        help.contains("$HOOKKIT_REVIEW_DIR first,") && help.contains("which the hook ignores"),
+        "{help}"
+    );
     // A person's command follows the variable.
     let listed = sandbox
         .hook(BIN)

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::Trail;
 use super::report::{self, Filter};
 use super::tail::{self, Style};
-use super::verify::{Head, verify};
+use super::verify::{Head, Standing, verify};
 use crate::config::{Discovery, Effective};
 use crate::env::{Env, Role};
 use crate::locations::{self, Flags, Locations};
@@ -44,12 +44,11 @@ fn write_err(e: std::io::Error) -> Error {
     Error::io("writing", "<stdout>", e)
 }
 
-/// `verify`: prints what was checked, what it proves and what it cannot; `Ok(false)` when
-/// the trail is broken.
-pub fn run_verify(trail: &Trail, head: Option<&Head>, out: &mut dyn Write) -> Result<bool> {
+/// `verify`: prints what was checked, what it proves and what it cannot; how it ended.
+pub fn run_verify(trail: &Trail, head: Option<&Head>, out: &mut dyn Write) -> Result<Standing> {
     let verification = verify(trail, head)?;
     write!(out, "{verification}").map_err(write_err)?;
-    Ok(verification.is_intact())
+    Ok(verification.standing())
 }
 
 /// `report`: a table for people or JSON for scripts.

@@ -103,6 +103,7 @@ mod imp {
     use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags};
 
     use super::{Access, SafeDir, refused, split_at_base};
+    use crate::owner_only::{DIR_MODE, FILE_MODE};
 
     /// The user running hookkit (asked once).
     fn uid() -> u32 {
@@ -123,9 +124,7 @@ mod imp {
             let open_base = || rustix::fs::openat(CWD, &base, DIR_FLAGS, Mode::empty());
             let mut fd = match open_base() {
                 Err(rustix::io::Errno::NOENT) if create => {
-                    let mut builder = std::fs::DirBuilder::new();
-                    std::os::unix::fs::DirBuilderExt::mode(builder.recursive(true), 0o700);
-                    builder.create(&base)?;
+                    crate::owner_only::create_dir_all(&base)?;
                     open_base()?
                 }
                 other => other?,
@@ -179,7 +178,8 @@ mod imp {
                 Access::Append => OFlags::RDWR | OFlags::APPEND | OFlags::CREATE,
                 Access::Update => OFlags::RDWR | OFlags::CREATE,
             };
-            let fd = match rustix::fs::openat(&self.fd, name, flags, Mode::from_raw_mode(0o600)) {
+            let fd = match rustix::fs::openat(&self.fd, name, flags, Mode::from_raw_mode(FILE_MODE))
+            {
                 Ok(fd) => fd,
                 Err(rustix::io::Errno::NOENT) if access == Access::Read => return Ok(None),
                 Err(rustix::io::Errno::LOOP | rustix::io::Errno::MLINK) => {
@@ -240,7 +240,7 @@ mod imp {
                 &self.fd,
                 scratch.as_str(),
                 flags,
-                Mode::from_raw_mode(0o600),
+                Mode::from_raw_mode(FILE_MODE),
             )?;
             let written = File::from(fd).write_all_at(bytes, 0).and_then(|()| {
                 match rustix::fs::linkat(
@@ -271,7 +271,7 @@ mod imp {
         let open = || rustix::fs::openat(parent, name, DIR_FLAGS | OFlags::NOFOLLOW, Mode::empty());
         let fd = match open() {
             Err(rustix::io::Errno::NOENT) if create => {
-                match rustix::fs::mkdirat(parent, name, Mode::from_raw_mode(0o700)) {
+                match rustix::fs::mkdirat(parent, name, Mode::from_raw_mode(DIR_MODE)) {
                     Ok(()) | Err(rustix::io::Errno::EXIST) => open(),
                     Err(e) => Err(e),
                 }

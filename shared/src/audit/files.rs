@@ -131,7 +131,12 @@ impl LogFiles {
     }
 }
 
-fn rotated_name(name: &OsStr, n: usize) -> OsString {
+/// What follows `<log>.` in the name of a log moved aside because it predates sealing:
+/// `<log>.unsealed-<time>`.
+pub(crate) const UNSEALED: &str = "unsealed-";
+
+/// `<name>.<n>`.
+pub(crate) fn rotated_name(name: &OsStr, n: usize) -> OsString {
     let mut rotated = name.to_owned();
     rotated.push(format!(".{n}"));
     rotated
@@ -155,12 +160,9 @@ fn rotated_numbers(names: impl IntoIterator<Item = OsString>, name: &OsStr) -> V
     numbers
 }
 
-/// The paths of a log's files that exist, oldest first: `<log>.N`, ..., `<log>.1`, then
-/// `<log>`. Only lists them; reading goes through the trail, which refuses links.
-pub fn rotated_files(path: &Path) -> Vec<PathBuf> {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return Vec::new();
-    };
+/// The names in the directory of the log at `path`, and the log's own name.
+fn beside(path: &Path) -> Option<(Vec<OsString>, &OsStr)> {
+    let (dir, name) = (path.parent()?, path.file_name()?);
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
@@ -174,6 +176,35 @@ pub fn rotated_files(path: &Path) -> Vec<PathBuf> {
                 .collect()
         },
     );
+    Some((names, name))
+}
+
+/// The logs that were moved aside from `path` because they predate sealing
+/// (`<log>.unsealed-<time>`, without their rotated files), oldest first. Only lists them.
+pub fn unsealed_logs(path: &Path) -> Vec<PathBuf> {
+    let Some((names, name)) = beside(path) else {
+        return Vec::new();
+    };
+    let prefix = format!("{}.{UNSEALED}", name.to_string_lossy());
+    let mut found: Vec<PathBuf> = names
+        .into_iter()
+        .filter_map(|n| n.into_string().ok())
+        .filter(|n| {
+            n.strip_prefix(&prefix)
+                .is_some_and(|rest| !rest.contains('.'))
+        })
+        .map(|n| path.with_file_name(n))
+        .collect();
+    found.sort();
+    found
+}
+
+/// The paths of a log's files that exist, oldest first: `<log>.N`, ..., `<log>.1`, then
+/// `<log>`. Only lists them; reading goes through the trail, which refuses links.
+pub fn rotated_files(path: &Path) -> Vec<PathBuf> {
+    let Some((names, name)) = beside(path) else {
+        return Vec::new();
+    };
     let mut files: Vec<PathBuf> = rotated_numbers(names, name)
         .into_iter()
         .map(|n| PathBuf::from(rotated_name(path.as_os_str(), n)))

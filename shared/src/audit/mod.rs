@@ -58,7 +58,7 @@ use crate::protocol::HookInput;
 
 pub use anchor::HEADS_DIR;
 pub use chain::GENESIS;
-pub use files::rotated_files;
+pub use files::{rotated_files, unsealed_logs};
 pub use line::{INPUT_SUMMARY_LIMIT, REASON_LIMIT, summarise_input};
 pub use mac::KEY_FILE;
 pub use verify::verify;

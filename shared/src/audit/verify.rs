@@ -263,6 +263,13 @@ impl fmt::Display for Sealing {
                     .map(|k| format!(" at {}", k.display()))
                     .unwrap_or_default()
             ),
+            Sealing::Predates => f.write_str(
+                "not sealed: no record carries a MAC: the log predates sealing (written by an \
+                 earlier build of hookkit, or while the audit key could not be opened): only the \
+                 chain was checked, and a log rewritten with recomputed hashes would pass too; \
+                 hooks never continue such a log, they move it aside to <log>.unsealed-<time> \
+                 and begin a sealed one",
+            ),
             Sealing::Foreign { key } => write!(
                 f,
                 "not sealed here: the records are not sealed with this machine's audit key ({}) \
@@ -319,6 +326,9 @@ pub enum Sealing {
         /// Where the key would be; `None` when the trail is not anchored at all.
         key: Option<PathBuf>,
     },
+    /// No record carries a MAC and no checkpoint names the log: it was written before records
+    /// were sealed (or entirely while the key could not be opened). Only the chain was checked.
+    Predates,
     /// The log has no checkpoint here and its records are not sealed with this machine's key
     /// (a copy from another machine): only the chain was checked.
     Foreign {
@@ -347,6 +357,18 @@ pub enum Checkpointing {
     },
 }
 
+/// How a verification ended, in short: what a person's exit code says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// The chain is intact (sealed or not, as [`Verification::sealing`] says).
+    Intact,
+    /// The chain is intact, but no record carries a MAC: the log predates sealing
+    /// ([`Sealing::Predates`]). Not evidence of tampering, and no evidence against it either.
+    PredatesSealing,
+    /// The chain is broken: tampering, or an accident the break names.
+    Broken,
+}
+
 /// The outcome of [`verify`]: the verdict, and what the key and the checkpoint could check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
@@ -362,6 +384,15 @@ impl Verification {
     /// Whether the trail verified.
     pub fn is_intact(&self) -> bool {
         matches!(self.verdict, Verdict::Intact(_))
+    }
+
+    /// How it ended, for a person's exit code.
+    pub fn standing(&self) -> Standing {
+        match (&self.verdict, &self.sealing) {
+            (Verdict::Broken(_), _) => Standing::Broken,
+            (Verdict::Intact(_), Sealing::Predates) => Standing::PredatesSealing,
+            (Verdict::Intact(_), _) => Standing::Intact,
+        }
     }
 
     /// Whether it verified with every check: chain, MACs and checkpoint.
@@ -425,7 +456,15 @@ pub fn verify(trail: &Trail, head: Option<&Head>) -> Result<Verification> {
         },
     };
     let enforced = anchored.noted.is_some() || walk.sealed_here > 0;
-    let sealing = sealing(trail.key_path(), key.is_some(), enforced);
+    let predates = broken.is_none()
+        && anchored.noted.is_none()
+        && walk.records > 0
+        && walk.without_mac == walk.records;
+    let sealing = if predates {
+        Sealing::Predates
+    } else {
+        sealing(trail.key_path(), key.is_some(), enforced)
+    };
     let last_file = files.last().map_or(path.to_path_buf(), |n| log.path_of(n));
     let verdict = match broken {
         Some(found) => Verdict::Broken(found),
@@ -536,6 +575,8 @@ struct Walk<'h> {
     after_checkpoint: u64,
     /// Records whose MAC matched the key.
     sealed_here: u64,
+    /// Records that carry no MAC at all.
+    without_mac: u64,
     /// The first record that is not sealed with the key, when the log may be foreign.
     first_unsealed: Option<Break>,
 }
@@ -559,6 +600,7 @@ impl<'h> Walk<'h> {
             checkpoint_seen: false,
             after_checkpoint: 0,
             sealed_here: 0,
+            without_mac: 0,
             first_unsealed: None,
         }
     }
@@ -573,6 +615,9 @@ impl<'h> Walk<'h> {
         hash: &str,
         mac: Option<&str>,
     ) -> Option<Break> {
+        if mac.is_none() {
+            self.without_mac += 1;
+        }
         let key = self.key?;
         if mac.is_some_and(|mac| key.check(hash, mac)) {
             self.sealed_here += 1;

@@ -1,5 +1,11 @@
 //! Appending: open without following links, lock, find what to chain to, write one whole
 //! sealed line, update the checkpoint, and rotate by size.
+//!
+//! A log written before records were sealed (its records carry no `mac`, and no checkpoint
+//! names it) is never continued: its records could have been written by anyone, and a sealed
+//! record chained to them would vouch for them. The first sealed append moves it, with its
+//! rotated files, aside to `<log>.unsealed-<time>` (`<log>.unsealed-<time>.1`, ...), where
+//! `verify` still checks its chain and says that it predates sealing, and begins a new log.
 
 use std::fs::{File, TryLockError};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -8,7 +14,7 @@ use std::time::{Duration, Instant};
 use super::anchor::Anchor;
 use super::chain::{GENESIS, read_link};
 use super::dir::Access;
-use super::files::LogFiles;
+use super::files::{LogFiles, UNSEALED};
 use super::line::Prepared;
 use super::verify::Head;
 use super::{Appended, Record, Trail};
@@ -49,6 +55,7 @@ pub(crate) fn append(trail: &Trail, record: &Record) -> Result<Appended> {
         None => (None, None),
     };
     let give_up = Instant::now() + LOCK_PATIENCE;
+    let mut set_aside = None;
     for _ in 0..ATTEMPTS {
         let mut file = log
             .dir()
@@ -81,6 +88,13 @@ pub(crate) fn append(trail: &Trail, record: &Record) -> Result<Appended> {
             None => None,
         };
         let noted = checkpoint.as_mut().and_then(|c| c.head.take());
+        if anchor.is_some()
+            && noted.is_none()
+            && let Some(notice) = set_aside_if_unsealed(&log, &ending)?
+        {
+            set_aside = Some(notice);
+            continue;
+        }
         let place = place(&log, &ending, noted).map_err(|e| fail("reading <log>.1", e))?;
         let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         let key = anchor.as_ref().and_then(|a| a.key.as_ref());
@@ -96,7 +110,7 @@ pub(crate) fn append(trail: &Trail, record: &Record) -> Result<Appended> {
             let _ = file.set_len(len);
             return Err(fail("writing", e));
         }
-        let mut notice = unanchored.or(place.notice);
+        let mut notice = unanchored.or(set_aside).or(place.notice);
         if let (Some(anchor), Some(checkpoint)) = (&anchor, &mut checkpoint) {
             let head = Head {
                 seq: place.seq,
@@ -212,12 +226,73 @@ fn rotate(log: &LogFiles) -> io::Result<()> {
     log.dir().rename(log.name(), &log.rotated_name(1))
 }
 
+/// Moves the log aside when it predates sealing (see the module docs); the notice saying so.
+fn set_aside_if_unsealed(log: &LogFiles, ending: &TailLink) -> Result<Option<String>> {
+    let fail = |action: &str, e: io::Error| Error::Audit {
+        path: log.path().to_path_buf(),
+        message: format!("{action}: {e}"),
+    };
+    if !predates_sealing(log, ending).map_err(|e| fail("reading <log>.1", e))? {
+        return Ok(None);
+    }
+    let aside = move_aside(log).map_err(|e| fail("moving it aside", e))?;
+    Ok(Some(format!(
+        "the audit log predates sealing (its records carry no MAC): it was moved to `{}` \
+         (`hookkit log verify --log` it), and a new, sealed log begins",
+        log.path_of(&aside).display()
+    )))
+}
+
+/// Whether the record the next one would chain to (the log's last, or `<log>.1`'s when the
+/// log holds none) carries no MAC: the log was written before records were sealed.
+fn predates_sealing(log: &LogFiles, tail: &TailLink) -> io::Result<bool> {
+    Ok(match &tail.last {
+        Some(last) => !last.sealed,
+        None => previous_file_tail(log)?
+            .and_then(|t| t.last)
+            .is_some_and(|l| !l.sealed),
+    })
+}
+
+/// Moves the log and its rotated files aside, under `<log>.unsealed-<time>` (and
+/// `<log>.unsealed-<time>.<n>`), which no later rotation or append touches; returns that name.
+/// Runs under the log's lock; a name already taken is never replaced.
+fn move_aside(log: &LogFiles) -> io::Result<std::ffi::OsString> {
+    let names = log.dir().names()?;
+    let time = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let stem = (0..1000)
+        .map(|n| {
+            let mut stem = log.name().to_owned();
+            stem.push(format!(".{UNSEALED}{time}"));
+            if n > 0 {
+                stem.push(format!("-{n}"));
+            }
+            stem
+        })
+        .find(|stem| {
+            !names.iter().any(|taken| {
+                taken
+                    .as_encoded_bytes()
+                    .starts_with(stem.as_encoded_bytes())
+            })
+        })
+        .ok_or_else(|| io::Error::other("no free name to move it to"))?;
+    for n in log.rotated_numbers()? {
+        log.dir()
+            .rename(&log.rotated_name(n), &super::files::rotated_name(&stem, n))?;
+    }
+    log.dir().rename(log.name(), &stem)?;
+    Ok(stem)
+}
+
 /// The last record of a file.
 #[derive(Debug, Clone)]
 pub(crate) struct LastRecord {
     pub seq: u64,
     pub hash: String,
     pub prev: String,
+    /// It carries a MAC.
+    pub sealed: bool,
 }
 
 /// What the end of a log holds.
@@ -257,6 +332,7 @@ pub(crate) fn last_link(file: &mut File, len: u64) -> io::Result<TailLink> {
                         seq: link.seq,
                         hash: link.hash.into_owned(),
                         prev: link.prev.into_owned(),
+                        sealed: link.mac.is_some(),
                     }),
                     skipped,
                     unterminated,
@@ -278,10 +354,18 @@ pub(crate) fn last_link(file: &mut File, len: u64) -> io::Result<TailLink> {
 
 /// The last record of `<log>.1`, for the first record of a fresh log.
 fn previous_file_link(log: &LogFiles) -> io::Result<Option<(u64, String, bool)>> {
+    let tail = previous_file_tail(log)?;
+    Ok(tail.and_then(|tail| {
+        let skipped = tail.skipped;
+        tail.last.map(|last| (last.seq, last.hash, skipped))
+    }))
+}
+
+/// The end of `<log>.1`, when there is one.
+fn previous_file_tail(log: &LogFiles) -> io::Result<Option<TailLink>> {
     let Some(mut file) = log.read(&log.rotated_name(1))? else {
         return Ok(None);
     };
     let len = file.metadata()?.len();
-    let tail = last_link(&mut file, len)?;
-    Ok(tail.last.map(|last| (last.seq, last.hash, tail.skipped)))
+    last_link(&mut file, len).map(Some)
 }

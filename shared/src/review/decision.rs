@@ -15,9 +15,7 @@
 //!
 //! The queue item's `status` is only a label for people; the signature decides.
 
-use std::fs::{self, OpenOptions};
 use std::io::{ErrorKind, Write as _};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -27,7 +25,7 @@ use serde_json::Value;
 use super::time::parse_stamp;
 use crate::crypto::{self, KeyPair, PublicKey};
 use crate::digest::{canonical_json, hex_sha256};
-use crate::{Error, Result};
+use crate::{Error, Result, owner_only};
 
 /// The `type` of a decision statement: names the format and separates these signatures from
 /// any other use of the same key.
@@ -333,16 +331,12 @@ impl Binding<'_> {
 /// callers exactly one gets `Ok(true)`.
 pub fn consume(state_dir: &Path, verified: &Verified) -> Result<bool> {
     let dir = used_dir(state_dir);
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(&dir)
+    owner_only::create_dir_all(&dir)
         .map_err(|e| Error::io("creating the used-approvals directory", &dir, e))?;
     let path = dir.join(hex_sha256(&verified.signature));
-    let created = OpenOptions::new()
+    let created = owner_only::options()
         .write(true)
         .create_new(true)
-        .mode(0o600)
         .open(&path);
     match created {
         Ok(mut file) => {

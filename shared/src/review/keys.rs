@@ -2,7 +2,7 @@
 //! policy, and loading the key that signs.
 //!
 //! A reviewer's key lives in `<key dir>/reviewer.key` and the review service's in
-//! `<key dir>/service.key` (the key dir is `~/.config/hookkit`), each passphrase-encrypted
+//! `<key dir>/service.key` (the key dir is [`crate::locations::Locations::key_dir`]), each passphrase-encrypted
 //! unless made with `--no-passphrase`. Their public keys go in `[review] trusted_keys` of
 //! `~/.claude/hookkit.toml`, the only place the hook takes them from.
 
@@ -10,7 +10,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::crypto::{self, KeyPair, PassphraseSource, PublicKey, Secret};
+use crate::crypto::{KeyPair, PassphraseSource, PublicKey, Secret};
 use crate::{Error, Result};
 
 /// A reviewer's secret key file, in the key directory.
@@ -76,18 +76,16 @@ pub struct KeygenRequest {
     pub force: bool,
 }
 
-/// `keygen` for a person: resolves the defaults from the environment, asks for the
-/// passphrase (twice, on a terminal), and runs [`keygen`]. Warnings go to `err`.
+/// `keygen` for a person: resolves the defaults from the environment and `key_dir` (the key
+/// directory of [`crate::locations::Locations`]), asks for the passphrase (twice, on a
+/// terminal), and runs [`keygen`]. Warnings go to `err`.
 pub fn keygen_command(
     out: &mut dyn Write,
     err: &mut dyn Write,
     env: &crate::env::Env,
+    key_dir: Option<&Path>,
     request: KeygenRequest,
 ) -> Result<PublicKey> {
-    let key_dir = env
-        .home
-        .as_ref()
-        .map(|h| h.join(crate::locations::USER_KEYS));
     let file = if request.service {
         SERVICE_KEY
     } else {
@@ -95,7 +93,7 @@ pub fn keygen_command(
     };
     let path = match request.key {
         Some(path) => path,
-        None => key_path(key_dir.as_deref(), file)?,
+        None => key_path(key_dir, file)?,
     };
     let name = match request.name {
         Some(name) => name,
@@ -505,7 +503,7 @@ fn replace_file(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
 
 /// A warning for a key file others may read.
 pub fn permissions_warning(path: &Path) -> Option<String> {
-    crypto::readable_by_others(path).then(|| {
+    crate::owner_only::readable_by_others(path).then(|| {
         format!(
             "warning: `{}` can be read by other users; chmod 600 it",
             path.display()

@@ -183,7 +183,8 @@ impl Install {
         let mut text = serde_json::to_string_pretty(&record)
             .map_err(|e| Error::Other(format!("serialising the install record: {e}")))?;
         text.push('\n');
-        write_atomically(&record_path(state_dir, &self.target), text.as_bytes())
+        // Owner-only like everything in the state directory: it lists where hookkit runs.
+        crate::owner_only::write(&record_path(state_dir, &self.target), text.as_bytes(), true)
     }
 }
 

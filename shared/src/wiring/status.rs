@@ -6,7 +6,11 @@
 //! (`disableAllHooks`), a settings file Claude Code cannot read, a policy the gate refuses
 //! (every call is then asked, or denied where nobody is at the prompt), or an audit trail
 //! whose chain is broken. The rest (values a project file set that are ignored, the sandbox,
-//! pending reviews, the last decisions) is information.
+//! a state or key directory other users can enter, an audit log older than sealing, pending
+//! reviews, the last decisions) is information.
+//!
+//! `--fix` also takes other users' access to the state and key directories away
+//! ([`tighten`]); hookkit creates them `0700`, but one made earlier, or by hand, may not be.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -17,7 +21,7 @@ use super::setup::{Install, Record, Target, is_executable, version_of};
 use super::{GATE, REVIEW, binary_of};
 use crate::audit::Trail;
 use crate::audit::tail::{self, Style};
-use crate::audit::verify::{Verdict, verify};
+use crate::audit::verify::{Sealing, Verdict, verify};
 use crate::config::{Discovery, Effective, Trust};
 use crate::env::{Env, Role};
 use crate::locations::{Flags, Locations};
@@ -197,6 +201,7 @@ pub fn status(inputs: &Inputs) -> Report {
     let (policy_checks, locations) = policy(inputs, &layers);
     checks.extend(policy_checks);
     checks.push(sandbox(&layers));
+    checks.extend(privacy(&locations));
     let (audit, decisions) = audit(&locations, inputs.decisions);
     checks.push(audit);
     checks.push(reviews(&locations));
@@ -679,14 +684,15 @@ fn sandbox(layers: &[SettingsLayer]) -> Check {
 fn audit(locations: &Locations, n: usize) -> (Check, Vec<Vec<u8>>) {
     let trail = Trail::of(locations);
     let path = &trail.path;
-    let check = match verify(&trail, None) {
+    let mut check = match verify(&trail, None) {
         Ok(v) => match &v.verdict {
             Verdict::Intact(summary) => Check {
                 name: "audit log",
-                level: if v.is_anchored() {
-                    Level::Ok
-                } else {
-                    Level::Warn
+                // An old log is no sign of tampering: the next hook moves it aside.
+                level: match v.sealing {
+                    _ if v.is_anchored() => Level::Ok,
+                    Sealing::Predates => Level::Note,
+                    _ => Level::Warn,
                 },
                 lines: vec![
                     format!(
@@ -711,8 +717,58 @@ fn audit(locations: &Locations, n: usize) -> (Check, Vec<Vec<u8>>) {
         ),
         Err(e) => Check::new("audit log", Level::Fail, e.to_string()),
     };
+    for old in crate::audit::unsealed_logs(path) {
+        check.lines.push(format!(
+            "kept aside, from before records were sealed: {} (`hookkit log verify --log` it)",
+            old.display()
+        ));
+    }
     let decisions = tail::last_lines(&trail, n).unwrap_or_default();
     (check, decisions)
+}
+
+/// The state and key directories, where they exist and others than the user can enter them.
+fn private_dirs(locations: &Locations) -> impl Iterator<Item = (&Path, u32)> {
+    std::iter::once(locations.state_dir.as_path())
+        .chain(locations.key_dir.as_deref())
+        .filter_map(|dir| Some((dir, crate::owner_only::loose_mode(dir)?)))
+}
+
+/// A warning for a state or key directory that other users can enter.
+fn privacy(locations: &Locations) -> Option<Check> {
+    let lines: Vec<String> = private_dirs(locations)
+        .map(|(dir, mode)| {
+            format!(
+                "{} is open to other users (mode {mode:04o}): it holds what your agent did and \
+                 secrets; `hookkit status --fix` makes it 0700",
+                dir.display()
+            )
+        })
+        .collect();
+    (!lines.is_empty()).then_some(Check {
+        name: "privacy",
+        level: Level::Warn,
+        lines,
+    })
+}
+
+/// Takes other users' access to the state and key directories away (`--fix`); the directories
+/// it changed.
+pub fn tighten(inputs: &Inputs) -> Result<Vec<PathBuf>> {
+    let locations = Locations::resolve(
+        &inputs.env,
+        Role::Person,
+        &inputs.project,
+        &Effective::default(),
+        &Flags::default(),
+    );
+    let mut tightened = Vec::new();
+    for (dir, _) in private_dirs(&locations) {
+        if crate::owner_only::tighten(dir).map_err(|e| Error::io("tightening", dir, e))? {
+            tightened.push(dir.to_path_buf());
+        }
+    }
+    Ok(tightened)
 }
 
 fn reviews(locations: &Locations) -> Check {

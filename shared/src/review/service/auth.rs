@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use super::http::Request;
 use crate::crypto::{self, Secret};
 use crate::digest::hex_sha256;
-use crate::{Error, Result};
+use crate::{Error, Result, owner_only};
 
 /// The reviewers file, in the key directory.
 pub const REVIEWERS_FILE: &str = "reviewers";
@@ -125,11 +125,10 @@ impl Reviewers {
     fn edit(&self, change: impl FnOnce(&mut Vec<Reviewer>)) -> Result<()> {
         let lock_path = self.path.with_extension("lock");
         if let Some(dir) = self.path.parent() {
-            std::os::unix::fs::DirBuilderExt::mode(fs::DirBuilder::new().recursive(true), 0o700)
-                .create(dir)
+            owner_only::create_dir_all(dir)
                 .map_err(|e| Error::io("creating key directory", dir, e))?;
         }
-        let lock = OpenOptions::new()
+        let lock = owner_only::options()
             .create(true)
             .truncate(false)
             .write(true)
@@ -143,7 +142,7 @@ impl Reviewers {
         for r in &list {
             let _ = writeln!(text, "{}\t{}\t{}", r.name, r.hash, r.created);
         }
-        crypto::write_private(&self.path, text.as_bytes(), true)
+        owner_only::write(&self.path, text.as_bytes(), true)
     }
 }
 

@@ -599,18 +599,15 @@ fn tls_config(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig>> {
     Ok(Arc::new(config))
 }
 
-/// `reviewer add|remove|list`: the credentials the page's login checks.
+/// `reviewer add|remove|list`: the credentials the page's login checks, kept in `key_dir` (the
+/// key directory of [`crate::locations::Locations`]).
 pub fn reviewer_command(
     out: &mut dyn Write,
-    env: &Env,
+    key_dir: Option<&Path>,
     action: &str,
     name: Option<&str>,
 ) -> Result<()> {
-    let key_dir = env
-        .home
-        .as_ref()
-        .map(|h| h.join(crate::locations::USER_KEYS));
-    let reviewers = Reviewers::new(keys::key_path(key_dir.as_deref(), auth::REVIEWERS_FILE)?);
+    let reviewers = Reviewers::new(keys::key_path(key_dir, auth::REVIEWERS_FILE)?);
     let need_name =
         || name.ok_or_else(|| Error::Other(format!("`reviewer {action}` needs a NAME")));
     match action {
