@@ -427,5 +427,9 @@ fn a_run_of_denials_never_wears_down_what_is_always_refused() {
     let answers: Vec<String> = (0..4)
         .map(|_| with_mode(&sandbox, "default", "Bash", rm.clone()))
         .collect();
-    assert_eq!(answers.last().map(String::as_str), Some("ask"), "{answers:?}");
+    assert_eq!(
+        answers.last().map(String::as_str),
+        Some("ask"),
+        "{answers:?}"
+    );
 }

@@ -22,6 +22,8 @@ use crate::protect::{Access, Hit, ProtectedSet};
 use crate::protocol::{FileAccess, ToolCall, ToolView};
 use crate::shell::Command;
 
+mod scripts;
+
 /// A hit, with the part of the call that made it (a command's text, a field's name).
 #[derive(Debug, Clone)]
 pub(super) struct Found {
@@ -90,17 +92,15 @@ pub(super) fn mcp_hit(set: &ProtectedSet, call: &ToolCall, ctx: &Context) -> Opt
         let mut leaves = Vec::new();
         string_leaves(&call.input, "", 0, &mut leaves);
         for (field, value) in leaves {
-            let known = fields.paths.iter().any(|p| p.path == value)
-                || fields.commands.contains(&value);
+            let known =
+                fields.paths.iter().any(|p| p.path == value) || fields.commands.contains(&value);
             if known || !path_shaped(&value) {
                 continue;
             }
-            let found = set
-                .check(access, &value, Some(&ctx.cwd))
-                .map(|hit| Found {
-                    hit,
-                    by: format!("{field} `{value}`"),
-                });
+            let found = set.check(access, &value, Some(&ctx.cwd)).map(|hit| Found {
+                hit,
+                by: format!("{field} `{value}`"),
+            });
             best = stronger(best, found);
         }
     }
@@ -109,7 +109,7 @@ pub(super) fn mcp_hit(set: &ProtectedSet, call: &ToolCall, ctx: &Context) -> Opt
         let found = match crate::shell::parse(line) {
             Ok(commands) => classify::assess_parsed(&bash, &commands, ctx)
                 .ok()
-                .and_then(|a| bash_hit(set, &commands, &a.touches)),
+                .and_then(|a| bash_hit(set, &commands, &a.touches, ctx)),
             Err(_) => None,
         };
         best = stronger(best, found);
@@ -130,7 +130,12 @@ fn reads_only(tool: &str) -> bool {
 
 /// Every string in an MCP input (nested objects and arrays too, a few levels deep), with its
 /// field.
-fn string_leaves(value: &serde_json::Value, field: &str, depth: usize, out: &mut Vec<(String, String)>) {
+fn string_leaves(
+    value: &serde_json::Value,
+    field: &str,
+    depth: usize,
+    out: &mut Vec<(String, String)>,
+) {
     if depth > 5 || out.len() >= 256 {
         return;
     }
@@ -172,6 +177,18 @@ pub(super) fn bash_hit(
     set: &ProtectedSet,
     commands: &[Command],
     touches: &[Touches],
+    ctx: &Context,
+) -> Option<Found> {
+    line_hit(set, commands, touches, ctx, 0)
+}
+
+/// [`bash_hit`], `depth` scripts down.
+fn line_hit(
+    set: &ProtectedSet,
+    commands: &[Command],
+    touches: &[Touches],
+    ctx: &Context,
+    depth: usize,
 ) -> Option<Found> {
     let mut best: Option<Found> = None;
     for touch in touches {
@@ -214,6 +231,11 @@ pub(super) fn bash_hit(
                     hit = stronger(hit, found(hit_fed, command));
                 }
             }
+            if depth < MAX_SCRIPT_DEPTH {
+                for line in scripts::run_by(command, cwd) {
+                    hit = stronger(hit, script_hit(set, &line, cwd, ctx, depth, command));
+                }
+            }
             for target in patched(command, touch, cwd) {
                 hit = stronger(hit, found(set.check(Access::Write, &target, cwd), command));
             }
@@ -230,6 +252,32 @@ pub(super) fn bash_hit(
         best = stronger(best, hit);
     }
     best
+}
+
+/// How many scripts deep a script that runs another script is read.
+const MAX_SCRIPT_DEPTH: usize = 3;
+
+/// What a script on disk, run by `by` in `cwd`, touches: its text read as a Bash line there
+/// (code for an interpreter comes back as that interpreter's inline form).
+fn script_hit(
+    set: &ProtectedSet,
+    line: &str,
+    cwd: Option<&Path>,
+    ctx: &Context,
+    depth: usize,
+    by: &Command,
+) -> Option<Found> {
+    let commands = crate::shell::parse(line).ok()?;
+    let here = Context {
+        cwd: cwd.map_or_else(|| ctx.cwd.clone(), Path::to_path_buf),
+        ..ctx.clone()
+    };
+    let bash = ToolCall::new("Bash", json!({ "command": line }));
+    let assessment = classify::assess_parsed(&bash, &commands, &here).ok()?;
+    line_hit(set, &commands, &assessment.touches, &here, depth + 1).map(|mut f| {
+        f.by = format!("{} (runs `{}`)", by.text, f.by);
+        f
+    })
 }
 
 /// The most bytes of a patch file read to see which files it changes.
