@@ -374,8 +374,10 @@ impl ProtectedSet {
 
     /// Whether the files `find` finds below `start` whose name matches `name` (any depth, dot
     /// files included; every file below it without a name), handed to a program that uses
-    /// them as `access` says, touch the set. What is on disk now decides; when the walk is too
-    /// long, or the start cannot be placed, `start/**/name` is compared as a glob.
+    /// them as `access` says, touch the set: the start itself, and what the name matches on
+    /// disk now. A walk too long to finish leaves the name to the start and the classifier
+    /// (a glob `start/**/name` would make `find . -name '*.tmp' -exec rm {} +` a write to the
+    /// review queue, which could hold a `.tmp` file).
     pub fn found_hit(
         &self,
         access: Access,
@@ -391,6 +393,13 @@ impl ProtectedSet {
             };
             return self.check(tree, start, cwd);
         };
+        // The start itself in the set: everything found below it is too.
+        let itself = if access == Access::WriteTree {
+            Access::Write
+        } else {
+            access
+        };
+        let mut best = self.check(itself, start, cwd);
         let dir = places(start, cwd, self.home())
             .into_iter()
             .find_map(|place| match place {
@@ -403,17 +412,10 @@ impl ProtectedSet {
                 _ => None,
             });
         let found = dir.and_then(|dir| resolve::find(&dir, &Pattern::written(name), MAX_FOUND));
-        match found {
-            Some(paths) => paths
-                .iter()
-                .filter_map(|path| self.check(access, &path.to_string_lossy(), None))
-                .reduce(stricter),
-            None => self.check(
-                access,
-                &format!("{}/**/{name}", start.trim_end_matches('/')),
-                cwd,
-            ),
+        for path in found.unwrap_or_default() {
+            best = merge(best, self.check(access, &path.to_string_lossy(), None));
         }
+        best
     }
 
     /// Whether `word`, used as `access` says, touches the set; the strictest hit of all the
