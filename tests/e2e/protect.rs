@@ -22,6 +22,28 @@ fn snapshot(s: &Scenario) -> Vec<(String, Option<Vec<u8>>)> {
     .collect()
 }
 
+/// Runs `calls` through the real CLI in `bypassPermissions` and asserts that every call got a
+/// result and the files of `before` are byte-identical afterwards.
+fn run_unchanged(
+    s: &Scenario,
+    calls: Vec<super::fake_api::ToolUse>,
+    before: &[(String, Option<Vec<u8>>)],
+) -> FakeApi {
+    let count = calls.len();
+    let api = FakeApi::start(Script::calls(calls));
+    let run = s
+        .claude(&api)
+        .args(&["--permission-mode", "bypassPermissions"])
+        .env("IS_SANDBOX", "1")
+        .run();
+    assert_eq!(run.output.code, 0, "claude failed:\n{}", run.output);
+    assert_eq!(api.tool_results().len(), count, "{}", api.dump());
+    for ((rel, was), (_, is)) in before.iter().zip(&snapshot(s)) {
+        assert!(was == is, "{rel} changed:\n{}", api.dump());
+    }
+    api
+}
+
 #[test]
 fn in_bypass_permissions_the_agent_cannot_switch_hookkit_off() {
     let Some(s) = Scenario::new() else { return };
@@ -64,19 +86,7 @@ fn in_bypass_permissions_the_agent_cannot_switch_hookkit_off() {
         bash(&format!("rm -rf {outside_text}")),
         bash(&format!("cd {outside_text}/.. && rm -rf important")),
     ];
-    let count = calls.len();
-    let api = FakeApi::start(Script::calls(calls));
-    let run = s
-        .claude(&api)
-        .args(&["--permission-mode", "bypassPermissions"])
-        .env("IS_SANDBOX", "1")
-        .run();
-    assert_eq!(run.output.code, 0, "claude failed:\n{}", run.output);
-    assert_eq!(api.tool_results().len(), count, "{}", api.dump());
-    let after = snapshot(&s);
-    for ((rel, was), (_, is)) in before.iter().zip(&after) {
-        assert!(was == is, "{rel} changed:\n{}", api.dump());
-    }
+    let api = run_unchanged(&s, calls, &before);
     assert!(
         outside.join("keep.txt").is_file(),
         "the directory outside the project was deleted:\n{}",
@@ -111,22 +121,11 @@ fn in_bypass_permissions_a_script_written_first_does_not_switch_hookkit_off() {
         ),
         bash("git apply fix.patch || patch -p1 < fix.patch"),
     ];
-    let count = calls.len();
-    let api = FakeApi::start(Script::calls(calls));
-    let run = s
-        .claude(&api)
-        .args(&["--permission-mode", "bypassPermissions"])
-        .env("IS_SANDBOX", "1")
-        .run();
-    assert_eq!(run.output.code, 0, "claude failed:\n{}", run.output);
-    assert_eq!(api.tool_results().len(), count, "{}", api.dump());
+    let api = run_unchanged(&s, calls, &before);
     assert!(
-        s.path("fix.sh").is_file(),
-        "the script was not written:\n{}",
+        s.path("fix.patch").is_file(),
+        "the patch was not written:
+{}",
         api.dump()
     );
-    let after = snapshot(&s);
-    for ((rel, was), (_, is)) in before.iter().zip(&after) {
-        assert!(was == is, "{rel} changed:\n{}", api.dump());
-    }
 }

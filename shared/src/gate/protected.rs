@@ -4,14 +4,20 @@
 //! The set decides what is protected and compares every spelling of a word with it; this
 //! module decides which words of a call to ask about, and how:
 //!
-//! - a file tool: its path, written or read;
-//! - an MCP tool: its path fields (written when the tool's name says it writes), and its
+//! - a file tool: its path, written, or read with the tree below it (a search);
+//! - an MCP tool: its path fields (written when the tool's name says it writes), any other
+//!   field that holds a path (named, unless the tool's name says it only reads), and its
 //!   command fields read as Bash lines;
 //! - a Bash line: for each simple command, in the directory it runs in (and, when a `cd`
 //!   could not be followed, both nowhere known and where it runs if the `cd`s succeeded), the
 //!   operands the classifier says it writes (a whole tree for programs that recurse), what it
 //!   reads (a whole tree for programs that recurse), and, for a program not known to only
-//!   read, every word that may be a path and the directory itself.
+//!   read, every word that may be a path and the directory itself;
+//! - what reaches a command another way: the files a runner hands it (`find -exec` by what
+//!   `find` finds on disk now, `xargs` by the words of the stages before it), the files a
+//!   patch on disk changes (`patch`, `git apply`), and a script on disk it runs (`bash x.sh`,
+//!   `./x.sh`, `python3 x.py`, `make`), read as a Bash line, so that two calls (write, then
+//!   run) are judged like one.
 
 use std::path::Path;
 
