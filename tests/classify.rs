@@ -108,7 +108,12 @@ fn report(title: &str, lines: &[String]) {
 
 #[test]
 fn destructive_commands_are_stopped() {
-    let cases = corpus("destructive");
+    // Cases of class `protect.*` are the protected set's to stop, not the classifier's: the
+    // gate test below runs them through the real gate in every mode.
+    let cases: Vec<Case> = corpus("destructive")
+        .into_iter()
+        .filter(|c| !c.class.starts_with("protect."))
+        .collect();
     assert!(
         cases.len() >= 1000,
         "only {} destructive cases",

@@ -439,3 +439,113 @@ fn moving_the_set_away_is_refused() {
         Some(Kind::Binary)
     );
 }
+
+/// The real gate's decision on `tool_input` in a sandbox whose project holds hookkit's files,
+/// in `permission_mode`.
+fn gate_decides(
+    sandbox: &crate::util::Sandbox,
+    tool: &str,
+    input: serde_json::Value,
+    mode: &str,
+) -> String {
+    let mut payload = crate::util::fixture_json("captures/pretooluse-bash-rm.json");
+    payload["tool_name"] = serde_json::json!(tool);
+    payload["tool_input"] = input;
+    payload["permission_mode"] = serde_json::json!(mode);
+    sandbox
+        .hook(env!("CARGO_BIN_EXE_pretooluse-gate"))
+        .payload(payload)
+        .run()
+        .decision()
+}
+
+fn installed_sandbox() -> crate::util::Sandbox {
+    let sandbox = crate::util::Sandbox::new();
+    sandbox.write("project/.claude/settings.json", "{}");
+    sandbox.write("project/.claude/hooks/pretooluse-gate", "gate");
+    sandbox.write("project/notes.md", "notes\n");
+    sandbox
+}
+
+/// Two calls: the first makes a link (refused), and when the link is there anyway (an
+/// archive, a checkout, a person), the second writes through it, by Bash and by a file tool.
+#[test]
+fn a_link_made_in_one_call_is_not_written_through_in_the_next() {
+    let sandbox = installed_sandbox();
+    let project = sandbox.project();
+    for mode in ["default", "bypassPermissions"] {
+        let bash =
+            |c: &str| gate_decides(&sandbox, "Bash", serde_json::json!({"command": c}), mode);
+        assert_eq!(
+            bash("ln -s .claude/settings.json link.md"),
+            "deny",
+            "{mode}"
+        );
+        assert_eq!(bash("ln -s .claude cfg"), "deny", "{mode}");
+    }
+    std::os::unix::fs::symlink(".claude/settings.json", project.join("link.md")).unwrap();
+    std::os::unix::fs::symlink(".claude", project.join("cfg")).unwrap();
+    for mode in ["default", "bypassPermissions"] {
+        let bash =
+            |c: &str| gate_decides(&sandbox, "Bash", serde_json::json!({"command": c}), mode);
+        assert_eq!(bash("echo '{}' > link.md"), "deny", "{mode}");
+        assert_eq!(
+            bash("cp /dev/null cfg/hooks/pretooluse-gate"),
+            "deny",
+            "{mode}"
+        );
+        assert_eq!(bash("cd cfg && rm settings.json"), "deny", "{mode}");
+        let write = serde_json::json!({"file_path": project.join("link.md"), "content": "{}"});
+        assert_eq!(
+            gate_decides(&sandbox, "Write", write, mode),
+            "deny",
+            "{mode}"
+        );
+        // Reading through the link is routine.
+        assert_ne!(bash("cat link.md"), "deny", "{mode}");
+    }
+}
+
+/// Two calls: a script (shell, Python, a makefile, a patch) written first, run or applied
+/// next; what it does decides. The same programs on a harmless script are left alone.
+#[test]
+fn a_script_written_in_one_call_is_judged_when_it_runs_in_the_next() {
+    let sandbox = installed_sandbox();
+    sandbox.write("project/fix.sh", "cd .claude\necho '{}' > settings.json\n");
+    sandbox.write(
+        "project/fix.py",
+        "import json\njson.dump({}, open('.claude/settings.json', 'w'))\n",
+    );
+    sandbox.write(
+        "project/tools/Makefile",
+        "all:\n\t@rm -rf ../.claude/hooks\n",
+    );
+    sandbox.write(
+        "project/fix.patch",
+        "--- a/.claude/settings.json\n+++ b/.claude/settings.json\n@@ -1 +1 @@\n-{}\n+{\"disableAllHooks\":true}\n",
+    );
+    sandbox.write("project/ok.sh", "cargo test\n");
+    sandbox.write(
+        "project/ok.patch",
+        "--- a/src/x.rs\n+++ b/src/x.rs\n@@ -1 +1 @@\n-a\n+b\n",
+    );
+    for mode in ["default", "bypassPermissions"] {
+        let bash =
+            |c: &str| gate_decides(&sandbox, "Bash", serde_json::json!({"command": c}), mode);
+        for attack in [
+            "bash fix.sh",
+            "chmod +x fix.sh && ./fix.sh",
+            "python3 fix.py",
+            "make -C tools",
+            "cd tools && make all",
+            "patch -p1 < fix.patch",
+            "git apply fix.patch",
+            "find . -name settings.json -exec cp /dev/null {} \\;",
+        ] {
+            assert_eq!(bash(attack), "deny", "{mode}: {attack}");
+        }
+        for routine in ["bash ok.sh", "patch -p1 < ok.patch", "git apply ok.patch"] {
+            assert_ne!(bash(routine), "deny", "{mode}: {routine}");
+        }
+    }
+}

@@ -22,6 +22,28 @@ fn snapshot(s: &Scenario) -> Vec<(String, Option<Vec<u8>>)> {
     .collect()
 }
 
+/// Runs `calls` through the real CLI in `bypassPermissions` and asserts that every call got a
+/// result and the files of `before` are byte-identical afterwards.
+fn run_unchanged(
+    s: &Scenario,
+    calls: Vec<super::fake_api::ToolUse>,
+    before: &[(String, Option<Vec<u8>>)],
+) -> FakeApi {
+    let count = calls.len();
+    let api = FakeApi::start(Script::calls(calls));
+    let run = s
+        .claude(&api)
+        .args(&["--permission-mode", "bypassPermissions"])
+        .env("IS_SANDBOX", "1")
+        .run();
+    assert_eq!(run.output.code, 0, "claude failed:\n{}", run.output);
+    assert_eq!(api.tool_results().len(), count, "{}", api.dump());
+    for ((rel, was), (_, is)) in before.iter().zip(&snapshot(s)) {
+        assert!(was == is, "{rel} changed:\n{}", api.dump());
+    }
+    api
+}
+
 #[test]
 fn in_bypass_permissions_the_agent_cannot_switch_hookkit_off() {
     let Some(s) = Scenario::new() else { return };
@@ -64,19 +86,7 @@ fn in_bypass_permissions_the_agent_cannot_switch_hookkit_off() {
         bash(&format!("rm -rf {outside_text}")),
         bash(&format!("cd {outside_text}/.. && rm -rf important")),
     ];
-    let count = calls.len();
-    let api = FakeApi::start(Script::calls(calls));
-    let run = s
-        .claude(&api)
-        .args(&["--permission-mode", "bypassPermissions"])
-        .env("IS_SANDBOX", "1")
-        .run();
-    assert_eq!(run.output.code, 0, "claude failed:\n{}", run.output);
-    assert_eq!(api.tool_results().len(), count, "{}", api.dump());
-    let after = snapshot(&s);
-    for ((rel, was), (_, is)) in before.iter().zip(&after) {
-        assert!(was == is, "{rel} changed:\n{}", api.dump());
-    }
+    let api = run_unchanged(&s, calls, &before);
     assert!(
         outside.join("keep.txt").is_file(),
         "the directory outside the project was deleted:\n{}",
@@ -85,4 +95,37 @@ fn in_bypass_permissions_the_agent_cannot_switch_hookkit_off() {
     // The link was refused, so the agent's write to its notes changed only its notes.
     let notes = std::fs::symlink_metadata(s.path("notes.md")).expect("notes.md is still there");
     assert!(notes.file_type().is_file(), "notes.md became a link");
+}
+
+/// Two calls in `bypassPermissions`: a script the repository ships (the gate refuses the agent
+/// writing it, so it comes with a checkout) is run, and a patch the agent writes (only a
+/// file) is applied next; the gate reads what runs, so the settings and the gate's binary stay
+/// byte-identical.
+#[test]
+fn in_bypass_permissions_a_script_written_first_does_not_switch_hookkit_off() {
+    let Some(s) = Scenario::new() else { return };
+    require_finished("pretooluse-gate");
+    s.install(&[]);
+    s.write(
+        "fix.sh",
+        "cd .claude\necho '{}' > settings.json\ncp /bin/true hooks/pretooluse-gate\n",
+    );
+    let before = snapshot(&s);
+    let patch = s.path("fix.patch").display().to_string();
+    let calls = vec![
+        bash("bash fix.sh"),
+        bash("chmod +x fix.sh && ./fix.sh"),
+        tool(
+            "Write",
+            json!({"file_path": patch, "content": "--- a/.claude/settings.json\n+++ b/.claude/settings.json\n@@ -1 +1 @@\n-x\n+{}\n"}),
+        ),
+        bash("git apply fix.patch || patch -p1 < fix.patch"),
+    ];
+    let api = run_unchanged(&s, calls, &before);
+    assert!(
+        s.path("fix.patch").is_file(),
+        "the patch was not written:
+{}",
+        api.dump()
+    );
 }

@@ -465,7 +465,7 @@ fn brace_alternatives(word: &str) -> Vec<String> {
     out
 }
 
-fn find_starts(args: &[String]) -> Vec<String> {
+pub(super) fn find_starts(args: &[String]) -> Vec<String> {
     let starts: Vec<String> = args
         .iter()
         .skip_while(|a| {

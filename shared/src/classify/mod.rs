@@ -48,7 +48,7 @@ use crate::protocol::{ToolCall, ToolView};
 use crate::shell::{self, Command};
 use crate::{Error, Result};
 
-pub use touches::Touches;
+pub use touches::{Fed, Touches};
 
 /// How risky a recognised action is.
 #[derive(

@@ -28,6 +28,25 @@ pub struct Touches {
     /// Every argument word and assignment value that may be a path: operands, `--opt=path`,
     /// `of=path`, glued `-opath`, and paths named in inline code.
     pub names: Vec<String>,
+    /// For a command run by `find -exec`, `xargs` or `parallel`: where the files it is handed
+    /// in place of `{}` (or as extra operands) come from.
+    pub fed: Vec<Fed>,
+}
+
+/// Files a runner hands the command it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fed {
+    /// Files `find` finds below `start` (at any depth) whose name matches `name` (a `find`
+    /// glob, which matches dot files too); every file below it when nothing narrows it.
+    Found {
+        /// A start path of `find`.
+        start: String,
+        /// Its `-name`/`-iname` pattern, if any.
+        name: Option<String>,
+    },
+    /// A word an earlier stage of the runner's pipeline names (`ls .claude/hooks/* | xargs
+    /// ...`): what it lists may be among what it names.
+    Word(String),
 }
 
 /// What the command of `s` touches; `verdict` is what it was judged to do.
@@ -62,7 +81,16 @@ pub(super) fn of(
         .map(|p| super::runners::program_name(&super::runners::decoded_name(p)).to_owned())
         .unwrap_or_default();
     writes_of(&program, s, &mut t);
+    // Whatever else it is given it may read (`grep -r x ~/.config`, `zip -r out.zip ~`): only
+    // key material is refused for reading, so a pattern or a message read as a path costs
+    // nothing.
+    let read: Vec<String> = operands(s.args(), &[])
+        .into_iter()
+        .filter(|o| !t.writes.contains(o))
+        .collect();
+    t.reads.extend(read);
     t.writes.extend(verdict.nested_writes.iter().cloned());
+    t.fed = fed(s);
     names_of(s, &mut t);
     t.names.extend(verdict.nested_names.iter().cloned());
     t.read_only = verdict.known
@@ -73,6 +101,64 @@ pub(super) fn of(
     dedup(&mut t.reads);
     dedup(&mut t.names);
     t
+}
+
+/// Where the files a runner hands this command come from: `find`'s start paths and name
+/// test, or the words of the stages before the runner in its pipeline (or of its here-text).
+fn fed(s: &Subject<'_>) -> Vec<Fed> {
+    let Some(runner) = s.parent() else {
+        return Vec::new();
+    };
+    let name = |c: &crate::shell::Command| {
+        super::runners::program_name(&super::runners::decoded_name(c.program().unwrap_or("")))
+            .to_owned()
+    };
+    let found = |c: &crate::shell::Command| {
+        let args = c.effective.get(1..).unwrap_or_default();
+        let pattern = args
+            .windows(2)
+            .find(|w| matches!(w[0].as_str(), "-name" | "-iname"))
+            .map(|w| w[1].clone());
+        fs::find_starts(args)
+            .into_iter()
+            .map(|start| Fed::Found {
+                start,
+                name: pattern.clone(),
+            })
+            .collect::<Vec<_>>()
+    };
+    match name(runner).as_str() {
+        "find" => found(runner),
+        "xargs" | "parallel" => {
+            let mut out: Vec<Fed> = runner
+                .stdin_text
+                .iter()
+                .flat_map(|text| text.split_whitespace())
+                .map(|w| Fed::Word(w.to_owned()))
+                .collect();
+            for up in s
+                .all
+                .iter()
+                .filter(|o| o.pipeline == runner.pipeline && o.stage < runner.stage)
+            {
+                if name(up) == "find" {
+                    out.extend(found(up));
+                } else {
+                    out.extend(
+                        up.effective
+                            .iter()
+                            .skip(1)
+                            .filter(|w| !w.starts_with('-'))
+                            .map(|w| Fed::Word(w.clone())),
+                    );
+                    out.extend(up.redirects.iter().map(|r| Fed::Word(r.target.clone())));
+                }
+            }
+            out.truncate(256);
+            out
+        }
+        _ => Vec::new(),
+    }
 }
 
 fn dedup(list: &mut Vec<String>) {

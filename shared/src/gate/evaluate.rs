@@ -202,7 +202,9 @@ impl Stage<'_> {
             }
         }
         let touches = &self.assessment()?.touches;
-        if let Some(found) = protection::bash_hit(self.request.protected, commands, touches) {
+        if let Some(found) =
+            protection::bash_hit(self.request.protected, commands, touches, &self.context())
+        {
             let verdict = self.protected_or_stricter(&found, &mut trace)?;
             return Ok(with_trace(verdict, trace));
         }

@@ -4,23 +4,31 @@
 //! The set decides what is protected and compares every spelling of a word with it; this
 //! module decides which words of a call to ask about, and how:
 //!
-//! - a file tool: its path, written or read;
-//! - an MCP tool: its path fields (written when the tool's name says it writes), and its
+//! - a file tool: its path, written, or read with the tree below it (a search);
+//! - an MCP tool: its path fields (written when the tool's name says it writes), any other
+//!   field that holds a path (named, unless the tool's name says it only reads), and its
 //!   command fields read as Bash lines;
 //! - a Bash line: for each simple command, in the directory it runs in (and, when a `cd`
 //!   could not be followed, both nowhere known and where it runs if the `cd`s succeeded), the
 //!   operands the classifier says it writes (a whole tree for programs that recurse), what it
 //!   reads (a whole tree for programs that recurse), and, for a program not known to only
-//!   read, every word that may be a path and the directory itself.
+//!   read, every word that may be a path and the directory itself;
+//! - what reaches a command another way: the files a runner hands it (`find -exec` by what
+//!   `find` finds on disk now, `xargs` by the words of the stages before it), the files a
+//!   patch on disk changes (`patch`, `git apply`), and a script on disk it runs (`bash x.sh`,
+//!   `./x.sh`, `python3 x.py`, `make`), read as a Bash line, so that two calls (write, then
+//!   run) are judged like one.
 
 use std::path::Path;
 
 use serde_json::json;
 
-use crate::classify::{self, Context, Touches};
+use crate::classify::{self, Context, Fed, Touches};
 use crate::protect::{Access, Hit, ProtectedSet};
 use crate::protocol::{FileAccess, ToolCall, ToolView};
 use crate::shell::Command;
+
+mod scripts;
 
 /// A hit, with the part of the call that made it (a command's text, a field's name).
 #[derive(Debug, Clone)]
@@ -39,8 +47,9 @@ fn stronger(current: Option<Found>, candidate: Option<Found>) -> Option<Found> {
     }
 }
 
-/// What a file tool's path touches: a write to the path, or key material read. Searches
-/// (`Grep`, `Glob`) skip hidden directories, so a search is a read of the path itself.
+/// What a file tool's path touches: a write to the path, or key material read. A read is a
+/// read of the tree below the path: `Grep` and `Glob` search a directory (`~/.config` holds
+/// hookkit's keys), and a tree below a file is the file.
 pub(super) fn file_hit(set: &ProtectedSet, view: &ToolView, cwd: &Path) -> Option<Found> {
     let ToolView::File { access, path, .. } = view else {
         return None;
@@ -48,7 +57,7 @@ pub(super) fn file_hit(set: &ProtectedSet, view: &ToolView, cwd: &Path) -> Optio
     let word = if path.is_empty() { "." } else { path.as_str() };
     let access = match access {
         FileAccess::Write => Access::Write,
-        FileAccess::Read => Access::Read,
+        FileAccess::Read => Access::ReadTree,
     };
     set.check(access, word, Some(cwd)).map(|hit| Found {
         hit,
@@ -76,17 +85,96 @@ pub(super) fn mcp_hit(set: &ProtectedSet, call: &ToolCall, ctx: &Context) -> Opt
             });
         best = stronger(best, found);
     }
+    // A path in a field of another name (`dest_path`, `to`, `args`): written by a tool whose
+    // name says it writes, else named by a tool not known to only read.
+    let access = if classify::mcp::writes(&tool) {
+        Some(Access::WriteTree)
+    } else if reads_only(&tool) {
+        None
+    } else {
+        Some(Access::Named)
+    };
+    if let Some(access) = access {
+        let mut leaves = Vec::new();
+        string_leaves(&call.input, "", 0, &mut leaves);
+        for (field, value) in leaves {
+            let known =
+                fields.paths.iter().any(|p| p.path == value) || fields.commands.contains(&value);
+            if known || !path_shaped(&value) {
+                continue;
+            }
+            let found = set.check(access, &value, Some(&ctx.cwd)).map(|hit| Found {
+                hit,
+                by: format!("{field} `{value}`"),
+            });
+            best = stronger(best, found);
+        }
+    }
     for line in &fields.commands {
         let bash = ToolCall::new("Bash", json!({ "command": line }));
         let found = match crate::shell::parse(line) {
             Ok(commands) => classify::assess_parsed(&bash, &commands, ctx)
                 .ok()
-                .and_then(|a| bash_hit(set, &commands, &a.touches)),
+                .and_then(|a| bash_hit(set, &commands, &a.touches, ctx)),
             Err(_) => None,
         };
         best = stronger(best, found);
     }
     best
+}
+
+/// Whether an MCP tool's name says it only reads (`read_file`, `list_directory`, `search`).
+fn reads_only(tool: &str) -> bool {
+    const READS: &[&str] = &[
+        "read", "get", "list", "search", "find", "view", "show", "stat", "info", "describe",
+        "tree", "head", "tail", "cat", "grep", "glob", "query", "fetch", "ls",
+    ];
+    tool.split(['_', '-', '.'])
+        .next()
+        .is_some_and(|verb| READS.contains(&verb.to_ascii_lowercase().as_str()))
+}
+
+/// Every string in an MCP input (nested objects and arrays too, a few levels deep), with its
+/// field.
+fn string_leaves(
+    value: &serde_json::Value,
+    field: &str,
+    depth: usize,
+    out: &mut Vec<(String, String)>,
+) {
+    if depth > 5 || out.len() >= 256 {
+        return;
+    }
+    match value {
+        serde_json::Value::String(s) => out.push((field.to_owned(), s.clone())),
+        serde_json::Value::Array(items) => {
+            for item in items {
+                string_leaves(item, field, depth + 1, out);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (key, item) in map {
+                let field = if field.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{field}.{key}")
+                };
+                string_leaves(item, &field, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a string could be a path: one line, no spaces around words, not a URL, and with a
+/// directory part or a leading `.`, `~` or `/`.
+fn path_shaped(value: &str) -> bool {
+    let value = value.strip_prefix("file://").unwrap_or(value);
+    !value.is_empty()
+        && value.len() <= 4096
+        && !value.contains(['\n', ' ', '\t'])
+        && !value.contains("://")
+        && (value.contains('/') || value.starts_with(['.', '~']))
 }
 
 /// What the simple commands of a Bash line touch, each in the directory it runs in: the
@@ -95,6 +183,18 @@ pub(super) fn bash_hit(
     set: &ProtectedSet,
     commands: &[Command],
     touches: &[Touches],
+    ctx: &Context,
+) -> Option<Found> {
+    line_hit(set, commands, touches, ctx, 0)
+}
+
+/// [`bash_hit`], `depth` scripts down.
+fn line_hit(
+    set: &ProtectedSet,
+    commands: &[Command],
+    touches: &[Touches],
+    ctx: &Context,
+    depth: usize,
 ) -> Option<Found> {
     let mut best: Option<Found> = None;
     for touch in touches {
@@ -126,6 +226,25 @@ pub(super) fn bash_hit(
                     }
                 }
             }
+            if !touch.read_only {
+                for fed in &touch.fed {
+                    let hit_fed = match fed {
+                        Fed::Found { start, name } => {
+                            set.found_hit(writes, start, name.as_deref(), cwd)
+                        }
+                        Fed::Word(word) => set.check(writes, word, cwd),
+                    };
+                    hit = stronger(hit, found(hit_fed, command));
+                }
+            }
+            if depth < MAX_SCRIPT_DEPTH {
+                for line in scripts::run_by(command, cwd) {
+                    hit = stronger(hit, script_hit(set, &line, cwd, ctx, depth, command));
+                }
+            }
+            for target in patched(command, touch, cwd) {
+                hit = stronger(hit, found(set.check(Access::Write, &target, cwd), command));
+            }
             // `source ~/.bashrc` runs a start-up file as the shell does at login; what the
             // file then does is the classifier's to judge, where it can read it.
             let sources = matches!(program_name(command), "source" | ".");
@@ -139,6 +258,111 @@ pub(super) fn bash_hit(
         best = stronger(best, hit);
     }
     best
+}
+
+/// How many scripts deep a script that runs another script is read.
+const MAX_SCRIPT_DEPTH: usize = 3;
+
+/// What a script on disk, run by `by` in `cwd`, touches: its text read as a Bash line there
+/// (code for an interpreter comes back as that interpreter's inline form).
+fn script_hit(
+    set: &ProtectedSet,
+    line: &str,
+    cwd: Option<&Path>,
+    ctx: &Context,
+    depth: usize,
+    by: &Command,
+) -> Option<Found> {
+    let commands = crate::shell::parse(line).ok()?;
+    let here = Context {
+        cwd: cwd.map_or_else(|| ctx.cwd.clone(), Path::to_path_buf),
+        ..ctx.clone()
+    };
+    let bash = ToolCall::new("Bash", json!({ "command": line }));
+    let assessment = classify::assess_parsed(&bash, &commands, &here).ok()?;
+    line_hit(set, &commands, &assessment.touches, &here, depth + 1).map(|mut f| {
+        f.by = format!("{} (runs `{}`)", by.text, f.by);
+        f
+    })
+}
+
+/// The most bytes of a patch file read to see which files it changes.
+const MAX_PATCH: u64 = 1 << 20;
+
+/// The files a `patch`, `git apply` or `git am` of a patch file on disk changes: each name
+/// its headers give (`--- a/x`, `+++ b/x`, `rename to x`), as written and with one to three
+/// leading directories stripped (`-p1`), under `--directory`/`-d` when given. A patch that
+/// is not on disk yet (written earlier in the same line) is not read: the write of it was
+/// judged on its own.
+fn patched(command: &Command, touch: &Touches, cwd: Option<&Path>) -> Vec<String> {
+    let program = program_name(command);
+    let args = command.effective.get(1..).unwrap_or_default();
+    let git_applies = program == "git"
+        && args
+            .iter()
+            .find(|a| !a.starts_with('-'))
+            .is_some_and(|sub| matches!(sub.as_str(), "apply" | "am"));
+    if !git_applies && program != "patch" {
+        return Vec::new();
+    }
+    let mut prefix = String::new();
+    for (i, a) in args.iter().enumerate() {
+        if let Some(d) = a.strip_prefix("--directory=") {
+            prefix = format!("{d}/");
+        } else if (a == "-d" || a == "--directory") && program == "patch" {
+            prefix = args.get(i + 1).map(|d| format!("{d}/")).unwrap_or_default();
+        }
+    }
+    let mut out = Vec::new();
+    for file in &touch.reads {
+        let path = match cwd {
+            Some(dir) if !Path::new(file).is_absolute() => dir.join(file),
+            _ => Path::new(file).to_path_buf(),
+        };
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if !meta.is_file() {
+            continue;
+        }
+        let mut text = String::new();
+        let Ok(handle) = std::fs::File::open(&path) else {
+            continue;
+        };
+        if std::io::Read::read_to_string(&mut std::io::Read::take(handle, MAX_PATCH), &mut text)
+            .is_err()
+        {
+            continue;
+        }
+        for line in text.lines() {
+            let named = ["+++ ", "--- ", "rename to ", "copy to ", "rename from "]
+                .iter()
+                .find_map(|h| line.strip_prefix(h))
+                .or_else(|| {
+                    line.strip_prefix("diff --git ")
+                        .and_then(|rest| rest.split_whitespace().last())
+                });
+            let Some(name) = named.map(|n| n.split('\t').next().unwrap_or(n).trim()) else {
+                continue;
+            };
+            if name.is_empty() || name == "/dev/null" {
+                continue;
+            }
+            let mut rest = name;
+            out.push(format!("{prefix}{rest}"));
+            for _ in 0..3 {
+                let Some((_, after)) = rest.split_once('/') else {
+                    break;
+                };
+                rest = after;
+                out.push(format!("{prefix}{rest}"));
+            }
+            if out.len() >= 1024 {
+                return out;
+            }
+        }
+    }
+    out
 }
 
 fn found(hit: Option<Hit>, command: &Command) -> Option<Found> {

@@ -79,6 +79,9 @@ pub use resolve::MAX_LINKS;
 /// The most directory entries read to expand one glob on disk.
 const MAX_EXPANDED: usize = 512;
 
+/// The most directory entries read to see what one `find` finds.
+const MAX_FOUND: usize = 20_000;
+
 /// How strongly a protected path is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
@@ -367,6 +370,52 @@ impl ProtectedSet {
                 hit
             })
             .reduce(stricter)
+    }
+
+    /// Whether the files `find` finds below `start` whose name matches `name` (any depth, dot
+    /// files included; every file below it without a name), handed to a program that uses
+    /// them as `access` says, touch the set: the start itself, and what the name matches on
+    /// disk now. A walk too long to finish leaves the name to the start and the classifier
+    /// (a glob `start/**/name` would make `find . -name '*.tmp' -exec rm {} +` a write to the
+    /// review queue, which could hold a `.tmp` file).
+    pub fn found_hit(
+        &self,
+        access: Access,
+        start: &str,
+        name: Option<&str>,
+        cwd: Option<&Path>,
+    ) -> Option<Hit> {
+        let Some(name) = name else {
+            let tree = if access == Access::Write {
+                Access::WriteTree
+            } else {
+                access
+            };
+            return self.check(tree, start, cwd);
+        };
+        // The start itself in the set: everything found below it is too.
+        let itself = if access == Access::WriteTree {
+            Access::Write
+        } else {
+            access
+        };
+        let mut best = self.check(itself, start, cwd);
+        let dir = places(start, cwd, self.home())
+            .into_iter()
+            .find_map(|place| match place {
+                Place::At {
+                    shown,
+                    rest,
+                    foreign: false,
+                    ..
+                } if rest.is_empty() => Some(shown),
+                _ => None,
+            });
+        let found = dir.and_then(|dir| resolve::find(&dir, &Pattern::written(name), MAX_FOUND));
+        for path in found.unwrap_or_default() {
+            best = merge(best, self.check(access, &path.to_string_lossy(), None));
+        }
+        best
     }
 
     /// Whether `word`, used as `access` says, touches the set; the strictest hit of all the

@@ -425,6 +425,36 @@ pub(crate) fn expand(dir: &Path, rest: &[String], budget: usize) -> Option<Vec<P
     Some(current)
 }
 
+/// The files and directories at or below `dir` whose name `name` matches, as `find` walks
+/// them (links not followed, dot files included); `None` when more than `budget` entries
+/// would be read.
+pub(crate) fn find(dir: &Path, name: &Pattern, budget: usize) -> Option<Vec<PathBuf>> {
+    let mut budget = budget;
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    if let Some(own) = dir.file_name()
+        && name.name_at(0, &own.to_string_lossy()) == Some(true)
+    {
+        found.push(dir.to_path_buf());
+    }
+    while let Some(current) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            budget = budget.checked_sub(1)?;
+            let path = current.join(entry.file_name());
+            if name.name_at(0, &entry.file_name().to_string_lossy()) == Some(true) {
+                found.push(path.clone());
+            }
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                pending.push(path);
+            }
+        }
+    }
+    Some(found)
+}
+
 fn components(path: &Path) -> Vec<OsString> {
     path.components()
         .filter_map(|c| match c {
