@@ -84,6 +84,9 @@ fn everything_hookkit_creates_under_its_state_and_key_directories_is_private() {
     let secret = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
     let run = sandbox.hook(GATE).bash(&format!("echo {secret}")).run();
     assert_eq!(run.decision(), "deny", "{}", run.reason());
+    // A denial a run of denials may escalate starts the session's streak file.
+    let run = sandbox.hook(GATE).bash("rm -rf /srv/data").run();
+    assert_eq!(run.decision(), "deny", "{}", run.reason());
 
     let state = sandbox.home().join(".local/state/hookkit");
     let keys = sandbox.home().join(".config/hookkit");
